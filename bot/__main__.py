@@ -1,0 +1,173 @@
+"""Command line: ``python -m bot [run|migrate|check|sync]``."""
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import discord
+from pydantic import ValidationError
+
+from bot.client import ProducerBot, use_api_base
+from bot.clock import SystemClock
+from bot.content import ContentError, load_content_async
+from bot.db.engine import Database
+from bot.db.migrate import current_revision, head_revision, upgrade_to_head
+from bot.errors import SchemaOutdated
+from bot.settings import Settings
+
+log = logging.getLogger("bot")
+
+
+class Fatal(Exception):
+    """Ends the command with this one line and exit code 1."""
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
+        )
+        raise Fatal(f"Invalid configuration: {problems}") from None
+
+
+def _token(settings: Settings) -> str:
+    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+        raise Fatal(
+            "DISCORD_TOKEN is not set: put the bot token from the Discord developer portal "
+            "in the environment or in .env."
+        )
+    return settings.discord_token.get_secret_value().strip()
+
+
+async def _build_bot(settings: Settings) -> ProducerBot:
+    if settings.discord_api_base:
+        use_api_base(settings.discord_api_base)
+    try:
+        content = await load_content_async(settings.data_dir)
+    except ContentError as error:
+        raise Fatal(f"Content problem: {error}") from None
+    return ProducerBot(
+        database=Database.from_url(settings.database_url),
+        clock=SystemClock(),
+        content=content,
+        api_base=settings.discord_api_base,
+    )
+
+
+async def _run(settings: Settings) -> None:
+    token = _token(settings)
+    bot = await _build_bot(settings)
+    try:
+        async with bot:
+            await bot.start(token)
+    except discord.LoginFailure:
+        raise Fatal("Discord rejected DISCORD_TOKEN: copy a fresh token from the portal.") from None
+    except SchemaOutdated as error:
+        raise Fatal(str(error)) from None
+    except discord.PrivilegedIntentsRequired:
+        raise Fatal("Discord refused the gateway intents this bot asked for.") from None
+    finally:
+        await bot.database.close()
+
+
+async def _migrate(settings: Settings) -> None:
+    database = Database.from_url(settings.database_url)
+    try:
+        await upgrade_to_head(database)
+        print(f"Database is at the latest schema ({await current_revision(database)}).")
+    finally:
+        await database.close()
+
+
+async def _check(settings: Settings) -> None:
+    problems: list[str] = []
+    token = settings.discord_token
+    print(f"config    ok   (token {'set' if token else 'NOT set: needed by run and sync'})")
+    database = Database.from_url(settings.database_url)
+    try:
+        current, head = await current_revision(database), head_revision()
+        state = "ok  " if current == head else "FAIL"
+        print(f"database  {state} {database.dialect}, schema {current or 'empty'} (latest {head})")
+        if current != head:
+            problems.append("the database is not migrated: run `python -m bot migrate`")
+    except Exception as error:  # any driver error means "unreachable"
+        print(f"database  FAIL {error}")
+        problems.append("the database is unreachable")
+    finally:
+        await database.close()
+    try:
+        content = await load_content_async(settings.data_dir)
+        print(
+            f"content   ok   {len(content.career.tips)} tips, {len(content.career.paths)} paths, "
+            f"{len(content.quiz.knowledge)} quiz questions, "
+            f"{len(content.challenges.challenges)} challenges"
+        )
+    except ContentError as error:
+        print(f"content   FAIL {error}")
+        problems.append("the content files are invalid")
+    if problems:
+        raise Fatal("Check failed: " + "; ".join(problems) + ".")
+    print("All checks passed.")
+
+
+async def _sync(settings: Settings, everywhere: bool) -> None:
+    token = _token(settings)
+    bot = await _build_bot(settings)
+    try:
+        async with bot:
+            await bot.login(token)
+            if settings.dev_guild_ids and not everywhere:
+                for guild_id in settings.dev_guild_ids:
+                    guild = discord.Object(guild_id)
+                    bot.tree.copy_global_to(guild=guild)
+                    synced = await bot.tree.sync(guild=guild)
+                    print(f"Published {len(synced)} commands to guild {guild_id}.")
+            else:
+                synced = await bot.tree.sync()
+                print(f"Published {len(synced)} commands globally (may take a while to show).")
+    except discord.LoginFailure:
+        raise Fatal("Discord rejected DISCORD_TOKEN: copy a fresh token from the portal.") from None
+    finally:
+        await bot.database.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="start the bot (default)")
+    commands.add_parser("migrate", help="bring the database to the latest schema")
+    commands.add_parser("check", help="validate configuration, database and content")
+    sync = commands.add_parser("sync", help="publish the slash commands")
+    sync.add_argument(
+        "--global", dest="everywhere", action="store_true", help="ignore DEV_GUILD_IDS"
+    )
+    args = parser.parse_args(argv)
+    try:
+        settings = _settings()
+        logging.basicConfig(
+            level=settings.log_level,
+            format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        )
+        work: Callable[[], Coroutine[Any, Any, None]] = {
+            None: lambda: _run(settings),
+            "run": lambda: _run(settings),
+            "migrate": lambda: _migrate(settings),
+            "check": lambda: _check(settings),
+            "sync": lambda: _sync(settings, args.everywhere),
+        }[args.command]
+        asyncio.run(work())
+    except Fatal as fatal:
+        print(fatal, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

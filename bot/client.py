@@ -1,0 +1,99 @@
+"""The bot: a ``commands.Bot`` that owns the database, the clock, the content and the
+scheduler, and loads every feature cog from ``cogs/``."""
+
+import logging
+import pkgutil
+from pathlib import Path
+
+import discord
+import yarl
+from discord.ext import commands
+
+import cogs
+from bot.clock import Clock
+from bot.content import Content
+from bot.db.engine import Database
+from bot.db.migrate import current_revision, head_revision
+from bot.errors import SchemaOutdated
+from bot.scheduler import Scheduler
+from bot.services.guild_settings import GuildSettingsService
+from bot.tree import ProducerTree
+
+log = logging.getLogger(__name__)
+
+
+def use_api_base(base_url: str) -> None:
+    """Send every REST call to a Discord-compatible API at ``base_url`` instead of Discord.
+
+    discord.py keeps its API address in a class attribute of its route type, shared by the
+    bot's HTTP client and the webhooks used for interaction responses.
+    """
+    discord.http.Route.BASE = f"{base_url.rstrip('/')}/api/v10"
+
+
+def intents() -> discord.Intents:
+    """Only ``guilds``: slash commands, buttons and modals carry everything else we need
+    (the member, their roles and permissions). No privileged intent."""
+    return discord.Intents(guilds=True)
+
+
+def cog_extensions() -> list[str]:
+    """Every feature package under ``cogs/`` (each has a ``setup`` in its ``__init__``)."""
+    return sorted(
+        f"cogs.{module.name}"
+        for module in pkgutil.iter_modules([str(Path(cogs.__file__).parent)])
+        if module.ispkg
+    )
+
+
+class ProducerBot(commands.Bot):
+    def __init__(
+        self,
+        *,
+        database: Database,
+        clock: Clock,
+        content: Content,
+        api_base: str | None = None,
+        extra_extensions: tuple[str, ...] = (),
+        scheduler_interval: float = 30.0,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=ProducerTree,
+        )
+        self.database = database
+        self.clock = clock
+        self.content = content
+        self.scheduler = Scheduler(clock, interval=scheduler_interval)
+        self.guild_settings = GuildSettingsService(database, clock)
+        self._api_base = api_base
+        self._extensions = (*cog_extensions(), *extra_extensions)
+
+    async def login(self, token: str) -> None:
+        await super().login(token)
+        if self._api_base is not None:
+            # A Discord-compatible API names its own gateway.
+            _shards, url, _limits = await self.http.get_bot_gateway()
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+
+    async def setup_hook(self) -> None:
+        current, head = await current_revision(self.database), head_revision()
+        if current != head:
+            raise SchemaOutdated(
+                f"The database schema is at {current or 'nothing'}, the bot needs {head}: "
+                "run `python -m bot migrate` first."
+            )
+        for extension in self._extensions:
+            await self.load_extension(extension)
+        self.scheduler.start()
+        log.info("loaded %d extensions", len(self._extensions))
+
+    async def close(self) -> None:
+        await self.scheduler.stop()
+        await super().close()
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d guilds", self.user, len(self.guilds))

@@ -1,0 +1,92 @@
+"""The database handle: one async engine, and units of work for reading and for writing.
+
+SQLite needs care under asyncio. With the driver's default transaction handling, two
+read-modify-write transactions can interleave and one update is silently lost, and a
+transaction that read first and then writes can fail with "database is locked" at once.
+So on SQLite the driver's own transaction handling is switched off, every transaction is
+begun by us, and write units of work begin with ``BEGIN IMMEDIATE``: they take the write
+lock up front and queue behind each other (``busy_timeout``) instead of colliding.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+_IMMEDIATE = "producer_bot_begin_immediate"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _on_sqlite_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    # Hand transaction control to SQLAlchemy (see the "begin" listener below).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        "foreign_keys=ON",
+        f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """Create the async engine; for a SQLite file, its folder is created if missing."""
+    parsed = make_url(url)
+    engine = create_async_engine(url, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
+        event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+class Database:
+    """Owns the engine and hands out units of work; one session per unit, never shared."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._readers = async_sessionmaker(engine, expire_on_commit=False)
+        self._writers = async_sessionmaker(
+            engine.execution_options(**{_IMMEDIATE: True}), expire_on_commit=False
+        )
+
+    @classmethod
+    def from_url(cls, url: str) -> "Database":
+        return cls(create_engine(url))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A read-only unit of work (a snapshot on SQLite's WAL; no write lock)."""
+        async with self._readers.begin() as session:
+            yield session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work that writes: commits on success, rolls back on any error."""
+        async with self._writers.begin() as session:
+            yield session
+
+    async def close(self) -> None:
+        await self.engine.dispose()

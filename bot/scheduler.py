@@ -1,0 +1,78 @@
+"""Background work, restart-safe.
+
+Feature cogs register jobs. A job is an async function given the current time; it must
+work out from the database what is due at that time and do it (claiming each item with a
+unique key before acting), so nothing depends on timers held in memory: after a restart or
+downtime the next tick finds what is due and does it once.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.clock import Clock, ManualClock
+
+log = logging.getLogger(__name__)
+
+Job = Callable[[datetime], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Registered:
+    name: str
+    run: Job
+
+
+class Scheduler:
+    """Runs every registered job on each tick: every ``interval`` seconds, and right after
+    a manual clock moves."""
+
+    def __init__(self, clock: Clock, *, interval: float = 30.0) -> None:
+        self._clock = clock
+        self._interval = interval
+        self._jobs: list[_Registered] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._tick_lock = asyncio.Lock()
+        if isinstance(clock, ManualClock):
+            clock.on_change(self._wake.set)
+
+    def register(self, name: str, job: Job) -> None:
+        if any(registered.name == name for registered in self._jobs):
+            raise ValueError(f"a job named {name!r} is already registered")
+        self._jobs.append(_Registered(name, job))
+
+    def unregister(self, name: str) -> None:
+        self._jobs = [registered for registered in self._jobs if registered.name != name]
+
+    async def run_due(self) -> None:
+        """One tick: run every job once at the clock's current time. A failing job is
+        logged and does not stop the others."""
+        async with self._tick_lock:
+            now = self._clock.now()
+            for registered in list(self._jobs):
+                try:
+                    await registered.run(now)
+                except Exception:
+                    log.exception("scheduled job %s failed at %s", registered.name, now)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._loop(), name="scheduler")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _loop(self) -> None:
+        while True:
+            await self.run_due()
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._interval)

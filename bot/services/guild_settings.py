@@ -1,0 +1,115 @@
+"""Per-guild settings: time zone, moderator role and feature channels, with defaults."""
+
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.engine import Database
+from bot.db.upsert import insert_or_update
+from bot.errors import InvalidInput
+from bot.models.guild import GuildChannel, GuildSettings
+
+DEFAULT_TIMEZONE = "UTC"
+
+FEATURE_CHANNELS = {
+    "suggestions": "where /suggest posts members' suggestions for the moderators",
+}
+"""Features that post into a channel of the guild's choosing, and what they post."""
+
+
+@dataclass(frozen=True, slots=True)
+class GuildConfig:
+    guild_id: int
+    timezone: str = DEFAULT_TIMEZONE
+    moderator_role_id: int | None = None
+    channels: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def validate_timezone(name: str) -> str:
+    """The IANA zone ``name`` as written in the database, or ``InvalidInput``."""
+    candidate = name.strip()
+    try:
+        ZoneInfo(candidate)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            f"`{name}` is not a time zone I know. Use a name like `Europe/Berlin` or "
+            "`America/New_York` (the autocomplete lists them)."
+        ) from None
+    return candidate
+
+
+def search_timezones(query: str, limit: int = 25) -> list[str]:
+    """Zone names containing ``query`` (case-insensitive), best matches first."""
+    needle = query.strip().lower().replace(" ", "_")
+    names = sorted(available_timezones())
+    starts = [name for name in names if name.lower().startswith(needle)]
+    contains = [name for name in names if needle in name.lower() and name not in starts]
+    return (starts + contains)[:limit]
+
+
+class GuildSettingsService:
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    async def get(self, guild_id: int) -> GuildConfig:
+        async with self._database.read() as session:
+            row = await session.get(GuildSettings, guild_id)
+            channels = await session.execute(
+                select(GuildChannel.feature, GuildChannel.channel_id).where(
+                    GuildChannel.guild_id == guild_id
+                )
+            )
+            mapping = dict(channels.all())
+        if row is None:
+            return GuildConfig(guild_id)
+        return GuildConfig(guild_id, row.timezone, row.moderator_role_id, mapping)
+
+    async def _touch(self, session: AsyncSession, guild_id: int, **values: object) -> None:
+        now = self._clock.now()
+        await insert_or_update(
+            session,
+            GuildSettings,
+            keys={"guild_id": guild_id},
+            insert_values={"timezone": DEFAULT_TIMEZONE, "created_at": now},
+            update_values={**values, "updated_at": now},
+        )
+
+    async def set_timezone(self, guild_id: int, timezone: str) -> GuildConfig:
+        zone = validate_timezone(timezone)
+        async with self._database.write() as session:
+            await self._touch(session, guild_id, timezone=zone)
+        return await self.get(guild_id)
+
+    async def set_moderator_role(self, guild_id: int, role_id: int | None) -> GuildConfig:
+        async with self._database.write() as session:
+            await self._touch(session, guild_id, moderator_role_id=role_id)
+        return await self.get(guild_id)
+
+    async def set_channel(self, guild_id: int, feature: str, channel_id: int | None) -> GuildConfig:
+        if feature not in FEATURE_CHANNELS:
+            raise InvalidInput(f"`{feature}` is not a feature with a channel.")
+        async with self._database.write() as session:
+            await self._touch(session, guild_id)
+            if channel_id is None:
+                await session.execute(
+                    delete(GuildChannel).where(
+                        GuildChannel.guild_id == guild_id, GuildChannel.feature == feature
+                    )
+                )
+            else:
+                await insert_or_update(
+                    session,
+                    GuildChannel,
+                    keys={"guild_id": guild_id, "feature": feature},
+                    insert_values={},
+                    update_values={"channel_id": channel_id},
+                )
+        return await self.get(guild_id)

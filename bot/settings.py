@@ -1,0 +1,57 @@
+"""Typed configuration, read from the environment and an optional ``.env`` file."""
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/producer-bot.sqlite3"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure. Names match the environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr | None = Field(
+        default=None, description="The bot token from the Discord developer portal."
+    )
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="SQLAlchemy async URL: SQLite (aiosqlite) or PostgreSQL (asyncpg).",
+    )
+    dev_guild_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated guild ids; `sync` publishes commands there instantly.",
+    )
+    log_level: str = Field(default="INFO", description="Python logging level.")
+    discord_api_base: str | None = Field(
+        default=None,
+        description="Base URL of a Discord-compatible API (the loopback test double, for one).",
+    )
+    shard_count: int | None = Field(default=None, ge=1, description="Total shards (None: ask).")
+    shard_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Comma-separated shard ids this process runs."
+    )
+    data_dir: Path = Field(
+        default=Path(__file__).resolve().parent.parent / "data",
+        description="Folder of the content files.",
+    )
+
+    @field_validator("dev_guild_ids", "shard_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(" ", "").split(",") if part]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"unknown log level {value!r}")
+        return level

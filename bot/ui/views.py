@@ -1,0 +1,101 @@
+"""Shared views: one that only its owner may use, and a paginator built on it."""
+
+import contextlib
+from typing import Any
+
+import discord
+
+from bot.tree import report_error
+
+
+class OwnedView(discord.ui.View):
+    """A view that answers only the member it was made for, and routes errors to the one
+    error handler. On timeout its buttons are disabled (when it knows its message)."""
+
+    def __init__(self, owner_id: int, *, timeout: float | None = 600) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.message: discord.Message | discord.InteractionMessage | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            "These buttons belong to someone else. Run the command yourself to get your own.",
+            ephemeral=True,
+        )
+        return False
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await report_error(interaction, error)
+
+    async def on_timeout(self) -> None:
+        for child in self.children:
+            if isinstance(child, discord.ui.Button | discord.ui.Select):
+                child.disabled = True
+        if self.message is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await self.message.edit(view=self)
+
+
+class Paginator(OwnedView):
+    """Pages of embeds with Previous / Next buttons and a page counter in the footer."""
+
+    def __init__(self, owner_id: int, pages: list[discord.Embed]) -> None:
+        if not pages:
+            raise ValueError("a paginator needs at least one page")
+        super().__init__(owner_id)
+        self.pages = pages
+        self.index = 0
+        for number, page in enumerate(pages, start=1):
+            footer = page.footer.text
+            counter = f"Page {number} of {len(pages)}"
+            page.set_footer(text=f"{footer} · {counter}" if footer else counter)
+        self._sync_buttons()
+
+    @property
+    def page(self) -> discord.Embed:
+        return self.pages[self.index]
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index == len(self.pages) - 1
+
+    async def _show(self, interaction: discord.Interaction, index: int) -> None:
+        self.index = index
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=self.page, view=self)
+
+    @discord.ui.button(label="Previous", emoji="◀️", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction, _: discord.ui.Button["Paginator"]
+    ) -> None:
+        await self._show(interaction, self.index - 1)
+
+    @discord.ui.button(label="Next", emoji="▶️", style=discord.ButtonStyle.secondary)
+    async def next(
+        self, interaction: discord.Interaction, _: discord.ui.Button["Paginator"]
+    ) -> None:
+        await self._show(interaction, self.index + 1)
+
+    async def send(self, interaction: discord.Interaction, *, ephemeral: bool = True) -> None:
+        """Answer ``interaction`` with the first page (buttons only if there are more)."""
+        if len(self.pages) == 1:
+            await interaction.response.send_message(embed=self.page, ephemeral=ephemeral)
+            return
+        sent = await interaction.response.send_message(
+            embed=self.page, view=self, ephemeral=ephemeral
+        )
+        if isinstance(sent.resource, discord.InteractionMessage):
+            self.message = sent.resource
+
+
+class ReportingModal(discord.ui.Modal):
+    """A modal whose errors reach the one error handler."""
+
+    async def on_error(  # type: ignore[override]  # Modal narrows View's signature
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
+        await report_error(interaction, error)

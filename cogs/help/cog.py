@@ -1,0 +1,41 @@
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import ProducerBot
+from bot.errors import NotFound
+from bot.ui.views import Paginator
+from cogs.help import render
+
+
+class HelpCog(commands.Cog):
+    def __init__(self, bot: ProducerBot) -> None:
+        self.bot = bot
+
+    def _commands(self) -> list[render.Command]:
+        commands = self.bot.tree.get_commands()
+        return [c for c in commands if isinstance(c, app_commands.Command | app_commands.Group)]
+
+    @app_commands.command(name="help", description="What this bot does, and every command.")
+    @app_commands.describe(command="Show one command in detail, for example: career tip")
+    async def help(self, interaction: discord.Interaction, command: str | None = None) -> None:
+        if command is None:
+            pages = render.pages(self._commands())
+            await Paginator(interaction.user.id, pages).send(interaction)
+            return
+        wanted = command.strip().lstrip("/").lower()
+        for candidate in render.walk(self._commands()):
+            if candidate.qualified_name == wanted:
+                await interaction.response.send_message(
+                    embed=render.detail(candidate), ephemeral=True
+                )
+                return
+        raise NotFound(f"There is no command called `/{wanted}`. Try `/help` for the list.")
+
+    @help.autocomplete("command")
+    async def _command_names(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.lower().lstrip("/")
+        names = [c.qualified_name for c in render.walk(self._commands())]
+        return [app_commands.Choice(name=f"/{n}", value=n) for n in names if needle in n][:25]

@@ -1,0 +1,15 @@
+"""``/suggest``: members send ideas to the moderators, who mark them handled."""
+
+from bot.client import ProducerBot
+from bot.services.suggestions import SuggestionService
+from cogs.suggestions.cog import SuggestionsCog
+from cogs.suggestions.views import HandledButton
+
+
+async def setup(bot: ProducerBot) -> None:
+    bot.add_dynamic_items(HandledButton)
+    await bot.add_cog(SuggestionsCog(bot, SuggestionService(bot.database, bot.clock)))
+
+
+async def teardown(bot: ProducerBot) -> None:
+    bot.remove_dynamic_items(HandledButton)

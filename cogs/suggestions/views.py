@@ -1,0 +1,117 @@
+"""The suggestion form and the persistent "Mark handled" button."""
+
+import re
+from typing import Any
+
+import discord
+
+from bot.checks import ensure_moderator, producer_bot, require_guild_id
+from bot.errors import NotAllowed
+from bot.services.suggestions import BODY_MAX, TITLE_MAX, SuggestionInfo, SuggestionService
+from bot.tree import reports_errors
+from bot.ui.embeds import BRAND_COLOUR
+from bot.ui.views import ReportingModal
+
+
+def suggestion_embed(suggestion: SuggestionInfo, author: str) -> discord.Embed:
+    embed = discord.Embed(title=suggestion.title, description=suggestion.body, colour=BRAND_COLOUR)
+    embed.set_author(name=f"Suggestion from {author}")
+    state = "handled" if suggestion.status == "handled" else "open"
+    embed.set_footer(text=f"Suggestion #{suggestion.id} · {state}")
+    embed.timestamp = suggestion.created_at
+    return embed
+
+
+def announcement(suggestion: SuggestionInfo) -> str:
+    """The message text: it names the author and quotes the title, so it must never ping."""
+    return f"💡 New suggestion from <@{suggestion.author_id}>: **{suggestion.title}**"
+
+
+class SuggestionModal(ReportingModal, title="Suggest something"):
+    headline: discord.ui.TextInput["SuggestionModal"] = discord.ui.TextInput(
+        label="Title", max_length=TITLE_MAX, placeholder="A weekly mix-feedback night"
+    )
+    details: discord.ui.TextInput["SuggestionModal"] = discord.ui.TextInput(
+        label="Your idea",
+        style=discord.TextStyle.paragraph,
+        max_length=BODY_MAX,
+        placeholder="What should change, and why would it help the community?",
+    )
+
+    def __init__(self, service: SuggestionService, channel: discord.abc.Messageable) -> None:
+        super().__init__()
+        self.service = service
+        self.channel = channel
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        guild_id = require_guild_id(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        suggestion = await self.service.create(
+            guild_id, interaction.user.id, self.headline.value, self.details.value
+        )
+        view = discord.ui.View(timeout=None)
+        view.add_item(HandledButton(suggestion.id))
+        try:
+            message = await self.channel.send(
+                announcement(suggestion),
+                embed=suggestion_embed(suggestion, interaction.user.display_name),
+                view=view,
+            )
+        except discord.Forbidden:
+            raise NotAllowed(
+                "Your suggestion is saved, but I may not post in the suggestions channel. "
+                "Please ask a moderator to check my permissions there."
+            ) from None
+        await self.service.attach_message(guild_id, suggestion.id, message.channel.id, message.id)
+        await interaction.followup.send(
+            f"Thanks! Your suggestion **{suggestion.title}** is with the moderators.",
+            ephemeral=True,
+        )
+
+
+class HandledButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"suggestions:handled:(?P<id>\d+)"
+):
+    """Moderators press it to close a suggestion; it works across restarts."""
+
+    def __init__(self, suggestion_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Mark handled",
+                style=discord.ButtonStyle.success,
+                custom_id=f"suggestions:handled:{suggestion_id}",
+            )
+        )
+        self.suggestion_id = suggestion_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> "HandledButton":
+        return cls(int(match["id"]))
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await ensure_moderator(interaction)
+        service = getattr(producer_bot(interaction).get_cog("Suggestions"), "service", None)
+        if not isinstance(service, SuggestionService):
+            raise RuntimeError("the suggestions cog is not loaded")
+        suggestion = await service.mark_handled(
+            require_guild_id(interaction), self.suggestion_id, interaction.user.id
+        )
+        author = interaction.message.embeds[0].author.name if interaction.message else None
+        embed = suggestion_embed(suggestion, (author or "").removeprefix("Suggestion from "))
+        done = discord.ui.View(timeout=None)
+        done.add_item(
+            discord.ui.Button(
+                label=f"Handled by {interaction.user.display_name}"[:80],
+                style=discord.ButtonStyle.secondary,
+                disabled=True,
+            )
+        )
+        await interaction.response.edit_message(
+            content=announcement(suggestion), embed=embed, view=done
+        )
