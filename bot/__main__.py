@@ -59,8 +59,10 @@ async def _build_bot(settings: Settings) -> ProducerBot:
     )
 
 
-async def _run(settings: Settings) -> None:
+async def _run(settings: Settings, migrate_first: bool) -> None:
     token = _token(settings)
+    if migrate_first:
+        await _migrate(settings)
     bot = await _build_bot(settings)
     try:
         async with bot:
@@ -139,7 +141,10 @@ async def _sync(settings: Settings, everywhere: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="start the bot (default)")
+    run = commands.add_parser("run", help="start the bot (default)")
+    run.add_argument(
+        "--migrate", action="store_true", help="bring the database to the latest schema first"
+    )
     commands.add_parser("migrate", help="bring the database to the latest schema")
     commands.add_parser("check", help="validate configuration, database and content")
     sync = commands.add_parser("sync", help="publish the slash commands")
@@ -153,9 +158,11 @@ def main(argv: list[str] | None = None) -> int:
             level=settings.log_level,
             format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         )
+        if settings.log_level != "DEBUG":
+            logging.getLogger("alembic").setLevel(logging.WARNING)
         work: Callable[[], Coroutine[Any, Any, None]] = {
-            None: lambda: _run(settings),
-            "run": lambda: _run(settings),
+            None: lambda: _run(settings, migrate_first=False),
+            "run": lambda: _run(settings, migrate_first=args.migrate),
             "migrate": lambda: _migrate(settings),
             "check": lambda: _check(settings),
             "sync": lambda: _sync(settings, args.everywhere),

@@ -1,10 +1,12 @@
 """Fixtures shared by every test: a real database file, the content, and the clock."""
 
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.clock import ManualClock
 from bot.content import Content, load_content
@@ -29,6 +31,33 @@ def clock() -> ManualClock:
 async def database(tmp_path: Path) -> AsyncIterator[Database]:
     """A fresh SQLite file, migrated to the latest schema."""
     database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}")
+    await upgrade_to_head(database)
+    yield database
+    await database.close()
+
+
+async def _fresh_postgres(url: str) -> Database:
+    database = Database.from_url(url)
+    try:
+        async with database.engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+    except OSError as error:
+        await database.close()
+        pytest.skip(f"PostgreSQL at TEST_POSTGRES_URL is unreachable: {error}")
+    return database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def any_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """The same tests on SQLite and, when TEST_POSTGRES_URL is set, on PostgreSQL."""
+    if request.param == "sqlite":
+        database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}")
+    else:
+        url = os.environ.get("TEST_POSTGRES_URL")
+        if not url:
+            pytest.skip("TEST_POSTGRES_URL is not set")
+        database = await _fresh_postgres(url)
     await upgrade_to_head(database)
     yield database
     await database.close()

@@ -84,7 +84,12 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """A unit of work that writes: commits on success, rolls back on any error."""
+        """A unit of work that writes: commits on success, rolls back on any error.
+
+        Read rows you are going to change with ``with_for_update=True`` (PostgreSQL locks
+        them; on SQLite the whole transaction already holds the write lock), or change them
+        with atomic SQL (``SET x = x + 1``, ``INSERT … ON CONFLICT``).
+        """
         async with self._writers.begin() as session:
             yield session
 

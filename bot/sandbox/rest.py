@@ -52,7 +52,9 @@ class DiscordError(Exception):
 
 def _json(body: Any, status: int = 200) -> web.Response:
     # Discord answers with exactly "application/json" (no charset), which discord.py expects.
-    return web.Response(body=json.dumps(body).encode(), status=status, content_type="application/json")
+    return web.Response(
+        body=json.dumps(body).encode(), status=status, content_type="application/json"
+    )
 
 
 PAYLOAD = web.RequestKey("payload", dict)

@@ -1,0 +1,110 @@
+"""The command line as an operator uses it, in a separate process."""
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from bot.sandbox.server import LoopbackDiscord
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DISCORD_", "DATABASE_", "DEV_GUILD", "LOG_LEVEL"))
+    }
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    env["PYTHONPATH"] = str(REPO)
+    env.update(extra)
+    return env
+
+
+async def cli(tmp_path: Path, *args: str, **extra: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=tmp_path,
+        env=environment(tmp_path, **extra),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode or 0, out.decode(), err.decode()
+
+
+async def test_run_without_a_token_says_so_in_one_line(tmp_path: Path) -> None:
+    code, out, err = await cli(tmp_path, "run")
+    assert code == 1
+    assert out == ""
+    assert err.strip().count("\n") == 0
+    assert "DISCORD_TOKEN is not set" in err
+
+
+async def test_check_reports_a_migrated_database_and_valid_content(tmp_path: Path) -> None:
+    code, _, err = await cli(tmp_path, "check")
+    assert code == 1
+    assert "not migrated" in err
+
+    code, out, _ = await cli(tmp_path, "migrate")
+    assert code == 0
+    assert "latest schema" in out
+
+    code, out, _ = await cli(tmp_path, "check")
+    assert code == 0, out
+    assert "database  ok" in out
+    assert "content   ok" in out
+    assert "All checks passed." in out
+
+
+async def test_a_rejected_token_ends_run_in_one_line(tmp_path: Path) -> None:
+    discord = LoopbackDiscord(token="the-real-token")
+    await discord.start()
+    try:
+        await cli(tmp_path, "migrate")
+        code, _, err = await cli(
+            tmp_path, "run", DISCORD_TOKEN="a-wrong-token", DISCORD_API_BASE=discord.base_url
+        )
+    finally:
+        await discord.stop()
+    assert code == 1
+    assert err.strip().splitlines()[-1].startswith("Discord rejected DISCORD_TOKEN")
+    assert "Traceback" not in err
+
+
+async def test_the_bot_syncs_and_answers_help_through_any_compatible_api(tmp_path: Path) -> None:
+    discord = LoopbackDiscord()
+    await discord.start()
+    guild = discord.add_guild("Beat Lab")
+    alice = discord.add_member(guild, "alice")
+    env = {"DISCORD_TOKEN": discord.token, "DISCORD_API_BASE": discord.base_url}
+    process = None
+    try:
+        assert (await cli(tmp_path, "migrate"))[0] == 0
+        code, out, _ = await cli(tmp_path, "sync", **env)
+        assert code == 0
+        assert "Published" in out
+        assert "help" in {command["name"] for command in discord.commands}
+
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=tmp_path,
+            env=environment(tmp_path, **env),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        await asyncio.wait_for(discord.identified.wait(), 30)
+        reply = await discord.slash("help", member=alice)
+        assert "Producer bot: help" in reply.text
+    finally:
+        if process is not None:
+            process.terminate()
+            await process.wait()
+        await discord.stop()

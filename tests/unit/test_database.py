@@ -1,0 +1,102 @@
+"""The database layer on a real SQLite file (and PostgreSQL when one is given)."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Integer, MetaData, String, select, text
+from sqlalchemy.exc import StatementError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.db.base import Base
+from bot.db.engine import Database
+from bot.db.migrate import current_revision, head_revision
+from bot.models.guild import GuildSettings
+
+
+async def test_every_connection_gets_the_pragmas(database: Database) -> None:
+    async with database.read() as session:
+        values = {
+            name: (await session.execute(text(f"PRAGMA {name}"))).scalar()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+        }
+    assert values == {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "busy_timeout": 30000,
+        "synchronous": 1,
+    }
+
+
+async def test_migrations_reach_head_and_match_the_models(any_database: Database) -> None:
+    database = any_database
+    assert await current_revision(database) == head_revision()
+
+    def differences(connection: object) -> list[object]:
+        context = MigrationContext.configure(connection)  # type: ignore[arg-type]
+        return list(compare_metadata(context, Base.metadata))
+
+    async with database.engine.connect() as connection:
+        assert await connection.run_sync(differences) == []
+
+
+async def test_timestamps_come_back_timezone_aware_utc(database: Database) -> None:
+    berlin = timezone(timedelta(hours=1))
+    written = datetime(2026, 3, 29, 2, 30, tzinfo=berlin)
+    async with database.write() as session:
+        session.add(
+            GuildSettings(guild_id=1, timezone="UTC", created_at=written, updated_at=written)
+        )
+    async with database.read() as session:
+        row = await session.get(GuildSettings, 1)
+    assert row is not None
+    assert row.created_at == written
+    assert row.created_at.tzinfo is UTC
+
+
+async def test_naive_timestamps_are_refused(database: Database) -> None:
+    naive = datetime(2026, 1, 1)
+    row = GuildSettings(guild_id=2, timezone="UTC", created_at=naive, updated_at=naive)
+    with pytest.raises(StatementError, match="naive datetime"):
+        async with database.write() as session:
+            session.add(row)
+
+
+class _CounterBase(DeclarativeBase):
+    metadata = MetaData()
+
+
+class Counter(_CounterBase):
+    __tablename__ = "test_counters"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(20))
+    value: Mapped[int] = mapped_column(Integer)
+
+
+async def test_concurrent_read_modify_write_loses_nothing(any_database: Database) -> None:
+    """100 writers each read a counter and write it back +1, 20 times: all 2,000 land.
+
+    A row read for changing is read ``with_for_update``: PostgreSQL locks it, and SQLite
+    (which ignores that) is protected by ``BEGIN IMMEDIATE``.
+    """
+    database = any_database
+    async with database.engine.begin() as connection:
+        await connection.run_sync(_CounterBase.metadata.create_all)
+    async with database.write() as session:
+        session.add(Counter(id=1, name="hits", value=0))
+
+    async def writer() -> None:
+        for _ in range(20):
+            async with database.write() as session:
+                counter = await session.get(Counter, 1, with_for_update=True)
+                assert counter is not None
+                await asyncio.sleep(0)  # let the other writers interleave
+                counter.value += 1
+
+    results = await asyncio.gather(*(writer() for _ in range(100)), return_exceptions=True)
+    errors = [result for result in results if isinstance(result, BaseException)]
+    assert errors == []
+    async with database.read() as session:
+        assert await session.scalar(select(Counter.value).where(Counter.id == 1)) == 2000
