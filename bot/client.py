@@ -56,8 +56,10 @@ class ProducerBot(commands.Bot):
         api_base: str | None = None,
         extra_extensions: tuple[str, ...] = (),
         scheduler_interval: float = 30.0,
+        guild_ready_timeout: float = 2.0,
     ) -> None:
         super().__init__(
+            guild_ready_timeout=guild_ready_timeout,
             command_prefix=commands.when_mentioned,
             help_command=None,
             intents=intents(),

@@ -62,6 +62,7 @@ async def start_bot(
         content=content,
         api_base=discord.base_url,
         extra_extensions=extra_extensions,
+        guild_ready_timeout=0.05,
     )
     task = asyncio.create_task(bot.start(discord.token))
     ready = asyncio.create_task(bot.wait_until_ready())
