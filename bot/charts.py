@@ -1,15 +1,11 @@
-"""Charts as PNG bytes (matplotlib, headless). CPU-bound: call them through
-``asyncio.to_thread`` from async code."""
+"""Charts as PNG bytes (matplotlib's object API: no pyplot, no display needed). CPU-bound:
+call them through ``asyncio.to_thread`` from async code."""
 
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402  (the backend must be chosen first)
+from matplotlib.figure import Figure
 
 INK = "#E6E6F0"
 BACKGROUND = "#2B2D31"
