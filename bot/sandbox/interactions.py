@@ -87,7 +87,7 @@ class Reply:
 
     @property
     def text(self) -> str:
-        return self.message.text()
+        return self.message.text
 
     @property
     def modal(self) -> dict[str, Any]:

@@ -13,6 +13,7 @@ what real Discord rejects, and lets a test or the sandbox act as members::
 """
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -276,6 +277,21 @@ class LoopbackDiscord:
 
     def dms(self, user: User) -> list[Message]:
         return self.channel_messages(self.dm_channel(user))
+
+    async def wait_for_messages(
+        self, channel: Channel, count: int, *, timeout: float = 10.0
+    ) -> list[Message]:
+        """Wait until ``channel`` shows at least ``count`` messages (scheduled posts, say)."""
+        deadline = time.monotonic() + timeout
+        while len(self.channel_messages(channel)) < count:
+            self.message_posted.clear()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                found = len(self.channel_messages(channel))
+                raise AssertionError(f"#{channel.name} has {found} messages, expected {count}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.message_posted.wait(), remaining)
+        return self.channel_messages(channel)
 
     # -- acting as a member ----------------------------------------------------------------
 

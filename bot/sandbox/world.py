@@ -376,6 +376,7 @@ class Message:
     def selects(self) -> list[dict[str, Any]]:
         return [c for c in self.walk_components() if c.get("type") in (3, 5, 6, 7, 8)]
 
+    @property
     def text(self) -> str:
         """Content and every embed's text, joined: handy for assertions."""
         parts = [self.content]

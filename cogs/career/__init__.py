@@ -1,0 +1,17 @@
+"""``/career``: routes into production, tips, the skill map, gear and the tip of the day."""
+
+from bot.client import ProducerBot
+from bot.services.career import CareerService
+from bot.services.daily_tips import DailyTipService
+from cogs.career.cog import CareerCog
+from cogs.career.views import AnotherTipButton, SaveTipButton
+
+
+async def setup(bot: ProducerBot) -> None:
+    service = CareerService(bot.database, bot.clock, bot.content)
+    bot.add_dynamic_items(AnotherTipButton, SaveTipButton)
+    await bot.add_cog(CareerCog(bot, service, DailyTipService(bot.database, bot.clock, service)))
+
+
+async def teardown(bot: ProducerBot) -> None:
+    bot.remove_dynamic_items(AnotherTipButton, SaveTipButton)

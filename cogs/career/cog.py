@@ -1,0 +1,351 @@
+import asyncio
+import logging
+from datetime import datetime
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import moderator_only, require_guild_id
+from bot.client import ProducerBot
+from bot.content.career import CareerContent, Level
+from bot.errors import InvalidInput
+from bot.services.career import CareerService, SkillState
+from bot.services.daily_tips import DailyTipService, DueTip
+from bot.ui.views import Paginator
+from cogs.career import render
+from cogs.career.views import GuildTipModal, PathBrowser, daily_view, tip_view
+
+log = logging.getLogger(__name__)
+
+LevelName = Literal["beginner", "intermediate", "advanced"]
+StateName = Literal["not-started", "learning", "done", "skipped"]
+
+
+def topic_choices(career: CareerContent, current: str) -> list[app_commands.Choice[str]]:
+    needle = current.lower()
+    return [
+        app_commands.Choice(name=f"{t.emoji} {t.name}", value=t.id)
+        for t in career.topics
+        if needle in t.name.lower() or needle in t.id
+    ][:25]
+
+
+class CareerCog(
+    commands.GroupCog,
+    name="Career",
+    group_name="career",
+    group_description="Routes into music production, tips, skills and gear.",
+):
+    def __init__(self, bot: ProducerBot, service: CareerService, daily: DailyTipService) -> None:
+        self.bot = bot
+        self.career = bot.content.career
+        self.service = service
+        self.daily = daily
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.register("career:daily-tip", self.post_daily_tips)
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.unregister("career:daily-tip")
+
+    # -- members ---------------------------------------------------------------------------
+
+    @app_commands.command(name="paths", description="The routes into music production, one by one.")
+    async def paths(self, interaction: discord.Interaction) -> None:
+        browser = PathBrowser(interaction.user.id, self.career)
+        sent = await interaction.response.send_message(
+            embed=browser.page(), view=browser, ephemeral=True
+        )
+        if isinstance(sent.resource, discord.InteractionMessage):
+            browser.message = sent.resource
+
+    @app_commands.command(name="tip", description="A practical tip you have not seen yet.")
+    @app_commands.describe(
+        topic="What the tip is about (start typing)", level="Your experience level"
+    )
+    @app_commands.guild_only()
+    async def tip(
+        self,
+        interaction: discord.Interaction,
+        topic: str | None = None,
+        level: LevelName | None = None,
+    ) -> None:
+        chosen = Level(level) if level else None
+        card = await self.service.next_tip(
+            require_guild_id(interaction), interaction.user.id, topic, chosen
+        )
+        await interaction.response.send_message(
+            embed=render.tip(self.career, card),
+            view=tip_view(card.id, topic, chosen),
+            ephemeral=True,
+        )
+
+    @tip.autocomplete("topic")
+    async def _topics(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.lower()
+        return [
+            app_commands.Choice(name=f"{t.emoji} {t.name}", value=t.id)
+            for t in self.career.topics
+            if needle in t.name.lower() or needle in t.id
+        ][:25]
+
+    @app_commands.command(name="saved", description="The tips you saved.")
+    @app_commands.guild_only()
+    async def saved(self, interaction: discord.Interaction) -> None:
+        cards = await self.service.saved_tips(require_guild_id(interaction), interaction.user.id)
+        if not cards:
+            raise InvalidInput("You have no saved tips yet: press **Save** under a tip.")
+        pages = render.tip_pages(self.career, cards, f"Your saved tips ({len(cards)})")
+        await Paginator(interaction.user.id, pages).send(interaction)
+
+    @app_commands.command(name="unsave", description="Remove a tip from your saved tips.")
+    @app_commands.describe(tip="The tip's id, shown under each saved tip")
+    @app_commands.guild_only()
+    async def unsave(self, interaction: discord.Interaction, tip: str) -> None:
+        await self.service.unsave_tip(require_guild_id(interaction), interaction.user.id, tip)
+        await interaction.response.send_message(
+            f"Removed `{tip}` from your saved tips.", ephemeral=True
+        )
+
+    @unsave.autocomplete("tip")
+    async def _saved_ids(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        cards = await self.service.saved_tips(require_guild_id(interaction), interaction.user.id)
+        return [
+            app_commands.Choice(name=f"{card.id}: {card.text}"[:100], value=card.id)
+            for card in cards
+            if current.lower() in f"{card.id} {card.text}".lower()
+        ][:25]
+
+    @app_commands.command(name="skills", description="Your skill map and progress, as a picture.")
+    @app_commands.guild_only()
+    async def skills(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        statuses = await self.service.skill_map(require_guild_id(interaction), interaction.user.id)
+        embed, picture = await asyncio.to_thread(
+            render.skill_map, statuses, interaction.user.display_name
+        )
+        await interaction.followup.send(embed=embed, file=picture, ephemeral=True)
+
+    @app_commands.command(name="mark", description="Set where you stand on a skill.")
+    @app_commands.describe(skill="A skill of the skill map (start typing)", state="Where you stand")
+    @app_commands.guild_only()
+    async def mark(self, interaction: discord.Interaction, skill: str, state: StateName) -> None:
+        status = await self.service.mark_skill(
+            require_guild_id(interaction), interaction.user.id, skill, SkillState(state)
+        )
+        await interaction.response.send_message(
+            f"{render.STATE_ICON[status.state]} **{status.skill.name}** is now *{state}*.",
+            ephemeral=True,
+        )
+
+    @mark.autocomplete("skill")
+    async def _skill_names(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=s.name, value=s.id)
+            for s in self.service.search_skills(current)
+        ]
+
+    @app_commands.command(
+        name="next", description="Three skills to learn next, a path and an exercise."
+    )
+    @app_commands.guild_only()
+    async def next(self, interaction: discord.Interaction) -> None:
+        steps = await self.service.next_steps(require_guild_id(interaction), interaction.user.id)
+        await interaction.response.send_message(embed=render.next_steps(steps), ephemeral=True)
+
+    @app_commands.command(
+        name="gear", description="The studio tech stack, as neutral starting points."
+    )
+    @app_commands.describe(category="Which part of the studio")
+    @app_commands.choices(
+        category=[
+            app_commands.Choice(name="DAWs", value="daws"),
+            app_commands.Choice(name="Audio interfaces", value="interfaces"),
+            app_commands.Choice(name="Microphones", value="microphones"),
+            app_commands.Choice(name="Monitors", value="monitors"),
+            app_commands.Choice(name="Controllers", value="controllers"),
+            app_commands.Choice(name="Plug-ins", value="plugins"),
+            app_commands.Choice(name="Editing tools", value="editing-tools"),
+            app_commands.Choice(
+                name="Collaboration & distribution", value="collaboration-distribution"
+            ),
+        ]
+    )
+    async def gear(self, interaction: discord.Interaction, category: str | None = None) -> None:
+        embed = (
+            render.gear_category(self.career.gear_category(category))
+            if category
+            else render.gear_overview(self.career)
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(
+        name="portfolio", description="How to build a portfolio that gets you work."
+    )
+    async def portfolio(self, interaction: discord.Interaction) -> None:
+        await Paginator(interaction.user.id, render.portfolio(self.career)).send(interaction)
+
+    @app_commands.command(name="servertips", description="The tips this server's moderators wrote.")
+    @app_commands.guild_only()
+    async def servertips(self, interaction: discord.Interaction) -> None:
+        cards = await self.service.guild_tips(require_guild_id(interaction))
+        if not cards:
+            raise InvalidInput(
+                "This server has no tips of its own yet (moderators: `/career tipadd`)."
+            )
+        pages = render.tip_pages(self.career, cards, f"Tips from this server ({len(cards)})")
+        await Paginator(interaction.user.id, pages).send(interaction)
+
+    # -- moderators ------------------------------------------------------------------------
+
+    @app_commands.command(
+        name="community", description="Moderators: what the server is learning, as a chart."
+    )
+    @app_commands.guild_only()
+    @moderator_only
+    async def community(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        tallies = await self.service.community(require_guild_id(interaction))
+        embed, picture = await asyncio.to_thread(render.community, tallies)
+        await interaction.followup.send(embed=embed, file=picture, ephemeral=True)
+
+    @app_commands.command(
+        name="daily", description="Moderators: post a tip of the day, or stop it."
+    )
+    @app_commands.describe(
+        channel="Where to post the tip",
+        time="Local time of day, HH:MM (the server's time zone, see /settings)",
+        off="Turn the tip of the day off",
+    )
+    @app_commands.guild_only()
+    @moderator_only
+    async def daily_tip(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None = None,
+        time: str | None = None,
+        off: bool = False,
+    ) -> None:
+        guild_id = require_guild_id(interaction)
+        if off:
+            await self.daily.disable(guild_id)
+            text = "The tip of the day is off."
+        elif channel is None or time is None:
+            raise InvalidInput(
+                "Give both a channel and a time, e.g. `channel:#tips time:09:00`, or `off:True`."
+            )
+        else:
+            schedule = await self.daily.configure(guild_id, channel.id, time)
+            text = (
+                f"A tip will be posted in {channel.mention} every day at {schedule.post_time} "
+                f"({schedule.timezone})."
+            )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="tipadd", description="Moderators: add a tip for this server.")
+    @app_commands.describe(topic="The tip's topic", level="Who the tip is for")
+    @app_commands.guild_only()
+    @moderator_only
+    async def tipadd(self, interaction: discord.Interaction, topic: str, level: LevelName) -> None:
+        await interaction.response.send_modal(
+            GuildTipModal(self.service, self.career, topic, level)
+        )
+
+    @app_commands.command(
+        name="tipedit", description="Moderators: change one of this server's tips."
+    )
+    @app_commands.describe(tip="The server tip to change", topic="A new topic", level="A new level")
+    @app_commands.guild_only()
+    @moderator_only
+    async def tipedit(
+        self,
+        interaction: discord.Interaction,
+        tip: str,
+        topic: str | None = None,
+        level: LevelName | None = None,
+    ) -> None:
+        cards = {
+            card.id: card for card in await self.service.guild_tips(require_guild_id(interaction))
+        }
+        if tip not in cards:
+            raise InvalidInput(
+                "Pick one of this server's own tips (built-in tips can't be edited)."
+            )
+        card = cards[tip]
+        modal = GuildTipModal(
+            self.service,
+            self.career,
+            topic or card.topic,
+            level or card.level.value,
+            tip,
+            card.text,
+        )
+        await interaction.response.send_modal(modal)
+
+    @app_commands.command(
+        name="tipremove", description="Moderators: remove one of this server's tips."
+    )
+    @app_commands.describe(tip="The server tip to remove")
+    @app_commands.guild_only()
+    @moderator_only
+    async def tipremove(self, interaction: discord.Interaction, tip: str) -> None:
+        card = await self.service.remove_guild_tip(require_guild_id(interaction), tip)
+        await interaction.response.send_message(f"Removed the tip `{card.id}`.", ephemeral=True)
+
+    @tipadd.autocomplete("topic")
+    @tipedit.autocomplete("topic")
+    async def _any_topic(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return topic_choices(self.career, current)
+
+    @tipedit.autocomplete("tip")
+    @tipremove.autocomplete("tip")
+    async def _guild_tip_ids(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        cards = await self.service.guild_tips(require_guild_id(interaction))
+        return [
+            app_commands.Choice(name=f"{card.id}: {card.text}"[:100], value=card.id)
+            for card in cards
+            if current.lower() in f"{card.id} {card.text}".lower()
+        ][:25]
+
+    # -- the tip of the day ----------------------------------------------------------------
+
+    async def post_daily_tips(self, now: datetime) -> None:
+        for due in await self.daily.claim_due(now):
+            await self._post(due)
+
+    async def _post(self, due: DueTip) -> None:
+        channel = self.bot.get_channel(due.channel_id)
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            log.warning(
+                "guild %s: tip channel %s is gone; daily tip turned off",
+                due.guild_id,
+                due.channel_id,
+            )
+            await self.daily.disable(due.guild_id)
+            return
+        embed = render.tip(self.career, due.tip, heading="Tip of the day · ")
+        try:
+            message = await channel.send(embed=embed, view=daily_view(due.tip.id), nonce=due.nonce)
+        except discord.Forbidden:
+            log.warning(
+                "guild %s: may not post in %s; daily tip turned off", due.guild_id, channel.id
+            )
+            await self.daily.disable(due.guild_id)
+            return
+        except discord.HTTPException:
+            log.warning("guild %s: daily tip not sent, will retry", due.guild_id, exc_info=True)
+            return
+        await self.daily.confirm(due, message.id)

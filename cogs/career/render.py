@@ -1,0 +1,190 @@
+"""Embeds and pictures for the career feature. The picture builders are CPU-bound: call
+them through ``asyncio.to_thread``."""
+
+import io
+
+import discord
+
+from bot.charts import Bar, bar_chart
+from bot.content.career import CareerContent, CareerPath, GearCategory, PathKind, Tier
+from bot.services.career import NextSteps, SkillState, SkillStatus, SkillTally, TipCard
+from bot.ui.embeds import BRAND_COLOUR, truncate
+
+STATE_ICON = {
+    SkillState.NOT_STARTED: "⬜",
+    SkillState.LEARNING: "🟨",
+    SkillState.DONE: "✅",
+    SkillState.SKIPPED: "⏭️",
+}
+STATE_BAR = {
+    SkillState.NOT_STARTED: (0.0, "#5C5F66"),
+    SkillState.SKIPPED: (0.0, "#5C5F66"),
+    SkillState.LEARNING: (1.0, "#F0B232"),
+    SkillState.DONE: (2.0, "#23A55A"),
+}
+TIER_TITLE = {
+    Tier.FOUNDATIONAL: "Foundational",
+    Tier.ADVANCED: "Advanced",
+    Tier.PROFESSIONAL: "Professional",
+}
+
+
+def _bullets(items: list[str]) -> str:
+    return truncate("\n".join(f"• {item}" for item in items), 1024)
+
+
+def paths_overview(career: CareerContent) -> discord.Embed:
+    embed = discord.Embed(
+        title="Routes into music production",
+        colour=BRAND_COLOUR,
+        description=(
+            "There is no single way in. Pick a route from the menu to see what it involves, "
+            "the steps, the skills it builds and its trade-offs."
+        ),
+    )
+    sections: tuple[tuple[PathKind, str], ...] = (
+        ("route", "Ways in"),
+        ("next-career", "Where producers move on to"),
+    )
+    for kind, heading in sections:
+        lines = [f"{p.emoji} **{p.name}**: {p.summary}" for p in career.paths_of(kind)]
+        embed.add_field(name=heading, value=truncate("\n".join(lines), 1024), inline=False)
+    return embed
+
+
+def path_detail(career: CareerContent, path: CareerPath) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"{path.emoji} {path.name}", colour=BRAND_COLOUR, description=path.overview
+    )
+    steps = "\n".join(f"{number}. {step}" for number, step in enumerate(path.steps, start=1))
+    embed.add_field(name="Steps", value=truncate(steps, 1024), inline=False)
+    skills = ", ".join(career.skill(skill_id).name for skill_id in path.skills)
+    embed.add_field(name="Skills it builds", value=truncate(skills, 1024), inline=False)
+    embed.add_field(name="What comes next", value=path.leads_to, inline=False)
+    embed.add_field(name="Upsides", value=_bullets(path.upsides), inline=True)
+    embed.add_field(name="Downsides", value=_bullets(path.downsides), inline=True)
+    return embed
+
+
+def tip(career: CareerContent, card: TipCard, *, heading: str = "") -> discord.Embed:
+    topic = career.topic(card.topic)
+    embed = discord.Embed(
+        title=f"{heading}{topic.emoji} {topic.name} · {card.level.value}",
+        description=card.text,
+        colour=BRAND_COLOUR,
+    )
+    origin = "a tip from this server" if card.from_guild else "tip"
+    embed.set_footer(text=f"{origin} {card.id}")
+    return embed
+
+
+def tip_pages(career: CareerContent, cards: list[TipCard], title: str) -> list[discord.Embed]:
+    pages = []
+    for start in range(0, len(cards), 5):
+        embed = discord.Embed(title=title, colour=BRAND_COLOUR)
+        for card in cards[start : start + 5]:
+            topic = career.topic(card.topic)
+            embed.add_field(
+                name=f"{topic.emoji} {topic.name} · {card.level.value} · `{card.id}`",
+                value=card.text,
+                inline=False,
+            )
+        pages.append(embed)
+    return pages
+
+
+def skill_map(statuses: list[SkillStatus], who: str) -> tuple[discord.Embed, discord.File]:
+    """The member's skill map: a chart, and the same facts as text for screen readers."""
+    bars = [
+        Bar(status.skill.name + (" ✔" if status.verified_by else ""), *STATE_BAR[status.state])
+        for status in statuses
+    ]
+    png = bar_chart(bars, title=f"Skill map of {who}", value_label="learning → done", maximum=2)
+    done = sum(status.state is SkillState.DONE for status in statuses)
+    embed = discord.Embed(
+        title=f"Skill map: {done} of {len(statuses)} done",
+        colour=BRAND_COLOUR,
+        description="⬜ not started · 🟨 learning · ✅ done · ⏭️ skipped · ✔ verified",
+    )
+    for tier, title in TIER_TITLE.items():
+        lines = [
+            f"{STATE_ICON[s.state]} {s.skill.name}"
+            + (f" (verified: {s.verified_by})" if s.verified_by else "")
+            for s in statuses
+            if s.skill.tier is tier
+        ]
+        embed.add_field(name=title, value="\n".join(lines), inline=False)
+    embed.set_image(url="attachment://skill-map.png")
+    embed.set_footer(text="Update a skill with /career mark")
+    return embed, discord.File(io.BytesIO(png), filename="skill-map.png")
+
+
+def community(tallies: list[SkillTally]) -> tuple[discord.Embed, discord.File]:
+    ranked = sorted(tallies, key=lambda t: (-t.learning, -t.done, t.skill.name))
+    bars = [Bar(f"{t.skill.name} ({t.done} done)", t.learning) for t in ranked]
+    png = bar_chart(bars, title="What this server is learning", value_label="members learning")
+    embed = discord.Embed(
+        title="What the community is learning",
+        colour=BRAND_COLOUR,
+        description=(
+            "Skills many members are learning make good topics for challenges and workshops."
+        ),
+    )
+    lines = [f"**{t.skill.name}**: {t.learning} learning, {t.done} done" for t in ranked]
+    embed.add_field(name="By skill", value=truncate("\n".join(lines), 1024), inline=False)
+    embed.set_image(url="attachment://community.png")
+    return embed, discord.File(io.BytesIO(png), filename="community.png")
+
+
+def next_steps(steps: NextSteps) -> discord.Embed:
+    embed = discord.Embed(title="Your next steps", colour=BRAND_COLOUR)
+    if steps.skills:
+        lines = [f"**{skill.name}**: {skill.practice}" for skill in steps.skills]
+        embed.add_field(name="Learn next", value=truncate("\n".join(lines), 1024), inline=False)
+    else:
+        embed.add_field(name="Learn next", value="You have covered the whole skill map!")
+    embed.add_field(
+        name=f"A path that fits: {steps.path.emoji} {steps.path.name}",
+        value=f"{steps.path.summary}\nSee it with `/career paths`.",
+        inline=False,
+    )
+    if steps.exercise is not None:
+        embed.add_field(
+            name=f"Try this: {steps.exercise.title}",
+            value=truncate(steps.exercise.brief, 1024),
+            inline=False,
+        )
+    embed.set_footer(text="Mark progress with /career mark; see it with /career skills")
+    return embed
+
+
+def gear_overview(career: CareerContent) -> discord.Embed:
+    embed = discord.Embed(
+        title="The studio tech stack",
+        colour=BRAND_COLOUR,
+        description="Neutral starting points. Pick a category with `/career gear category:`.",
+    )
+    for category in career.gear:
+        names = ", ".join(item.name for item in category.items)
+        embed.add_field(
+            name=f"{category.emoji} {category.name}", value=truncate(names, 1024), inline=False
+        )
+    return embed
+
+
+def gear_category(category: GearCategory) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"{category.emoji} {category.name}", colour=BRAND_COLOUR, description=category.advice
+    )
+    for item in category.items:
+        embed.add_field(name=item.name, value=item.note, inline=False)
+    return embed
+
+
+def portfolio(career: CareerContent) -> list[discord.Embed]:
+    return [
+        discord.Embed(
+            title=f"Portfolio: {section.title}", description=section.body, colour=BRAND_COLOUR
+        )
+        for section in career.portfolio.sections
+    ]

@@ -1,0 +1,191 @@
+"""Career views: the path browser, the tip buttons (persistent) and the guild-tip form."""
+
+import re
+from typing import Any
+
+import discord
+
+from bot.checks import producer_bot, require_guild_id
+from bot.content.career import CareerContent, Level
+from bot.services.career import TIP_TEXT_MAX, CareerService
+from bot.tree import reports_errors
+from bot.ui.views import OwnedView, ReportingModal
+from cogs.career import render
+
+ANY = "-"
+
+
+class PathBrowser(OwnedView):
+    """The overview of paths, a menu to open one, and buttons to step through them."""
+
+    def __init__(self, owner_id: int, career: CareerContent) -> None:
+        super().__init__(owner_id)
+        self.career = career
+        self.index = -1  # the overview
+        self.menu: discord.ui.Select[PathBrowser] = discord.ui.Select(
+            placeholder="Open a path…",
+            row=0,
+            options=[
+                discord.SelectOption(
+                    label=path.name, value=path.id, emoji=path.emoji, description=path.summary
+                )
+                for path in career.paths
+            ],
+        )
+        self.menu.callback = self._open  # type: ignore[method-assign]
+        self.add_item(self.menu)
+        self._sync()
+
+    def page(self) -> discord.Embed:
+        if self.index < 0:
+            return render.paths_overview(self.career)
+        return render.path_detail(self.career, self.career.paths[self.index])
+
+    def _sync(self) -> None:
+        self.previous.disabled = self.index <= 0
+        self.next.disabled = self.index >= len(self.career.paths) - 1
+
+    async def _show(self, interaction: discord.Interaction, index: int) -> None:
+        self.index = index
+        self._sync()
+        await interaction.response.edit_message(embed=self.page(), view=self)
+
+    async def _open(self, interaction: discord.Interaction) -> None:
+        ids = [path.id for path in self.career.paths]
+        await self._show(interaction, ids.index(self.menu.values[0]))
+
+    @discord.ui.button(label="Previous", emoji="◀️", row=1)
+    async def previous(
+        self, interaction: discord.Interaction, _: discord.ui.Button["PathBrowser"]
+    ) -> None:
+        await self._show(interaction, self.index - 1)
+
+    @discord.ui.button(label="Next", emoji="▶️", row=1)
+    async def next(
+        self, interaction: discord.Interaction, _: discord.ui.Button["PathBrowser"]
+    ) -> None:
+        await self._show(interaction, self.index + 1)
+
+
+def _service(interaction: discord.Interaction) -> CareerService:
+    service = getattr(producer_bot(interaction).get_cog("Career"), "service", None)
+    if not isinstance(service, CareerService):
+        raise RuntimeError("the career cog is not loaded")
+    return service
+
+
+class SaveTipButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"career:save:(?P<tip>[\w-]+)"
+):
+    """Saves the tip for whoever presses it (works on daily posts and after restarts)."""
+
+    def __init__(self, tip_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(label="Save", emoji="🔖", custom_id=f"career:save:{tip_id}")
+        )
+        self.tip_id = tip_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> "SaveTipButton":
+        return cls(match["tip"])
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        service = _service(interaction)
+        await service.save_tip(require_guild_id(interaction), interaction.user.id, self.tip_id)
+        await interaction.response.send_message(
+            f"Saved tip `{self.tip_id}`. See your saved tips with `/career saved`.", ephemeral=True
+        )
+
+
+class AnotherTipButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"career:another:(?P<topic>[\w-]+):(?P<level>[\w-]+)",
+):
+    """Shows the member another tip of the same selection."""
+
+    def __init__(self, topic: str | None, level: Level | None) -> None:
+        self.topic, self.level = topic, level
+        custom_id = f"career:another:{topic or ANY}:{level.value if level else ANY}"
+        super().__init__(
+            discord.ui.Button(
+                label="Another", emoji="🎲", style=discord.ButtonStyle.primary, custom_id=custom_id
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> "AnotherTipButton":
+        topic = None if match["topic"] == ANY else match["topic"]
+        level = None if match["level"] == ANY else Level(match["level"])
+        return cls(topic, level)
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        service = _service(interaction)
+        card = await service.next_tip(
+            require_guild_id(interaction), interaction.user.id, self.topic, self.level
+        )
+        await interaction.response.edit_message(
+            embed=render.tip(producer_bot(interaction).content.career, card),
+            view=tip_view(card.id, self.topic, self.level),
+        )
+
+
+def tip_view(tip_id: str, topic: str | None, level: Level | None) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AnotherTipButton(topic, level))
+    view.add_item(SaveTipButton(tip_id))
+    return view
+
+
+def daily_view(tip_id: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(SaveTipButton(tip_id))
+    return view
+
+
+class GuildTipModal(ReportingModal, title="A tip for this server"):
+    text: discord.ui.TextInput["GuildTipModal"] = discord.ui.TextInput(
+        label="The tip",
+        style=discord.TextStyle.paragraph,
+        min_length=10,
+        max_length=TIP_TEXT_MAX,
+        placeholder="One or two concrete sentences a producer can act on today.",
+    )
+
+    def __init__(
+        self,
+        service: CareerService,
+        career: CareerContent,
+        topic: str,
+        level: str,
+        tip_id: str | None = None,
+        current: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.service, self.career = service, career
+        self.topic, self.level, self.tip_id = topic, level, tip_id
+        if current is not None:
+            self.text.default = current
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        guild_id = require_guild_id(interaction)
+        if self.tip_id is None:
+            card = await self.service.add_guild_tip(
+                guild_id, interaction.user.id, self.topic, self.level, self.text.value
+            )
+            verb = "Added"
+        else:
+            card = await self.service.edit_guild_tip(
+                guild_id, self.tip_id, self.topic, self.level, self.text.value
+            )
+            verb = "Updated"
+        await interaction.response.send_message(
+            f"{verb} the tip `{card.id}`; members of this server can now get it.",
+            embed=render.tip(self.career, card),
+            ephemeral=True,
+        )
