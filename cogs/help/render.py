@@ -49,16 +49,23 @@ def overview(groups: list[Command]) -> discord.Embed:
     return embed
 
 
-def pages(commands: list[Command], per_page: int = 8) -> list[discord.Embed]:
-    """An overview page, then the commands in pages of ``per_page``."""
-    invocable = walk(commands)
+def pages(commands: list[Command], per_page: int = 10) -> list[discord.Embed]:
+    """An overview page, then a page per command group (split when long), then the
+    commands that stand alone."""
     result = [overview(commands)]
-    for start in range(0, len(invocable), per_page):
-        chunk = invocable[start : start + per_page]
-        embed = discord.Embed(
-            title="Commands", colour=BRAND_COLOUR, description=_command_lines(chunk)
-        )
-        result.append(embed)
+    groups = sorted(
+        (c for c in commands if isinstance(c, app_commands.Group)), key=lambda c: c.name
+    )
+    singles = walk(c for c in commands if not isinstance(c, app_commands.Group))
+    sections = [(f"/{group.name}: {group.description}", walk(group.commands)) for group in groups]
+    if singles:
+        sections.append(("More commands", singles))
+    for title, members in sections:
+        for start in range(0, len(members), per_page):
+            chunk = members[start : start + per_page]
+            result.append(
+                discord.Embed(title=title, colour=BRAND_COLOUR, description=_command_lines(chunk))
+            )
     return result
 
 

@@ -38,7 +38,12 @@ async def test_help_answers_privately_and_pages_with_buttons(
     turned = await discord.click(reply.message, "Next", member=server.alice)
     assert turned.message.id == reply.message.id
     assert turned.message.embeds[0]["footer"]["text"].startswith("Page 2 of ")
+    titles = [turned.message.embeds[0]["title"]]
+    while "/settings" not in titles[-1]:
+        turned = await discord.click(reply.message, "Next", member=server.alice)
+        titles.append(turned.message.embeds[0]["title"])
     assert "/settings timezone <zone>" in turned.text
+    assert titles == sorted(titles)
 
 
 async def test_someone_elses_buttons_are_refused(
