@@ -206,28 +206,55 @@ def command_data(
     return data
 
 
-def modal_submit_data(modal: dict[str, Any], answers: dict[str, str]) -> dict[str, Any]:
-    """The ``data`` of a modal submit; answers are keyed by a field's label or custom id."""
+def _answer(
+    inner: dict[str, Any], value: Any, resolved: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """One submitted modal component: text for a text input, values for a select, and
+    attachment ids (with the attachments resolved) for a file upload."""
+    answered: dict[str, Any] = {"type": inner["type"], "custom_id": inner["custom_id"]}
+    if inner["type"] == 4:
+        answered["value"] = "" if value is None else str(value)
+        return answered
+    items = [] if value is None else value if isinstance(value, list) else [value]
+    if inner["type"] == 19:
+        for attachment in items:
+            if not isinstance(attachment, Attachment):
+                raise TypeError(f"a file upload takes Attachment objects, not {attachment!r}")
+            resolved.setdefault("attachments", {})[str(attachment.id)] = attachment.to_json()
+        answered["values"] = [str(attachment.id) for attachment in items]
+    else:
+        answered["values"] = [str(item) for item in items]
+    return answered
+
+
+def modal_submit_data(modal: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    """The ``data`` of a modal submit. Answers are keyed by a field's label or custom id:
+    text for a text input, a list of values for a select, Attachments for a file upload."""
     rows: list[dict[str, Any]] = []
+    resolved: dict[str, dict[str, Any]] = {}
     unused = dict(answers)
     for row in modal.get("components") or []:
         if row.get("type") == 18:
             inner, label = row["component"], row.get("label")
-        else:
+        elif row.get("type") == 1:
             inner, label = (row.get("components") or [{}])[0], None
+        else:
+            continue  # text displays and other read-only parts
         label = label or inner.get("label")
-        custom_id = inner["custom_id"]
-        key = label if label in unused else custom_id
+        key = label if label in unused else inner["custom_id"]
         value = unused.pop(key, None)
-        if value is None:
-            value = inner.get("value") or ""
-        if inner.get("required", True) and not value:
+        if value is None and inner["type"] == 4:
+            value = inner.get("value")
+        if inner.get("required", True) and not value and inner.get("min_values", 1) != 0:
             raise LookupError(f"the modal field {label!r} is required")
-        answered = {"type": inner["type"], "custom_id": custom_id, "value": value}
+        answered = _answer(inner, value, resolved)
         if row.get("type") == 18:
             rows.append({"type": 18, "component": answered})
         else:
             rows.append({"type": 1, "components": [answered]})
     if unused:
         raise LookupError(f"the modal has no fields {sorted(unused)}")
-    return {"custom_id": modal["custom_id"], "components": rows}
+    data: dict[str, Any] = {"custom_id": modal["custom_id"], "components": rows}
+    if resolved:
+        data["resolved"] = resolved
+    return data

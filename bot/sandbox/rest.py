@@ -427,6 +427,9 @@ def build_api(discord: "LoopbackDiscord") -> web.Application:
     @routes.get("/attachments/{attachment}/{filename}")
     async def attachment(request: web.Request) -> web.Response:
         wanted = int(request.match_info["attachment"])
+        if wanted in discord.uploads:
+            upload = discord.uploads[wanted]
+            return web.Response(body=upload.data, content_type=upload.content_type or "")
         for message in discord.messages.values():
             for item in message.attachments:
                 if item.id == wanted:

@@ -67,6 +67,7 @@ class LoopbackDiscord:
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
         self.messages: dict[int, Message] = {}
+        self.uploads: dict[int, Attachment] = {}
         self.commands: list[dict[str, Any]] = []
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
         self.interactions: dict[int, ix.InteractionRecord] = {}
@@ -186,6 +187,14 @@ class LoopbackDiscord:
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel
         return channel
+
+    def upload(self, filename: str, data: bytes, content_type: str | None = None) -> Attachment:
+        """A file as a member would attach it: for attachment options and file uploads."""
+        attachment_id = self.ids.next()
+        url = f"{self.base_url}/attachments/{attachment_id}/{filename}"
+        attachment = Attachment(attachment_id, filename, content_type, data, url)
+        self.uploads[attachment_id] = attachment
+        return attachment
 
     def dm_channel(self, user: User) -> Channel:
         for channel in self.channels.values():
@@ -451,7 +460,7 @@ class LoopbackDiscord:
         return await self._send(payload, record, timeout)
 
     async def submit(
-        self, modal_reply: ix.Reply, answers: dict[str, str], *, member: Member | User
+        self, modal_reply: ix.Reply, answers: dict[str, Any], *, member: Member | User
     ) -> ix.Reply:
         """Fill in and submit the modal the bot opened in ``modal_reply``."""
         source = self.channels[modal_reply.record.channel_id]
