@@ -20,12 +20,10 @@ log = logging.getLogger(__name__)
 SelfT = TypeVar("SelfT")
 
 
-def _describe(error: app_commands.AppCommandError) -> str | None:
+def _describe(error: Exception) -> str | None:
     """The sentence for an error the member can act on, or None for a fault of ours."""
-    if isinstance(error, app_commands.CommandInvokeError) and isinstance(
-        error.original, DomainError
-    ):
-        return str(error.original)
+    if isinstance(error, DomainError):
+        return str(error)
     if isinstance(error, app_commands.MissingPermissions):
         missing = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
         return f"You need the {missing} permission to do that."
@@ -55,14 +53,10 @@ def _where(interaction: discord.Interaction) -> str:
 
 async def report_error(interaction: discord.Interaction, error: Exception) -> None:
     """Answer the member and log for the operator. Shared by the tree, views and modals."""
-    if isinstance(error, DomainError):
-        error = app_commands.CommandInvokeError(interaction.command, error)  # type: ignore[arg-type]
-    if not isinstance(error, app_commands.AppCommandError):
-        error = app_commands.CommandInvokeError(interaction.command, error)  # type: ignore[arg-type]
-    sentence = _describe(error)
+    original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    sentence = _describe(original)
     if sentence is None:
         reference = secrets.token_hex(4)
-        original = getattr(error, "original", error)
         log.error("unexpected error ref=%s %s", reference, _where(interaction), exc_info=original)
         sentence = (
             "Sorry, something went wrong on our side. If it keeps happening, tell a moderator "

@@ -20,7 +20,7 @@ from bot.sandbox.world import (
 )
 
 if TYPE_CHECKING:
-    from bot.sandbox.server import LoopbackDiscord
+    from bot.sandbox.server import Fault, LoopbackDiscord
 
 API = "/api/v{version:\\d+}"
 LOADING_FLAG = 1 << 7
@@ -59,6 +59,26 @@ def _json(body: Any, status: int = 200) -> web.Response:
 
 PAYLOAD = web.RequestKey("payload", dict)
 FILES = web.RequestKey("files", list)
+
+
+class RateLimitedError(DiscordError):
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(429, 0, "You are being rate limited.")
+        self.retry_after = retry_after
+
+    def response(self) -> web.Response:
+        body = {"message": self.message, "retry_after": self.retry_after, "global": False}
+        response = _json(body, status=429)
+        response.headers["Retry-After"] = str(self.retry_after)
+        response.headers["Via"] = "1.1 loopback"  # discord.py treats a 429 without it as a ban
+        return response
+
+
+def _fault_error(fault: "Fault") -> DiscordError:
+    if fault.status == 429:
+        return RateLimitedError(fault.retry_after)
+    return DiscordError(fault.status, fault.code, f"{fault.status}: injected fault")
+
 
 UNKNOWN_INTERACTION = DiscordError(404, 10062, "Unknown interaction")
 
@@ -99,6 +119,9 @@ def build_api(discord: "LoopbackDiscord") -> web.Application:
                 needs_token = request.path.split("/")[3] not in ("webhooks", "interactions")
                 if needs_token and request.headers.get("Authorization") != f"Bot {discord.token}":
                     raise DiscordError(401, 0, "401: Unauthorized")
+            fault = discord.take_fault(request.method, request.path)
+            if fault is not None:
+                raise _fault_error(fault)
             response = cast(web.StreamResponse, await handler(request))
         except DiscordError as error:
             response = error.response()

@@ -44,6 +44,18 @@ BOT_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_ROLES | (1 << 36) | (1 << 13)
 
 
 @dataclass
+class Fault:
+    """An error the loopback Discord answers instead of handling a request."""
+
+    method: str
+    path_contains: str
+    status: int
+    code: int = 0
+    retry_after: float = 0.0
+    times: int = 1
+
+
+@dataclass
 class RecordedRequest:
     method: str
     path: str
@@ -72,6 +84,8 @@ class LoopbackDiscord:
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
         self.interactions: dict[int, ix.InteractionRecord] = {}
         self.requests: list[RecordedRequest] = []
+        self.faults: list[Fault] = []
+        self.identify_count = 0
         self.sessions: list[GatewaySession] = []
         self.identified = asyncio.Event()
         self.message_posted = asyncio.Event()
@@ -124,6 +138,7 @@ class LoopbackDiscord:
         )
         for guild in guilds:
             await session.dispatch("GUILD_CREATE", self.guild_create_payload(guild))
+        self.identify_count += 1
         self.identified.set()
 
     def guild_create_payload(self, guild: Guild) -> dict[str, Any]:
@@ -138,6 +153,48 @@ class LoopbackDiscord:
                 await session.dispatch(event, data)
                 return
         raise AssertionError(f"no connected bot session receives {event} for guild {guild_id}")
+
+    # -- faults, as Discord has them ---------------------------------------------------------
+
+    def inject_fault(
+        self,
+        method: str,
+        path_contains: str,
+        status: int,
+        *,
+        code: int = 0,
+        retry_after: float = 0.0,
+        times: int = 1,
+    ) -> Fault:
+        """Answer the next ``times`` matching requests with an error (429, 500, 403...)."""
+        fault = Fault(method.upper(), path_contains, status, code, retry_after, times)
+        self.faults.append(fault)
+        return fault
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.times > 0 and fault.method == method and fault.path_contains in path:
+                fault.times -= 1
+                return fault
+        return None
+
+    async def drop_connections(self) -> None:
+        """Close every gateway connection abruptly, as a network failure would."""
+        self.identified.clear()
+        for session in list(self.sessions):
+            await session.socket.close(code=4000, message=b"connection lost")
+
+    async def request_reconnect(self) -> None:
+        """Ask every client to reconnect (gateway opcode 7)."""
+        self.identified.clear()
+        for session in list(self.sessions):
+            await session.send({"op": 7, "d": None})
+
+    async def invalidate_sessions(self) -> None:
+        """Invalidate every session (gateway opcode 9): clients must identify again."""
+        self.identified.clear()
+        for session in list(self.sessions):
+            await session.send({"op": 9, "d": False})
 
     def record(self, method: str, path: str, body: Any, status: int) -> None:
         self.requests.append(RecordedRequest(method, path, body, status))
