@@ -3,6 +3,8 @@ scheduler, and loads every feature cog from ``cogs/``."""
 
 import logging
 import pkgutil
+from collections.abc import Sequence
+from typing import Any
 from pathlib import Path
 
 import discord
@@ -46,7 +48,10 @@ def cog_extensions() -> list[str]:
     )
 
 
-class ProducerBot(commands.Bot):
+class ProducerBot(commands.AutoShardedBot):
+    """The bot. One process runs all shards by default, or the ``shard_ids`` it is given
+    (of ``shard_count``) when a large deployment spreads shards over several processes."""
+
     def __init__(
         self,
         *,
@@ -57,8 +62,14 @@ class ProducerBot(commands.Bot):
         extra_extensions: tuple[str, ...] = (),
         scheduler_interval: float = 30.0,
         guild_ready_timeout: float = 2.0,
+        shard_count: int | None = None,
+        shard_ids: Sequence[int] = (),
     ) -> None:
+        sharding: dict[str, Any] = {"shard_count": shard_count}
+        if shard_ids:
+            sharding["shard_ids"] = list(shard_ids)
         super().__init__(
+            **sharding,
             guild_ready_timeout=guild_ready_timeout,
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -73,6 +84,11 @@ class ProducerBot(commands.Bot):
         self.guild_settings = GuildSettingsService(database, clock)
         self._api_base = api_base
         self._extensions = (*cog_extensions(), *extra_extensions)
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether this process runs the shard of ``guild_id`` (and so its scheduled work)."""
+        count = self.shard_count or 1
+        return (guild_id >> 22) % count in (self.shard_ids or range(count))
 
     async def login(self, token: str) -> None:
         await super().login(token)

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/producer-bot.sqlite3"
@@ -47,6 +47,14 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    @model_validator(mode="after")
+    def _shards_need_a_count(self) -> "Settings":
+        if self.shard_ids and self.shard_count is None:
+            raise ValueError("SHARD_IDS needs SHARD_COUNT (the total number of shards)")
+        if any(shard >= (self.shard_count or 1) for shard in self.shard_ids):
+            raise ValueError("every SHARD_IDS entry must be below SHARD_COUNT")
+        return self
 
     @field_validator("log_level")
     @classmethod

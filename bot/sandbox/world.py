@@ -1,7 +1,7 @@
 """What the loopback Discord knows: users, guilds, roles, channels, members and messages,
 and how each is written as the JSON Discord's API uses."""
 
-import itertools
+import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,14 +50,19 @@ EPHEMERAL_FLAG = 1 << 6
 
 
 class Snowflakes:
-    """Ids that sort by creation time, like Discord's."""
+    """Ids that sort by creation time, like Discord's. Each id takes its own millisecond,
+    a few apart (seeded, so runs repeat), so guilds spread over shards
+    (``(id >> 22) % shard_count``) as real ones do."""
 
     def __init__(self) -> None:
-        self._counter = itertools.count()
+        self._last = 0
+        self._steps = random.Random(22)
 
     def next(self) -> int:
-        millis = int(time.time() * 1000) - DISCORD_EPOCH_MS
-        return (millis << 22) | (next(self._counter) & 0x3FFFFF)
+        now = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        millis = max(now, self._last + self._steps.randint(1, 7))
+        self._last = millis
+        return millis << 22
 
 
 def iso(moment: datetime) -> str:
