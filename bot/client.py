@@ -5,7 +5,6 @@ import logging
 import pkgutil
 from collections.abc import Sequence
 from typing import Any
-from pathlib import Path
 
 import discord
 import yarl
@@ -43,7 +42,7 @@ def cog_extensions() -> list[str]:
     """Every feature package under ``cogs/`` (each has a ``setup`` in its ``__init__``)."""
     return sorted(
         f"cogs.{module.name}"
-        for module in pkgutil.iter_modules([str(Path(cogs.__file__).parent)])
+        for module in pkgutil.iter_modules(cogs.__path__)
         if module.ispkg
     )
 

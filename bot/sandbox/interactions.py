@@ -43,6 +43,7 @@ class InteractionRecord:
     source_message_id: int | None = None
     sent_at: float = field(default_factory=time.monotonic)
     callback_type: int | None = None
+    answered_at: float | None = None
     callback_data: dict[str, Any] = field(default_factory=dict)
     response_message_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)

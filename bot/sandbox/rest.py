@@ -264,6 +264,7 @@ def build_api(discord: "LoopbackDiscord") -> web.Application:
         else:
             raise DiscordError.invalid([f"type: unsupported callback type {kind}"])
         record.callback_type, record.callback_data = kind, data
+        record.answered_at = time.monotonic()
         if message is not None:
             record.response_message_id = message.id
         record.touch()

@@ -16,11 +16,10 @@ from bot.sandbox.limits import check_command
 async def bot(
     database: Database, clock: ManualClock, content: Content
 ) -> AsyncIterator[ProducerBot]:
-    bot = ProducerBot(database=database, clock=clock, content=content)
-    for extension in cog_extensions():
-        await bot.load_extension(extension)
-    yield bot
-    await bot.close()
+    async with ProducerBot(database=database, clock=clock, content=content) as bot:
+        for extension in cog_extensions():
+            await bot.load_extension(extension)
+        yield bot
 
 
 def every_command(bot: ProducerBot) -> list[app_commands.Command]:  # type: ignore[type-arg]

@@ -1,0 +1,28 @@
+"""The floor for the latency benchmark: a bare discord.py bot that answers every
+interaction with a constant reply, through the same loopback Discord."""
+
+import os
+
+import discord
+
+from bot.client import use_api_base
+
+
+class FloorBot(discord.Client):
+    async def login(self, token: str) -> None:
+        await super().login(token)
+        _shards, url, _limits = await self.http.get_bot_gateway()
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = discord.gateway.yarl.URL(url)  # type: ignore[attr-defined]
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        # Carries the one button the benchmark's click scenarios press.
+        view = discord.ui.View(timeout=None)
+        view.add_item(discord.ui.Button(label="Another", custom_id="floor:another"))
+        await interaction.response.send_message("ok", view=view, ephemeral=True)
+
+
+if __name__ == "__main__":
+    use_api_base(os.environ["DISCORD_API_BASE"])
+    FloorBot(intents=discord.Intents(guilds=True)).run(
+        os.environ["DISCORD_TOKEN"], log_handler=None
+    )

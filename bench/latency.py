@@ -1,0 +1,200 @@
+"""Interaction latency and throughput of the real bot process, next to a bare discord.py
+bot (the floor), both driven through the loopback Discord.
+
+    .venv/bin/python -m bench.latency [--rounds 200] [--concurrency 20]
+
+Prints a table and writes bench/results/latency-<time>.json. Latency is measured from the
+moment the loopback dispatches an interaction to the moment the bot's first response
+reaches it.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.sandbox.interactions import Reply
+from bot.sandbox.server import LoopbackDiscord
+from bot.sandbox.world import MANAGE_GUILD, Member
+
+RESULTS = Path(__file__).resolve().parent / "results"
+Scenario = Callable[[Member], Awaitable[Reply]]
+
+
+@dataclass
+class Measured:
+    name: str
+    bot: str
+    concurrency: int
+    latencies_ms: list[float]
+    seconds: float
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "scenario": self.name,
+            "bot": self.bot,
+            "concurrency": self.concurrency,
+            "count": len(self.latencies_ms),
+            "p50_ms": round(statistics.median(self.latencies_ms), 2),
+            "p95_ms": round(self.percentile(0.95), 2),
+            "p99_ms": round(self.percentile(0.99), 2),
+            "per_second": round(len(self.latencies_ms) / self.seconds, 1),
+        }
+
+
+def scenarios(discord: LoopbackDiscord, moderator: Member) -> dict[str, Scenario]:
+    async def tip(member: Member) -> Reply:
+        return await discord.slash("career tip", member=member, topic="networking")
+
+    async def another(member: Member) -> Reply:
+        first = await discord.slash("career tip", member=member)
+        return await discord.click(first.message, "Another", member=member)
+
+    async def timezone(member: Member) -> Reply:
+        return await discord.slash("settings timezone", member=moderator, zone="Europe/Berlin")
+
+    async def help_page(member: Member) -> Reply:
+        return await discord.slash("help", member=member)
+
+    return {
+        "/career tip": tip,
+        "Another (button)": another,
+        "/settings timezone": timezone,
+        "/help": help_page,
+    }
+
+
+async def measure(
+    discord: LoopbackDiscord,
+    name: str,
+    scenario: Scenario,
+    members: list[Member],
+    rounds: int,
+    concurrency: int,
+    bot: str,
+) -> Measured:
+    gate = asyncio.Semaphore(concurrency)
+    latencies: list[float] = []
+
+    async def one(index: int) -> None:
+        async with gate:
+            reply = await scenario(members[index % len(members)])
+            record = reply.record
+            assert record.answered_at is not None
+            latencies.append((record.answered_at - record.sent_at) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(index) for index in range(rounds)))
+    return Measured(name, bot, concurrency, latencies, time.perf_counter() - started)
+
+
+async def start_process(
+    args: list[str], env: dict[str, str], discord: LoopbackDiscord
+) -> asyncio.subprocess.Process:
+    discord.identified.clear()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, *args, env=env, stdout=asyncio.subprocess.DEVNULL
+    )
+    await asyncio.wait_for(discord.identified.wait(), 60)
+    await asyncio.sleep(0.5)
+    return process
+
+
+async def stop_process(process: asyncio.subprocess.Process) -> None:
+    process.terminate()
+    await process.wait()
+
+
+async def main(rounds: int, concurrency: int) -> list[dict[str, Any]]:
+    discord = LoopbackDiscord()
+    await discord.start()
+    guild = discord.add_guild("Bench Lab")
+    mods = discord.add_role(guild, "Mods", permissions=MANAGE_GUILD)
+    moderator = discord.add_member(guild, "mona", roles=(mods,))
+    members = [discord.add_member(guild, f"member{number}") for number in range(50)]
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    env = dict(
+        os.environ,
+        DISCORD_TOKEN=discord.token,
+        DISCORD_API_BASE=discord.base_url,
+        DATABASE_URL=f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}",
+        LOG_LEVEL="WARNING",
+    )
+    for step in ("migrate", "sync"):
+        setup = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", step, env=env, stdout=asyncio.subprocess.DEVNULL
+        )
+        if await setup.wait() != 0:
+            raise SystemExit(f"`python -m bot {step}` failed")
+    rows: list[Measured] = []
+    for bot, command in (
+        ("producer-bot", ["-m", "bot", "run", "--migrate"]),
+        ("floor", ["-m", "bench.floor_bot"]),
+    ):
+        process = await start_process(command, env, discord)
+        try:
+            for name, scenario in scenarios(discord, moderator).items():
+                for level in (1, concurrency):
+                    rows.append(await measure(discord, name, scenario, members, rounds, level, bot))
+        finally:
+            await stop_process(process)
+    await discord.stop()
+    return [row.row() for row in rows]
+
+
+def report(rows: list[dict[str, Any]]) -> None:
+    floors = {(r["scenario"], r["concurrency"]): r for r in rows if r["bot"] == "floor"}
+    print(
+        f"{'scenario':22} {'conc':>4} {'p50':>8} {'p95':>8} {'p99':>8} "
+        f"{'p99/floor':>9} {'per s':>8} {'/floor':>7}"
+    )
+    for row in rows:
+        if row["bot"] != "producer-bot":
+            continue
+        floor = floors[(row["scenario"], row["concurrency"])]
+        print(
+            f"{row['scenario']:22} {row['concurrency']:>4} {row['p50_ms']:>8} {row['p95_ms']:>8} "
+            f"{row['p99_ms']:>8} {row['p99_ms'] / floor['p99_ms']:>9.2f} {row['per_second']:>8} "
+            f"{row['per_second'] / floor['per_second']:>7.2f}"
+        )
+    print("floor (bare discord.py):")
+    for row in floors.values():
+        print(
+            f"  {row['scenario']:22} {row['concurrency']:>4} "
+            f"p99 {row['p99_ms']} ms, {row['per_second']}/s"
+        )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=20)
+    options = parser.parse_args()
+    results = asyncio.run(main(options.rounds, options.concurrency))
+    report(results)
+    RESULTS.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    record = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "rows": results,
+    }
+    (RESULTS / f"latency-{stamp}.json").write_text(json.dumps(record, indent=2))
