@@ -1,10 +1,12 @@
-"""Command line: ``python -m bot [run|migrate|check|sync]``."""
+"""Command line: ``python -m bot [run|migrate|check|sync|backup|sandbox]``."""
 
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -13,9 +15,11 @@ from pydantic import ValidationError
 from bot.client import ProducerBot, use_api_base
 from bot.clock import SystemClock
 from bot.content import ContentError, load_content_async
+from bot.db.backup import backup_sqlite
 from bot.db.engine import Database
 from bot.db.migrate import current_revision, head_revision, upgrade_to_head
 from bot.errors import SchemaOutdated
+from bot.sandbox import terminal as sandbox
 from bot.settings import Settings
 
 log = logging.getLogger("bot")
@@ -56,6 +60,8 @@ async def _build_bot(settings: Settings) -> ProducerBot:
         clock=SystemClock(),
         content=content,
         api_base=settings.discord_api_base,
+        shard_count=settings.shard_count,
+        shard_ids=settings.shard_ids,
     )
 
 
@@ -64,6 +70,10 @@ async def _run(settings: Settings, migrate_first: bool) -> None:
     if migrate_first:
         await _migrate(settings)
     bot = await _build_bot(settings)
+    loop = asyncio.get_running_loop()
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        # A graceful stop: the scheduler finishes its tick, connections close cleanly.
+        loop.add_signal_handler(stop, lambda: asyncio.ensure_future(bot.close()))
     try:
         async with bot:
             await bot.start(token)
@@ -84,6 +94,14 @@ async def _migrate(settings: Settings) -> None:
         print(f"Database is at the latest schema ({await current_revision(database)}).")
     finally:
         await database.close()
+
+
+async def _backup(settings: Settings, target: Path) -> None:
+    try:
+        written = await backup_sqlite(settings.database_url, target)
+    except (ValueError, FileNotFoundError) as error:
+        raise Fatal(f"Backup failed: {error}") from None
+    print(f"Backed up the database to {written}.")
 
 
 async def _check(settings: Settings) -> None:
@@ -134,6 +152,8 @@ async def _sync(settings: Settings, everywhere: bool) -> None:
                 print(f"Published {len(synced)} commands globally (may take a while to show).")
     except discord.LoginFailure:
         raise Fatal("Discord rejected DISCORD_TOKEN: copy a fresh token from the portal.") from None
+    except SchemaOutdated as error:
+        raise Fatal(str(error)) from None
     finally:
         await bot.database.close()
 
@@ -147,9 +167,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands.add_parser("migrate", help="bring the database to the latest schema")
     commands.add_parser("check", help="validate configuration, database and content")
+    backup = commands.add_parser("backup", help="copy the SQLite database while the bot runs")
+    backup.add_argument("target", type=Path, help="the file to write the copy to")
     sync = commands.add_parser("sync", help="publish the slash commands")
     sync.add_argument(
         "--global", dest="everywhere", action="store_true", help="ignore DEV_GUILD_IDS"
+    )
+    try_it = commands.add_parser("sandbox", help="try the bot in a terminal, without Discord")
+    try_it.add_argument(
+        "--script", type=Path, metavar="FILE", help="run these lines and print the transcript"
     )
     args = parser.parse_args(argv)
     try:
@@ -165,7 +191,9 @@ def main(argv: list[str] | None = None) -> int:
             "run": lambda: _run(settings, migrate_first=args.migrate),
             "migrate": lambda: _migrate(settings),
             "check": lambda: _check(settings),
+            "backup": lambda: _backup(settings, args.target),
             "sync": lambda: _sync(settings, args.everywhere),
+            "sandbox": lambda: sandbox.run(settings, args.script),
         }[args.command]
         asyncio.run(work())
     except Fatal as fatal:

@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -108,3 +109,70 @@ async def test_the_bot_syncs_and_answers_help_through_any_compatible_api(tmp_pat
             process.terminate()
             await process.wait()
         await discord.stop()
+
+
+async def test_sigterm_stops_the_bot_gracefully(tmp_path: Path) -> None:
+    discord = LoopbackDiscord()
+    await discord.start()
+    discord.add_guild("Beat Lab")
+    env = {"DISCORD_TOKEN": discord.token, "DISCORD_API_BASE": discord.base_url}
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--migrate",
+            cwd=tmp_path,
+            env=environment(tmp_path, **env),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        await asyncio.wait_for(discord.identified.wait(), 30)
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 15)
+    finally:
+        await discord.stop()
+    assert process.returncode == 0, err.decode()
+    assert "Traceback" not in err.decode()
+
+
+async def test_backup_makes_a_consistent_copy_that_restores(tmp_path: Path) -> None:
+    from bot.clock import SystemClock
+    from bot.db.engine import Database
+    from bot.services.guild_settings import GuildSettingsService
+
+    assert (await cli(tmp_path, "migrate"))[0] == 0
+    database = Database.from_url(environment(tmp_path)["DATABASE_URL"])
+    settings = GuildSettingsService(database, SystemClock())
+    for guild_id in range(1, 51):
+        await settings.set_timezone(guild_id, "Europe/Berlin")
+
+    async def keep_writing() -> None:
+        for guild_id in range(51, 301):
+            await settings.set_timezone(guild_id, "Asia/Tokyo")
+
+    writer = asyncio.create_task(keep_writing())
+    code, out, err = await cli(tmp_path, "backup", str(tmp_path / "copy.sqlite3"))
+    await writer
+    await database.close()
+    assert code == 0, err
+    assert "Backed up" in out
+
+    restored_url = f"sqlite+aiosqlite:///{tmp_path / 'copy.sqlite3'}"
+    code, out, _ = await cli(tmp_path, "check", DATABASE_URL=restored_url)
+    assert code == 0, out
+    restored = Database.from_url(restored_url)
+    try:
+        copied = GuildSettingsService(restored, SystemClock())
+        assert (await copied.get(50)).timezone == "Europe/Berlin"
+    finally:
+        await restored.close()
+
+
+async def test_backup_refuses_postgresql(tmp_path: Path) -> None:
+    code, _, err = await cli(
+        tmp_path, "backup", "x.sqlite3", DATABASE_URL="postgresql+asyncpg://nobody@127.0.0.1/none"
+    )
+    assert code == 1
+    assert "pg_dump" in err
