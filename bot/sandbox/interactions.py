@@ -28,6 +28,8 @@ MODAL = 9
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = range(3, 12)
+SELECT_OPTION_TYPES = {5: USER, 6: ROLE, 7: MENTIONABLE, 8: CHANNEL}
+"""Select menus whose values are Discord objects, and the option type they resolve as."""
 
 
 @dataclass
@@ -125,7 +127,7 @@ def member_json(guild: Guild, member: Member) -> dict[str, Any]:
     return data
 
 
-def _resolve(
+def resolve_value(
     value: Any, kind: int, guild: Guild | None, resolved: dict[str, dict[str, Any]]
 ) -> Any:
     if kind in (USER, MENTIONABLE) and isinstance(value, Member | User):
@@ -187,7 +189,7 @@ def command_data(
             option["value"] = str(value)
             option["focused"] = True
         else:
-            option["value"] = _resolve(value, known[name]["type"], guild, resolved)
+            option["value"] = resolve_value(value, known[name]["type"], guild, resolved)
         container.append(option)
     missing = [
         name for name, option in known.items() if option.get("required") and name not in values

@@ -13,7 +13,6 @@ what real Discord rejects, and lets a test or the sandbox act as members::
 """
 
 import asyncio
-import contextlib
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -22,25 +21,18 @@ from aiohttp import web
 
 from bot.sandbox import interactions as ix
 from bot.sandbox.gateway import PRIVILEGED_INTENTS, GatewayClose, GatewaySession, serve_gateway
-from bot.sandbox.limits import check_message, compute_pings
-from bot.sandbox.rest import DiscordError, build_api
+from bot.sandbox.rest import build_api
+from bot.sandbox.state import DiscordState
 from bot.sandbox.world import (
-    DM,
-    GUILD_TEXT,
-    MANAGE_ROLES,
     MEMBER_PERMISSIONS,
-    Attachment,
     Channel,
     Guild,
     Member,
     Message,
-    Role,
-    Snowflakes,
     User,
 )
 
 INTERACTION_DEADLINE = 3.0
-BOT_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_ROLES | (1 << 36) | (1 << 13)
 
 
 @dataclass
@@ -63,23 +55,15 @@ class RecordedRequest:
     status: int
 
 
-class LoopbackDiscord:
+class LoopbackDiscord(DiscordState):
     """A Discord-compatible API on loopback, with a driver for tests and the sandbox."""
 
     def __init__(
         self, *, token: str = "loopback-token", interaction_deadline: float = INTERACTION_DEADLINE
     ) -> None:
-        self.ids = Snowflakes()
+        super().__init__()
         self.token = token
         self.interaction_deadline = interaction_deadline
-        self.application_id = self.ids.next()
-        self.bot_user = User(self.application_id, "producer-bot", bot=True)
-        self.owner = User(self.ids.next(), "app-owner")
-        self.users: dict[int, User] = {self.bot_user.id: self.bot_user}
-        self.guilds: dict[int, Guild] = {}
-        self.channels: dict[int, Channel] = {}
-        self.messages: dict[int, Message] = {}
-        self.uploads: dict[int, Attachment] = {}
         self.commands: list[dict[str, Any]] = []
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
         self.interactions: dict[int, ix.InteractionRecord] = {}
@@ -88,9 +72,7 @@ class LoopbackDiscord:
         self.identify_count = 0
         self.sessions: list[GatewaySession] = []
         self.identified = asyncio.Event()
-        self.message_posted = asyncio.Event()
         self._runner: web.AppRunner | None = None
-        self.base_url = ""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -198,166 +180,6 @@ class LoopbackDiscord:
 
     def record(self, method: str, path: str, body: Any, status: int) -> None:
         self.requests.append(RecordedRequest(method, path, body, status))
-
-    # -- building the world ----------------------------------------------------------------
-
-    def add_user(self, name: str, *, dms_open: bool = True) -> User:
-        user = User(self.ids.next(), name, dms_open=dms_open)
-        self.users[user.id] = user
-        return user
-
-    def add_guild(self, name: str, *, owner: str = "owner") -> Guild:
-        guild_id = self.ids.next()
-        owner_user = self.add_user(owner)
-        guild = Guild(guild_id, name, owner_user.id)
-        guild.roles[guild_id] = Role(guild_id, guild_id, "@everyone", MEMBER_PERMISSIONS, 0)
-        guild.members[owner_user.id] = Member(guild_id, owner_user)
-        bot_role = self.add_role(guild, "Producer Bot", permissions=BOT_PERMISSIONS, managed=True)
-        guild.members[self.bot_user.id] = Member(guild_id, self.bot_user, [bot_role.id])
-        self.guilds[guild_id] = guild
-        self.add_channel(guild, "general")
-        return guild
-
-    def add_role(
-        self,
-        guild: Guild,
-        name: str,
-        *,
-        permissions: int = 0,
-        position: int | None = None,
-        managed: bool = False,
-    ) -> Role:
-        if position is None:
-            position = max(role.position for role in guild.roles.values()) + 1
-        role = Role(self.ids.next(), guild.id, name, permissions, position, managed=managed)
-        guild.roles[role.id] = role
-        return role
-
-    def add_member(self, guild: Guild, name: str, *, roles: tuple[Role, ...] = ()) -> Member:
-        user = self.add_user(name)
-        member = Member(guild.id, user, [role.id for role in roles])
-        guild.members[user.id] = member
-        return member
-
-    def add_channel(self, guild: Guild, name: str, *, kind: int = GUILD_TEXT) -> Channel:
-        channel = Channel(self.ids.next(), name, kind, guild.id, position=len(guild.channels))
-        guild.channels[channel.id] = channel
-        self.channels[channel.id] = channel
-        return channel
-
-    def upload(self, filename: str, data: bytes, content_type: str | None = None) -> Attachment:
-        """A file as a member would attach it: for attachment options and file uploads."""
-        attachment_id = self.ids.next()
-        url = f"{self.base_url}/attachments/{attachment_id}/{filename}"
-        attachment = Attachment(attachment_id, filename, content_type, data, url)
-        self.uploads[attachment_id] = attachment
-        return attachment
-
-    def dm_channel(self, user: User) -> Channel:
-        for channel in self.channels.values():
-            if channel.type == DM and channel.recipients[0].id == user.id:
-                return channel
-        channel = Channel(self.ids.next(), "", DM, recipients=[user])
-        self.channels[channel.id] = channel
-        return channel
-
-    def default_channel(self, guild: Guild) -> Channel:
-        return next(c for c in guild.channels.values() if c.type == GUILD_TEXT)
-
-    # -- messages --------------------------------------------------------------------------
-
-    def post_message(
-        self,
-        channel: Channel,
-        payload: dict[str, Any],
-        attachments: list[Attachment],
-        *,
-        default_parse: list[str],
-        record: ix.InteractionRecord | None = None,
-    ) -> Message:
-        """Validate and store a message the bot sends; ``enforce_nonce`` dedupes retries."""
-        problems = check_message(payload, has_files=bool(attachments))
-        if problems:
-            raise DiscordError.invalid(problems)
-        nonce = payload.get("nonce")
-        if nonce is not None and payload.get("enforce_nonce"):
-            for earlier in self.messages.values():
-                if earlier.channel_id == channel.id and earlier.nonce == str(nonce):
-                    return earlier
-        guild = self.guilds.get(channel.guild_id) if channel.guild_id else None
-        content = payload.get("content") or ""
-        message = Message(
-            id=self.ids.next(),
-            channel_id=channel.id,
-            guild_id=channel.guild_id,
-            author=self.bot_user,
-            content=content,
-            embeds=payload.get("embeds") or [],
-            components=payload.get("components") or [],
-            attachments=attachments,
-            flags=payload.get("flags") or 0,
-            pings=compute_pings(content, payload.get("allowed_mentions"), default_parse, guild),
-            nonce=str(nonce) if nonce is not None else None,
-            application_id=self.application_id if record else None,
-            interaction_id=record.id if record else None,
-        )
-        self.messages[message.id] = message
-        self.message_posted.set()
-        return message
-
-    def edit_message(
-        self,
-        message: Message,
-        payload: dict[str, Any],
-        attachments: list[Attachment],
-        *,
-        default_parse: list[str],
-    ) -> Message:
-        problems = check_message(payload, edit=True)
-        if problems:
-            raise DiscordError.invalid(problems)
-        if "content" in payload:
-            message.content = payload["content"] or ""
-        for key in ("embeds", "components"):
-            if key in payload:
-                setattr(message, key, payload[key] or [])
-        if "attachments" in payload:
-            kept = {
-                int(item["id"]) for item in payload["attachments"] or [] if "filename" not in item
-            }
-            message.attachments = [a for a in message.attachments if a.id in kept] + attachments
-        guild = self.guilds.get(message.guild_id) if message.guild_id else None
-        message.pings = compute_pings(
-            message.content, payload.get("allowed_mentions"), default_parse, guild
-        )
-        message.edited_at = message.created_at.__class__.now(message.created_at.tzinfo)
-        return message
-
-    def channel_messages(self, channel: Channel) -> list[Message]:
-        """What members see in a channel: no ephemeral or deleted messages."""
-        return [
-            message
-            for message in self.messages.values()
-            if message.channel_id == channel.id and not message.ephemeral and not message.deleted
-        ]
-
-    def dms(self, user: User) -> list[Message]:
-        return self.channel_messages(self.dm_channel(user))
-
-    async def wait_for_messages(
-        self, channel: Channel, count: int, *, timeout: float = 10.0
-    ) -> list[Message]:
-        """Wait until ``channel`` shows at least ``count`` messages (scheduled posts, say)."""
-        deadline = time.monotonic() + timeout
-        while len(self.channel_messages(channel)) < count:
-            self.message_posted.clear()
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                found = len(self.channel_messages(channel))
-                raise AssertionError(f"#{channel.name} has {found} messages, expected {count}")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.message_posted.wait(), remaining)
-        return self.channel_messages(channel)
 
     # -- acting as a member ----------------------------------------------------------------
 
@@ -488,22 +310,30 @@ class LoopbackDiscord:
     async def select(
         self,
         message: Message,
-        values: list[str],
+        values: list[Any],
         *,
         member: Member | User,
         index: int = 0,
         timeout: float = 10.0,
     ) -> ix.Reply:
-        """Choose ``values`` in the message's ``index``-th select menu."""
+        """Choose ``values`` in the message's ``index``-th select menu: option values for a
+        string select; members, roles or channels for the other kinds."""
         component = message.selects()[index]
         allowed = {option["value"] for option in component.get("options") or []}
         if allowed and not set(values) <= allowed:
             raise LookupError(f"{values} are not all options of the select ({sorted(allowed)})")
-        data = {
+        data: dict[str, Any] = {
             "custom_id": component["custom_id"],
             "component_type": component["type"],
-            "values": values,
         }
+        kind = ix.SELECT_OPTION_TYPES.get(component["type"])
+        if kind is None:
+            data["values"] = [str(value) for value in values]
+        else:
+            guild = self.guilds.get(message.guild_id or 0)
+            resolved: dict[str, dict[str, Any]] = {}
+            data["values"] = [ix.resolve_value(value, kind, guild, resolved) for value in values]
+            data["resolved"] = resolved
         return await self._component(message, data, member, timeout)
 
     async def _component(

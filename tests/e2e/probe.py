@@ -29,7 +29,19 @@ class UploadForm(discord.ui.Modal, title="Upload"):
         )
 
 
+class PickView(discord.ui.View):
+    @discord.ui.select(cls=discord.ui.UserSelect, custom_id="probe:pick")
+    async def pick(
+        self, interaction: discord.Interaction, select: discord.ui.UserSelect["PickView"]
+    ) -> None:
+        await interaction.response.send_message(f"picked {select.values[0].name}", ephemeral=True)
+
+
 class Probe(commands.Cog):
+    @app_commands.command(name="probe-pick", description="Shows a member select menu.")
+    async def pick(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("Pick someone", view=PickView())
+
     @app_commands.command(name="probe-upload", description="Opens a modal with a file upload.")
     async def upload(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_modal(UploadForm())

@@ -51,3 +51,12 @@ async def test_threads_and_direct_messages(discord: LoopbackDiscord, server: Ser
     server.bob.user.dms_open = False
     closed = await discord.slash("probe-thread", member=server.bob)
     assert "dm closed" in closed.text
+
+
+@pytest.mark.usefixtures("probe_bot")
+async def test_a_member_select_resolves_the_member(
+    discord: LoopbackDiscord, server: Server
+) -> None:
+    menu = await discord.slash("probe-pick", member=server.alice)
+    picked = await discord.select(menu.message, [server.bob], member=server.alice)
+    assert picked.text == "picked bob"
