@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.client import ProducerBot, use_api_base
 from bot.clock import ManualClock, SystemClock
@@ -77,8 +78,10 @@ async def start_bot(
     clock: ManualClock,
     content: Content,
     extra_extensions: tuple[str, ...] = (),
+    **options: Any,
 ) -> tuple[ProducerBot, "asyncio.Task[None]"]:
-    """Start the bot against ``discord``, wait until it is ready, and sync its commands."""
+    """Start the bot against ``discord``, wait until it is ready, and sync its commands.
+    ``options`` go to the bot (``shard_count``, ``shard_ids``)."""
     use_api_base(discord.base_url)
     bot = ProducerBot(
         database=database,
@@ -87,6 +90,7 @@ async def start_bot(
         api_base=discord.base_url,
         extra_extensions=extra_extensions,
         guild_ready_timeout=0.05,
+        **options,
     )
     task = asyncio.create_task(bot.start(discord.token))
     ready = asyncio.create_task(bot.wait_until_ready())

@@ -1,18 +1,19 @@
 """End-to-end fixtures: the real bot, connected to the loopback Discord."""
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
 
-from bot.client import ProducerBot, use_api_base
+from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
+from bot.sandbox.demo import start_bot, stop_bot
 from bot.sandbox.server import LoopbackDiscord
 from bot.sandbox.world import MANAGE_GUILD, Guild, Member
+
+__all__ = ["Server", "start_bot", "stop_bot"]
 
 
 @dataclass
@@ -45,40 +46,6 @@ def server(discord: LoopbackDiscord) -> Server:
         alice=discord.add_member(guild, "alice"),
         bob=discord.add_member(guild, "bob"),
     )
-
-
-async def start_bot(
-    discord: LoopbackDiscord,
-    database: Database,
-    clock: ManualClock,
-    content: Content,
-    extra_extensions: tuple[str, ...] = (),
-) -> tuple[ProducerBot, "asyncio.Task[None]"]:
-    """Start the bot against ``discord``, wait until it is ready, and sync its commands."""
-    use_api_base(discord.base_url)
-    bot = ProducerBot(
-        database=database,
-        clock=clock,
-        content=content,
-        api_base=discord.base_url,
-        extra_extensions=extra_extensions,
-        guild_ready_timeout=0.05,
-    )
-    task = asyncio.create_task(bot.start(discord.token))
-    ready = asyncio.create_task(bot.wait_until_ready())
-    done, _ = await asyncio.wait({task, ready}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
-    if task in done:
-        task.result()  # raises the start-up error
-    if ready not in done:
-        raise AssertionError("the bot did not become ready")
-    await bot.tree.sync()
-    return bot, task
-
-
-async def stop_bot(bot: ProducerBot, task: "asyncio.Task[None]") -> None:
-    await bot.close()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
 
 
 @pytest.fixture
