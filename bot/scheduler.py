@@ -72,7 +72,7 @@ class Scheduler:
 
     async def _loop(self) -> None:
         while True:
+            self._wake.clear()  # before the tick: a clock move during it triggers another
             await self.run_due()
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._interval)

@@ -9,16 +9,32 @@ from bot.models.career import (
     SkillProgress,
 )
 from bot.models.guild import GuildChannel, GuildSettings
+from bot.models.quiz import (
+    GuildQuestion,
+    QuizAnswer,
+    QuizReview,
+    QuizRound,
+    TypeQuizResult,
+    TypeQuizSession,
+    TypeRole,
+)
 from bot.models.suggestion import Suggestion
 
 __all__ = [
     "DailyTipConfig",
     "DailyTipPost",
     "GuildChannel",
+    "GuildQuestion",
     "GuildSettings",
     "GuildTip",
+    "QuizAnswer",
+    "QuizReview",
+    "QuizRound",
     "SavedTip",
     "SeenTip",
     "SkillProgress",
     "Suggestion",
+    "TypeQuizResult",
+    "TypeQuizSession",
+    "TypeRole",
 ]

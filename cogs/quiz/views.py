@@ -1,0 +1,352 @@
+"""The quiz's buttons and form. Every button is a ``DynamicItem`` whose custom id names the
+session or round and the question, so a click works after a restart: the state is in the
+database, and the service checks that the presser may use it."""
+
+import asyncio
+import io
+import re
+from typing import Any, ClassVar, Self
+
+import discord
+
+from bot.checks import producer_bot, require_guild_id
+from bot.errors import NotAllowed, NotFound
+from bot.services import quiz_ear
+from bot.services.quiz import QuizServices, TypeResult, TypeStep
+from bot.services.quiz_bank import CHOICE_MAX, EXPLANATION_MAX, PROMPT_MAX, Question, QuestionBank
+from bot.services.quiz_rounds import RoundQuestion
+from bot.services.quiz_rules import BotFacts, RoleFacts, grant_blockers
+from bot.services.quiz_solo import SoloFeedback
+from bot.tree import reports_errors
+from bot.ui.embeds import truncate
+from bot.ui.views import ReportingModal
+from cogs.quiz import render
+
+Button = discord.ui.Button[Any]
+
+
+def quiz_services(interaction: discord.Interaction) -> QuizServices:
+    services = getattr(producer_bot(interaction).get_cog("Quiz"), "services", None)
+    if not isinstance(services, QuizServices):
+        raise RuntimeError("the quiz cog is not loaded")
+    return services
+
+
+def _button(custom_id: str, label: str, style: discord.ButtonStyle, **options: Any) -> Button:
+    return discord.ui.Button(label=truncate(label, 80), style=style, custom_id=custom_id, **options)
+
+
+def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
+# -- the producer-type quiz -------------------------------------------------------------------
+
+
+class TypeAnswerButton(
+    discord.ui.DynamicItem[Button],
+    template=r"quiz:type:(?P<session>\d+):(?P<position>\d+):(?P<answer>\d+)",
+):
+    def __init__(self, session_id: int, position: int, answer: int, label: str = "?") -> None:
+        custom_id = f"quiz:type:{session_id}:{position}:{answer}"
+        super().__init__(_button(custom_id, label, discord.ButtonStyle.primary), row=0)
+        self.session_id, self.position, self.answer = session_id, position, answer
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["session"]), int(match["position"]), int(match["answer"]))
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer()
+        outcome = await quiz_services(interaction).types.answer(
+            require_guild_id(interaction),
+            self.session_id,
+            interaction.user.id,
+            self.position,
+            self.answer,
+        )
+        if isinstance(outcome, TypeStep):
+            await interaction.edit_original_response(
+                embed=render.type_question(outcome), view=type_step_view(outcome)
+            )
+            return
+        await interaction.edit_original_response(
+            embed=render.type_result(outcome, producer_bot(interaction).content),
+            attachments=[await type_chart_file(interaction, outcome)],
+            view=result_view(outcome),
+        )
+
+
+class TypeBackButton(
+    discord.ui.DynamicItem[Button], template=r"quiz:back:(?P<session>\d+):(?P<position>\d+)"
+):
+    def __init__(self, session_id: int, position: int, *, disabled: bool = False) -> None:
+        custom_id = f"quiz:back:{session_id}:{position}"
+        button = _button(custom_id, "Back", discord.ButtonStyle.secondary, disabled=disabled)
+        super().__init__(button, row=1)
+        self.session_id, self.position = session_id, position
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["session"]), int(match["position"]))
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        step = await quiz_services(interaction).types.back(
+            require_guild_id(interaction), self.session_id, interaction.user.id, self.position
+        )
+        await interaction.response.edit_message(
+            embed=render.type_question(step), view=type_step_view(step)
+        )
+
+
+def type_step_view(step: TypeStep) -> discord.ui.View:
+    answers = [
+        TypeAnswerButton(step.session_id, step.position, index, answer.text)
+        for index, answer in enumerate(step.question.answers)
+    ]
+    back = TypeBackButton(step.session_id, step.position, disabled=step.position == 0)
+    return persistent_view(*answers, back)
+
+
+async def type_chart_file(interaction: discord.Interaction, result: TypeResult) -> discord.File:
+    """The result's bar chart, drawn off the event loop."""
+    png = await asyncio.to_thread(render.type_chart, result, producer_bot(interaction).content)
+    return discord.File(io.BytesIO(png), render.TYPE_CHART)
+
+
+class TakeRoleButton(discord.ui.DynamicItem[Button], template=r"quiz:role:(?P<result>\d+)"):
+    """Gives the member the role moderators set for their newest result's type."""
+
+    def __init__(self, result_id: int) -> None:
+        custom_id = f"quiz:role:{result_id}"
+        super().__init__(_button(custom_id, "Take my role", discord.ButtonStyle.success))
+        self.result_id = result_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["result"]))
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        guild, member = interaction.guild, interaction.user
+        if guild is None or not isinstance(member, discord.Member):
+            raise NotFound("I can't see this server right now; try again in a minute.")
+        reward = await quiz_services(interaction).types.reward(guild.id, member.id, self.result_id)
+        role = guild.get_role(reward.role_id)
+        if role is None:
+            raise NotFound(
+                "The role for this type no longer exists. A moderator can choose another "
+                "with `/quiz roles`."
+            )
+        if role in member.roles:
+            await interaction.followup.send(f"You already have **{role.name}**.", ephemeral=True)
+            return
+        facts = bot_facts(guild)
+        blockers = grant_blockers(role_facts(role), facts)
+        if blockers:
+            raise NotAllowed(
+                f"I can't give you **{role.name}** yet. A moderator needs to fix this first:\n"
+                + "\n".join(f"• {reason}" for reason in blockers)
+            )
+        others = [
+            held
+            for held in member.roles
+            if held.id in reward.other_role_ids and not grant_blockers(role_facts(held), facts)
+        ]
+        try:
+            await member.add_roles(role, reason="Producer-type quiz reward")
+            if others:
+                await member.remove_roles(*others, reason="Producer-type quiz: type changed")
+        except discord.Forbidden:
+            raise NotAllowed(
+                f"Discord refused to give you **{role.name}**. A moderator should check that "
+                "my role has Manage Roles and sits above it in Server Settings → Roles."
+            ) from None
+        await interaction.followup.send(f"Done: you now have **{role.name}**.", ephemeral=True)
+
+
+def result_view(result: TypeResult) -> discord.ui.View:
+    """A "Take my role" button when moderators set a role for the result's type."""
+    return persistent_view(TakeRoleButton(result.id)) if result.role_id else persistent_view()
+
+
+def role_facts(role: discord.Role) -> RoleFacts:
+    granted = frozenset(name for name, value in role.permissions if value)
+    return RoleFacts(role.name, role.position, granted, role.managed, role.is_default())
+
+
+def bot_facts(guild: discord.Guild) -> BotFacts:
+    me = guild.me
+    return BotFacts(me.guild_permissions.manage_roles, me.top_role.name, me.top_role.position)
+
+
+# -- knowledge rounds -------------------------------------------------------------------------
+
+
+class _ChoiceButton(discord.ui.DynamicItem[Button], template=r"(?!)"):
+    """A lettered answer button of a knowledge round: ``<prefix>:<round>:<position>:<choice>``."""
+
+    prefix: ClassVar[str]
+
+    def __init__(self, round_id: int, position: int, choice: int) -> None:
+        custom_id = f"{self.prefix}:{round_id}:{position}:{choice}"
+        label = render.LETTERS[choice]
+        super().__init__(_button(custom_id, label, discord.ButtonStyle.primary))
+        self.round_id, self.position, self.choice = round_id, position, choice
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["round"]), int(match["position"]), int(match["choice"]))
+
+
+class SoloAnswerButton(
+    _ChoiceButton, template=r"quiz:solo:(?P<round>\d+):(?P<position>\d+):(?P<choice>\d)"
+):
+    prefix = "quiz:solo"
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        feedback = await quiz_services(interaction).solo.answer(
+            require_guild_id(interaction),
+            self.round_id,
+            self.position,
+            interaction.user.id,
+            self.choice,
+        )
+        await interaction.response.edit_message(
+            embeds=render.solo_feedback(feedback), view=feedback_view(feedback)
+        )
+
+
+class SoloNextButton(
+    discord.ui.DynamicItem[Button], template=r"quiz:next:(?P<round>\d+):(?P<position>\d+)"
+):
+    def __init__(self, round_id: int, position: int) -> None:
+        custom_id = f"quiz:next:{round_id}:{position}"
+        super().__init__(_button(custom_id, "Next question", discord.ButtonStyle.primary))
+        self.round_id, self.position = round_id, position
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["round"]), int(match["position"]))
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        services = quiz_services(interaction)
+        asked = await services.solo.next(
+            require_guild_id(interaction), self.round_id, self.position, interaction.user.id
+        )
+        await interaction.response.edit_message(
+            embeds=[render.knowledge_question(asked, services.bank.topic_name(asked.topic))],
+            attachments=await question_files(asked.question),
+            view=question_view(asked),
+        )
+
+
+def feedback_view(feedback: SoloFeedback) -> discord.ui.View:
+    if feedback.summary is not None:
+        return persistent_view()
+    return persistent_view(SoloNextButton(feedback.round_id, feedback.position))
+
+
+class LiveAnswerButton(
+    _ChoiceButton, template=r"quiz:live:(?P<round>\d+):(?P<position>\d+):(?P<choice>\d)"
+):
+    prefix = "quiz:live"
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        # Many members answer at once: the database may queue this write, so defer first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        receipt = await quiz_services(interaction).live.answer(
+            require_guild_id(interaction),
+            self.round_id,
+            self.position,
+            interaction.user.id,
+            self.choice,
+        )
+        await interaction.followup.send(
+            f"🔒 Locked in for question {receipt.position + 1}: **{receipt.choice}**. "
+            "The results come when the time is up.",
+            ephemeral=True,
+        )
+
+
+async def question_files(question: Question) -> list[discord.File]:
+    """The audio of an ear-training question (rendered off the event loop), else none."""
+    if not quiz_ear.is_ear_key(question.key):
+        return []
+    wav = await asyncio.to_thread(quiz_ear.render_audio, question.key)
+    return [discord.File(io.BytesIO(wav), quiz_ear.AUDIO_FILE)]
+
+
+def question_view(asked: RoundQuestion) -> discord.ui.View:
+    button = SoloAnswerButton if asked.kind == "solo" else LiveAnswerButton
+    count = len(asked.question.choices)
+    return persistent_view(*(button(asked.round_id, asked.position, i) for i in range(count)))
+
+
+DYNAMIC_ITEMS = (
+    TypeAnswerButton,
+    TypeBackButton,
+    TakeRoleButton,
+    SoloAnswerButton,
+    SoloNextButton,
+    LiveAnswerButton,
+)
+
+
+class GuildQuestionModal(ReportingModal, title="Add a quiz question"):
+    prompt: discord.ui.TextInput["GuildQuestionModal"] = discord.ui.TextInput(
+        label="Question", style=discord.TextStyle.paragraph, max_length=PROMPT_MAX
+    )
+    correct: discord.ui.TextInput["GuildQuestionModal"] = discord.ui.TextInput(
+        label="Correct answer", max_length=CHOICE_MAX
+    )
+    wrong: discord.ui.TextInput["GuildQuestionModal"] = discord.ui.TextInput(
+        label="Three wrong answers, one per line",
+        style=discord.TextStyle.paragraph,
+        max_length=3 * CHOICE_MAX + 2,
+    )
+    explanation: discord.ui.TextInput["GuildQuestionModal"] = discord.ui.TextInput(
+        label="Why the answer is right",
+        style=discord.TextStyle.paragraph,
+        max_length=EXPLANATION_MAX,
+    )
+
+    def __init__(self, bank: QuestionBank, topic: str, difficulty: str) -> None:
+        super().__init__()
+        self.bank, self.topic, self.difficulty = bank, topic, difficulty
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        question = await self.bank.add(
+            require_guild_id(interaction),
+            interaction.user.id,
+            self.topic,
+            self.difficulty,
+            self.prompt.value,
+            self.correct.value,
+            self.wrong.value,
+            self.explanation.value,
+        )
+        await interaction.response.send_message(
+            f"Added to {self.bank.topic_name(question.topic)}: **{question.prompt}** "
+            f"(answer: {question.correct_choice}).",
+            ephemeral=True,
+        )
