@@ -41,9 +41,7 @@ def intents() -> discord.Intents:
 def cog_extensions() -> list[str]:
     """Every feature package under ``cogs/`` (each has a ``setup`` in its ``__init__``)."""
     return sorted(
-        f"cogs.{module.name}"
-        for module in pkgutil.iter_modules(cogs.__path__)
-        if module.ispkg
+        f"cogs.{module.name}" for module in pkgutil.iter_modules(cogs.__path__) if module.ispkg
     )
 
 
