@@ -18,6 +18,7 @@ from bot.db.engine import Database
 from bot.db.upsert import insert_or_update
 from bot.errors import InvalidInput, NotFound
 from bot.models.career import GuildTip, SavedTip, SeenTip, SkillProgress
+from bot.services.quiz import TypeQuizService
 
 GUILD_TIP_PREFIX = "g"
 TIP_TEXT_MAX = 500
@@ -59,6 +60,8 @@ class NextSteps:
     skills: list[Skill]
     path: CareerPath
     exercise: Challenge | None
+    producer_type: str | None = None
+    """The name of the member's producer type, when the path was chosen from it."""
 
 
 def _guild_card(row: GuildTip) -> TipCard:
@@ -72,13 +75,20 @@ def _guild_tip_number(tip_id: str) -> int | None:
 
 class CareerService:
     def __init__(
-        self, database: Database, clock: Clock, content: Content, rng: random.Random | None = None
+        self,
+        database: Database,
+        clock: Clock,
+        content: Content,
+        rng: random.Random | None = None,
+        producer_types: TypeQuizService | None = None,
     ) -> None:
         self._database = database
         self._clock = clock
         self._career = content.career
+        self._quiz = content.quiz
         self._challenges = content.challenges
         self._rng = rng or random.Random()
+        self._producer_types = producer_types
 
     # -- tips ------------------------------------------------------------------------------
 
@@ -358,11 +368,10 @@ class CareerService:
             for skill in self._career.skills
         ]
 
-    async def next_steps(
-        self, guild_id: int, user_id: int, preferred_path: str | None = None
-    ) -> NextSteps:
+    async def next_steps(self, guild_id: int, user_id: int) -> NextSteps:
         """Three skills to learn next (foundational first, ones already begun before new
-        ones), the path that fits, and one exercise for the first of those skills."""
+        ones), the path that fits (the member's producer type's, once they took the quiz;
+        otherwise the route their progress points to), and one exercise."""
         statuses = await self.skill_map(guild_id, user_id)
         open_skills = [
             s for s in statuses if s.state in (SkillState.LEARNING, SkillState.NOT_STARTED)
@@ -371,13 +380,18 @@ class CareerService:
             key=lambda s: (TIER_ORDER.index(s.skill.tier), s.state != SkillState.LEARNING)
         )
         chosen = [status.skill for status in open_skills[:3]]
-        path = self._fitting_path(statuses, preferred_path)
         exercises: Sequence[Challenge] = self._challenges.for_skill(chosen[0].id) if chosen else []
-        return NextSteps(chosen, path, exercises[0] if exercises else None)
+        exercise = exercises[0] if exercises else None
+        result = (
+            await self._producer_types.latest(guild_id, user_id) if self._producer_types else None
+        )
+        if result is not None:
+            producer_type = self._quiz.type(result.primary)
+            path = self._career.path(producer_type.path)
+            return NextSteps(chosen, path, exercise, producer_type.name)
+        return NextSteps(chosen, self._fitting_path(statuses), exercise)
 
-    def _fitting_path(self, statuses: list[SkillStatus], preferred: str | None) -> CareerPath:
-        if preferred is not None:
-            return self._career.path(preferred)
+    def _fitting_path(self, statuses: list[SkillStatus]) -> CareerPath:
         active = {s.skill.id for s in statuses if s.state in (SkillState.LEARNING, SkillState.DONE)}
         routes = self._career.paths_of("route")
         return max(routes, key=lambda path: len(active & set(path.skills)))

@@ -3,12 +3,14 @@
 from bot.client import ProducerBot
 from bot.services.career import CareerService
 from bot.services.daily_tips import DailyTipService
+from bot.services.quiz import TypeQuizService
 from cogs.career.cog import CareerCog
 from cogs.career.views import AnotherTipButton, SaveTipButton
 
 
 async def setup(bot: ProducerBot) -> None:
-    service = CareerService(bot.database, bot.clock, bot.content)
+    types = TypeQuizService(bot.database, bot.clock, bot.content.quiz)
+    service = CareerService(bot.database, bot.clock, bot.content, producer_types=types)
     bot.add_dynamic_items(AnotherTipButton, SaveTipButton)
     await bot.add_cog(CareerCog(bot, service, DailyTipService(bot.database, bot.clock, service)))
 

@@ -143,9 +143,14 @@ def next_steps(steps: NextSteps) -> discord.Embed:
         embed.add_field(name="Learn next", value=truncate("\n".join(lines), 1024), inline=False)
     else:
         embed.add_field(name="Learn next", value="You have covered the whole skill map!")
+    reason = (
+        f"Suits your producer type, {steps.producer_type}."
+        if steps.producer_type
+        else "Fits the skills you are working on; take `/quiz type` for a sharper match."
+    )
     embed.add_field(
         name=f"A path that fits: {steps.path.emoji} {steps.path.name}",
-        value=f"{steps.path.summary}\nSee it with `/career paths`.",
+        value=f"{steps.path.summary}\n{reason} See it with `/career paths`.",
         inline=False,
     )
     if steps.exercise is not None:

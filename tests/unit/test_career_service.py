@@ -11,6 +11,7 @@ from bot.content.career import Level
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotFound
 from bot.services.career import CareerService, SkillState
+from bot.services.quiz import TypeQuizService, TypeResult
 
 GUILD, OTHER_GUILD, ALICE, BOB = 1, 2, 10, 11
 
@@ -122,6 +123,27 @@ async def test_next_steps_start_with_foundations_and_fit_a_path(service: CareerS
     steps = await service.next_steps(GUILD, ALICE)
     assert [s.id for s in steps.skills] == ["mixing-basics", "sound-design", "mastering"]
     assert set(steps.path.skills) & {"music-theory", "daw-operation", "recording"}
+
+
+async def test_next_steps_follow_the_producer_type_once_the_quiz_is_taken(
+    any_database: Database, clock: ManualClock, content: Content
+) -> None:
+    types = TypeQuizService(any_database, clock, content.quiz)
+    service = CareerService(any_database, clock, content, random.Random(7), producer_types=types)
+    before = await service.next_steps(GUILD, ALICE)
+    assert before.producer_type is None
+
+    step = await types.start(GUILD, ALICE)
+    result = None
+    while not isinstance(result, TypeResult):
+        result = await types.answer(GUILD, step.session_id, ALICE, step.position, 0)
+        if not isinstance(result, TypeResult):
+            step = result
+    producer_type = content.quiz.type(result.primary)
+    after = await service.next_steps(GUILD, ALICE)
+    assert after.producer_type == producer_type.name
+    assert after.path.id == producer_type.path
+    assert (await service.next_steps(OTHER_GUILD, ALICE)).producer_type is None
 
 
 async def test_community_counts_are_per_guild(service: CareerService) -> None:
