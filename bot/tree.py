@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import DomainError
+from bot.ui.embeds import truncate
 
 log = logging.getLogger(__name__)
 SelfT = TypeVar("SelfT")
@@ -64,6 +65,7 @@ async def report_error(interaction: discord.Interaction, error: Exception) -> No
         )
     else:
         log.info("refused %s: %s", _where(interaction), sentence)
+        sentence = truncate(sentence, 2000)  # it may quote what the member typed
     try:
         if interaction.response.is_done():
             await interaction.followup.send(sentence, ephemeral=True)

@@ -37,7 +37,9 @@ class DiscordError(Exception):
 
     @classmethod
     def invalid(cls, problems: list[str]) -> "DiscordError":
-        return cls(400, 50035, "Invalid Form Body", problems)
+        """Discord's "Invalid Form Body", with the problems in its nested error format."""
+        errors = {"_errors": [{"code": "INVALID_FORM_BODY", "message": p} for p in problems]}
+        return cls(400, 50035, "Invalid Form Body", errors)
 
     @classmethod
     def unknown(cls, what: str, code: int) -> "DiscordError":
