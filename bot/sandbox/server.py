@@ -72,6 +72,7 @@ class LoopbackDiscord(DiscordState):
         self.identify_count = 0
         self.sessions: list[GatewaySession] = []
         self.identified = asyncio.Event()
+        self._pending: list[asyncio.Future[None]] = []
         self._runner: web.AppRunner | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -127,6 +128,10 @@ class LoopbackDiscord(DiscordState):
         data = guild.to_json()
         data["members"] = [guild.members[self.bot_user.id].to_json()]
         return data
+
+    def announce(self, event: str, data: dict[str, Any], guild_id: int) -> None:
+        if any(session.identified for session in self.sessions):
+            self._pending.append(asyncio.ensure_future(self.dispatch(event, data, guild_id)))
 
     async def dispatch(self, event: str, data: dict[str, Any], guild_id: int | None) -> None:
         """Send a gateway event to the session that owns ``guild_id``'s shard."""
@@ -189,6 +194,9 @@ class LoopbackDiscord(DiscordState):
             candidates += self.guild_commands.get(guild.id, [])
         for command in candidates:
             if command["name"] == path[0] and command.get("type", 1) == 1:
+                contexts = command.get("contexts") or [0, 1, 2]
+                if guild is None and (command.get("dm_permission") is False or 1 not in contexts):
+                    raise LookupError(f"/{path[0]} is a server command: Discord offers no DM use")
                 return command
         raise LookupError(f"/{path[0]} is not registered (has the bot synced its commands?)")
 
@@ -235,6 +243,8 @@ class LoopbackDiscord(DiscordState):
     async def _send(
         self, payload: dict[str, Any], record: ix.InteractionRecord, timeout: float
     ) -> ix.Reply:
+        pending, self._pending = self._pending, []
+        await asyncio.gather(*pending)  # changes to the world reach the bot first
         self.interactions[record.id] = record
         record.sent_at = time.monotonic()
         await self.dispatch("INTERACTION_CREATE", payload, record.guild_id)

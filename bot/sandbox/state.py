@@ -14,6 +14,8 @@ from bot.sandbox.world import (
     GUILD_TEXT,
     MANAGE_ROLES,
     MEMBER_PERMISSIONS,
+    PRIVATE_THREAD,
+    PUBLIC_THREAD,
     Attachment,
     Channel,
     Guild,
@@ -42,6 +44,9 @@ class DiscordState:
         self.uploads: dict[int, Attachment] = {}
         self.message_posted = asyncio.Event()
         self.base_url = ""
+
+    def announce(self, event: str, data: dict[str, Any], guild_id: int) -> None:
+        """Tell connected bots about a change to the world, as Discord's gateway would."""
 
     # -- building the world ----------------------------------------------------------------
 
@@ -75,6 +80,9 @@ class DiscordState:
             position = max(role.position for role in guild.roles.values()) + 1
         role = Role(self.ids.next(), guild.id, name, permissions, position, managed=managed)
         guild.roles[role.id] = role
+        self.announce(
+            "GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.to_json()}, guild.id
+        )
         return role
 
     def add_member(self, guild: Guild, name: str, *, roles: tuple[Role, ...] = ()) -> Member:
@@ -87,6 +95,8 @@ class DiscordState:
         channel = Channel(self.ids.next(), name, kind, guild.id, position=len(guild.channels))
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel
+        if kind not in (PUBLIC_THREAD, PRIVATE_THREAD):
+            self.announce("CHANNEL_CREATE", channel.to_json(), guild.id)
         return channel
 
     def upload(self, filename: str, data: bytes, content_type: str | None = None) -> Attachment:

@@ -166,7 +166,6 @@ async def test_tip_of_the_day_posts_once_across_restart_and_downtime(
     clock.set(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))
     bot, task = await start_bot(discord, database, clock, content)
     try:
-        await discord.dispatch("CHANNEL_CREATE", tips.to_json(), server.guild.id)
         await discord.slash("settings timezone", member=server.moderator, zone="Europe/Berlin")
         done = await discord.slash(
             "career daily", member=server.moderator, channel=tips, time="09:00"

@@ -98,7 +98,6 @@ async def test_suggestion_modal_posts_and_no_user_text_pings_anyone(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot
 ) -> None:
     board = discord.add_channel(server.guild, "suggestions")
-    await discord.dispatch("CHANNEL_CREATE", board.to_json(), server.guild.id)
     mods = next(r for r in server.guild.roles.values() if r.name == "Mods")
     hostile = HOSTILE.format(role=mods.id, user=server.bob.id)
 
