@@ -8,6 +8,16 @@ from bot.models.career import (
     SeenTip,
     SkillProgress,
 )
+from bot.models.challenges import (
+    ChallengeConfig,
+    ChallengeFeedback,
+    ChallengeMember,
+    ChallengePoints,
+    ChallengePost,
+    ChallengeSubmission,
+    ChallengeVote,
+    QueuedChallenge,
+)
 from bot.models.guild import GuildChannel, GuildSettings
 from bot.models.quiz import (
     GuildQuestion,
@@ -21,6 +31,13 @@ from bot.models.quiz import (
 from bot.models.suggestion import Suggestion
 
 __all__ = [
+    "ChallengeConfig",
+    "ChallengeFeedback",
+    "ChallengeMember",
+    "ChallengePoints",
+    "ChallengePost",
+    "ChallengeSubmission",
+    "ChallengeVote",
     "DailyTipConfig",
     "DailyTipPost",
     "GuildChannel",
@@ -33,6 +50,7 @@ __all__ = [
     "SavedTip",
     "SeenTip",
     "SkillProgress",
+    "QueuedChallenge",
     "Suggestion",
     "TypeQuizResult",
     "TypeQuizSession",

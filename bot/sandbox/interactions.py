@@ -248,6 +248,8 @@ def modal_submit_data(modal: dict[str, Any], answers: dict[str, Any]) -> dict[st
         value = unused.pop(key, None)
         if value is None and inner["type"] == 4:
             value = inner.get("value")
+        elif value is None and inner["type"] == 3:
+            value = [o["value"] for o in inner.get("options") or [] if o.get("default")] or None
         if inner.get("required", True) and not value and inner.get("min_values", 1) != 0:
             raise LookupError(f"the modal field {label!r} is required")
         answered = _answer(inner, value, resolved)

@@ -369,11 +369,16 @@ def build_api(discord: "LoopbackDiscord") -> web.Application:
         message_of(request, channel_of(request).id).deleted = True
         return web.Response(status=204)
 
-    async def open_thread(parent: Channel, name: str, kind: int) -> Channel:
+    async def open_thread(
+        parent: Channel, name: str, kind: int, starter: Message | None = None
+    ) -> Channel:
         if parent.guild_id is None or parent.type not in (0, 5):
             raise DiscordError(400, 50024, "Cannot execute action on this channel type")
         guild = discord.guilds[parent.guild_id]
-        thread = discord.add_channel(guild, name, kind=kind)
+        # A thread started from a message has that message's id, as on Discord.
+        thread = discord.add_channel(
+            guild, name, kind=kind, channel_id=starter.id if starter else None
+        )
         thread.parent_id, thread.owner_id = parent.id, discord.bot_user.id
         thread.thread_members.add(discord.bot_user.id)
         await discord.dispatch(
@@ -387,7 +392,7 @@ def build_api(discord: "LoopbackDiscord") -> web.Application:
         message = message_of(request, parent.id)
         if message.thread_id is not None:
             raise DiscordError(400, 160004, "A thread has already been created for this message")
-        thread = await open_thread(parent, request[PAYLOAD].get("name", ""), PUBLIC_THREAD)
+        thread = await open_thread(parent, request[PAYLOAD].get("name", ""), PUBLIC_THREAD, message)
         message.thread_id = thread.id
         return _json(thread.to_json(), status=201)
 

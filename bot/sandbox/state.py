@@ -91,8 +91,11 @@ class DiscordState:
         guild.members[user.id] = member
         return member
 
-    def add_channel(self, guild: Guild, name: str, *, kind: int = GUILD_TEXT) -> Channel:
-        channel = Channel(self.ids.next(), name, kind, guild.id, position=len(guild.channels))
+    def add_channel(
+        self, guild: Guild, name: str, *, kind: int = GUILD_TEXT, channel_id: int | None = None
+    ) -> Channel:
+        channel_id = channel_id or self.ids.next()
+        channel = Channel(channel_id, name, kind, guild.id, position=len(guild.channels))
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel
         if kind not in (PUBLIC_THREAD, PRIVATE_THREAD):

@@ -8,10 +8,9 @@ today's local date is ever due: a day the bot was down for entirely is skipped, 
 start posts late, once.
 """
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,17 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.upsert import insert_or_update
-from bot.errors import InvalidInput, NotFound
+from bot.errors import NotFound
 from bot.models.career import DailyTipConfig, DailyTipPost
 from bot.models.guild import GuildSettings
 from bot.services.career import CareerService, TipCard
 from bot.services.guild_settings import DEFAULT_TIMEZONE
+from bot.services.once_a_day import CLAIM_LEASE, claim_send, due_date, parse_post_time
 
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+__all__ = ["CLAIM_LEASE", "DailySchedule", "DailyTipService", "DueTip"]
+
 NO_REPEAT_DAYS = 30
-CLAIM_LEASE = timedelta(seconds=90)
-"""How long a claimer has to confirm its post before another tick may send it again (with
-the same nonce, well inside the few minutes Discord remembers one)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +52,6 @@ class DueTip:
     def nonce(self) -> str:
         """Deterministic per guild and day (at most 25 characters, as Discord requires)."""
         return f"t{self.guild_id % 10**12}{self.local_date:%y%m%d}"
-
-
-def parse_post_time(text: str) -> str:
-    match = _TIME.match(text.strip())
-    if match is None:
-        raise InvalidInput("Give the time as HH:MM in 24-hour form, for example `09:30`.")
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
 class DailyTipService:
@@ -113,9 +104,12 @@ class DailyTipService:
         config, zone = row
         return DailySchedule(guild_id, config.channel_id, config.post_time, config.enabled, zone)
 
-    async def claim_due(self, now: datetime | None = None) -> list[DueTip]:
+    async def claim_due(
+        self, now: datetime | None = None, owns: Callable[[int], bool] | None = None
+    ) -> list[DueTip]:
         """Claim today's post for every guild whose time has come, and return those plus any
-        claim of today whose sending was never confirmed and whose lease has run out."""
+        claim of today whose sending was never confirmed and whose lease has run out.
+        ``owns`` limits the work to the guilds of this process's shards."""
         now = now or self._clock.now()
         async with self._database.read() as session:
             rows = await session.execute(
@@ -129,11 +123,12 @@ class DailyTipService:
             ]
         due: list[DueTip] = []
         for guild_id, channel_id, post_time, zone in configs:
-            local = now.astimezone(ZoneInfo(zone))
-            hours, minutes = (int(part) for part in post_time.split(":"))
-            if local.time() < time(hours, minutes):
+            if owns is not None and not owns(guild_id):
                 continue
-            claimed = await self._claim(guild_id, channel_id, local.date())
+            day = due_date(now, zone, post_time)
+            if day is None:
+                continue
+            claimed = await self._claim(guild_id, channel_id, day)
             if claimed is not None:
                 due.append(claimed)
         return due
@@ -165,19 +160,15 @@ class DailyTipService:
     async def _retry(self, session: AsyncSession, post: DailyTipPost) -> DueTip | None:
         """Take over a claim whose sending was never confirmed, once its lease has run out
         (the claimer crashed). Compare-and-set on ``claimed_at``: one taker at a time."""
-        now = self._clock.now()
-        if post.message_id is not None or now - post.claimed_at < CLAIM_LEASE:
-            return None
-        taken = await session.execute(
-            update(DailyTipPost)
-            .where(
-                DailyTipPost.id == post.id,
-                DailyTipPost.claimed_at == post.claimed_at,
-                DailyTipPost.message_id.is_(None),
-            )
-            .values(claimed_at=now)
+        taken = await claim_send(
+            session,
+            DailyTipPost.id == post.id,
+            DailyTipPost.claimed_at,
+            DailyTipPost.message_id,
+            post.claimed_at,
+            self._clock.now(),
         )
-        if taken.rowcount != 1:  # type: ignore[attr-defined]
+        if not taken:
             return None
         tip = await self._career.find_tip(session, post.guild_id, post.tip_id)
         return DueTip(post.id, post.guild_id, post.channel_id, post.local_date, tip)

@@ -323,7 +323,7 @@ class CareerCog(
     # -- the tip of the day ----------------------------------------------------------------
 
     async def post_daily_tips(self, now: datetime) -> None:
-        for due in await self.daily.claim_due(now):
+        for due in await self.daily.claim_due(now, self.bot.owns_guild):
             await self._post(due)
 
     async def _post(self, due: DueTip) -> None:

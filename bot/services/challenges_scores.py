@@ -1,0 +1,334 @@
+"""Results, points and streaks on the database: closing a challenge (podium and awards),
+the leaderboards, a member's history and streak, and who is at risk of losing one."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.engine import Database
+from bot.db.upsert import insert_or_update
+from bot.models.challenges import (
+    ChallengeConfig,
+    ChallengeFeedback,
+    ChallengeMember,
+    ChallengePoints,
+    ChallengePost,
+    ChallengeSubmission,
+    ChallengeVote,
+)
+from bot.services.challenges import PostInfo, guild_zone
+from bot.services.challenges_rules import EntryTally, Streak, awards, podium, streak_over
+
+Period = Literal["week", "month", "all"]
+BOARD_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Placing:
+    place: int
+    user_id: int
+    votes: int
+    message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    post: PostInfo
+    entries: int
+    podium: list[Placing]
+    feedback_required: int
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    rank: int
+    user_id: int
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class Leaderboard:
+    period: Period
+    standings: list[Standing]
+    mine: Standing | None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    local_date: date
+    title: str
+    votes: int
+    points: int
+    place: int | None
+    open: bool
+
+
+def month_key(day: date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), zone)
+
+
+async def award(
+    session: AsyncSession, guild_id: int, user_id: int, source: str, points: int, now: datetime
+) -> None:
+    """Add ``points`` to the ledger once per ``source`` (a second award is a no-op)."""
+    await insert_or_update(
+        session,
+        ChallengePoints,
+        keys={"guild_id": guild_id, "user_id": user_id, "source": source},
+        insert_values={"points": points, "awarded_at": now},
+        update_values={},
+    )
+
+
+def _ranked(totals: list[tuple[int, int]]) -> list[Standing]:
+    """Competition ranking (1, 2, 2, 4) of (user, points), best first."""
+    ordered = sorted(totals, key=lambda row: (-row[1], row[0]))
+    standings: list[Standing] = []
+    for index, (user_id, points) in enumerate(ordered):
+        tied = standings and standings[-1].points == points
+        standings.append(Standing(standings[-1].rank if tied else index + 1, user_id, points))
+    return standings
+
+
+class ChallengeScoreService:
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    # -- streaks ---------------------------------------------------------------------------
+
+    async def _streaks(
+        self,
+        session: AsyncSession,
+        guild_id: int,
+        users: list[int],
+        days_filter: ColumnElement[bool],
+        *,
+        with_open_entries: bool = False,
+    ) -> dict[int, Streak]:
+        """Each user's streak over the guild's challenge days that pass ``days_filter``
+        (and, with ``with_open_entries``, the still-open days they entered)."""
+        days = set(
+            await session.scalars(
+                select(ChallengePost.local_date).where(
+                    ChallengePost.guild_id == guild_id, days_filter
+                )
+            )
+        )
+        entered: dict[int, set[date]] = defaultdict(set)
+        rows = await session.execute(
+            select(ChallengeSubmission.user_id, ChallengePost.local_date)
+            .join(ChallengePost, ChallengePost.id == ChallengeSubmission.post_id)
+            .where(ChallengeSubmission.guild_id == guild_id, ChallengeSubmission.user_id.in_(users))
+        )
+        for user_id, day in rows.all():
+            entered[user_id].add(day)
+        return {
+            user: streak_over(days | entered[user] if with_open_entries else days, entered[user])
+            for user in users
+        }
+
+    async def streak(self, guild_id: int, user_id: int) -> Streak:
+        """A member's streak: closed challenge days, plus open ones they already entered
+        (an open day not entered yet breaks nothing)."""
+        async with self._database.read() as session:
+            streaks = await self._streaks(
+                session,
+                guild_id,
+                [user_id],
+                ChallengePost.results_claimed_at.is_not(None),
+                with_open_entries=True,
+            )
+        return streaks[user_id]
+
+    async def at_risk(self, session: AsyncSession, post: ChallengePost) -> list[tuple[int, Streak]]:
+        """Opted-in members (DMs not known closed) with a streak who have not entered
+        ``post`` yet."""
+        entrants = select(ChallengeSubmission.user_id).where(ChallengeSubmission.post_id == post.id)
+        users = list(
+            await session.scalars(
+                select(ChallengeMember.user_id).where(
+                    ChallengeMember.guild_id == post.guild_id,
+                    ChallengeMember.risk_dm.is_(True),
+                    ChallengeMember.dm_closed.is_(False),
+                    ChallengeMember.user_id.not_in(entrants),
+                )
+            )
+        )
+        streaks = await self._streaks(
+            session, post.guild_id, users, ChallengePost.results_claimed_at.is_not(None)
+        )
+        return [(user, streaks[user]) for user in users if streaks[user].current > 0]
+
+    # -- results ---------------------------------------------------------------------------
+
+    async def close(self, session: AsyncSession, post: PostInfo) -> Results:
+        """Within the caller's unit of work: the results of ``post`` (whose results are
+        claimed), with every award written to the ledger once, dated at the deadline (so
+        results processed late still count in the right week and month)."""
+        votes = (
+            select(func.count())
+            .where(ChallengeVote.submission_id == ChallengeSubmission.id)
+            .scalar_subquery()
+        )
+        rows = await session.execute(
+            select(
+                ChallengeSubmission.id,
+                ChallengeSubmission.user_id,
+                ChallengeSubmission.submitted_at,
+                ChallengeSubmission.message_id,
+                votes,
+            ).where(
+                ChallengeSubmission.guild_id == post.guild_id,
+                ChallengeSubmission.post_id == post.id,
+            )
+        )
+        entries = list(rows.all())
+        given = dict(
+            (
+                await session.execute(
+                    select(ChallengeFeedback.author_id, func.count())
+                    .join(
+                        ChallengeSubmission,
+                        ChallengeSubmission.id == ChallengeFeedback.submission_id,
+                    )
+                    .where(
+                        ChallengeFeedback.guild_id == post.guild_id,
+                        ChallengeSubmission.post_id == post.id,
+                    )
+                    .group_by(ChallengeFeedback.author_id)
+                )
+            ).all()
+        )
+        tallies = [
+            EntryTally(sid, user, count, at, given.get(user, 0))
+            for sid, user, at, _message, count in entries
+        ]
+        required = await session.scalar(
+            select(ChallengeConfig.feedback_required).where(
+                ChallengeConfig.guild_id == post.guild_id
+            )
+        )
+        placed = podium(tallies, required or 0)
+        streaks = await self._streaks(
+            session,
+            post.guild_id,
+            [tally.user_id for tally in tallies],
+            and_(
+                ChallengePost.results_claimed_at.is_not(None),
+                ChallengePost.local_date <= post.local_date,
+            ),
+        )
+        current = {user: streak.current for user, streak in streaks.items()}
+        for item in awards(tallies, placed, current):
+            source = f"post:{post.id}:{item.reason}"
+            await award(session, post.guild_id, item.user_id, source, item.points, post.deadline_at)
+        messages = {sid: message for sid, _user, _at, message, _count in entries}
+        return Results(
+            post,
+            len(entries),
+            [
+                Placing(place, e.user_id, e.votes, messages[e.submission_id])
+                for place, e in enumerate(placed, start=1)
+            ],
+            required or 0,
+        )
+
+    # -- leaderboards and history ----------------------------------------------------------
+
+    async def _since(self, session: AsyncSession, guild_id: int, period: Period) -> datetime | None:
+        if period == "all":
+            return None
+        zone = ZoneInfo(await guild_zone(session, guild_id))
+        today = self._clock.now().astimezone(zone).date()
+        start = (
+            today - timedelta(days=today.weekday()) if period == "week" else today.replace(day=1)
+        )
+        return local_midnight(start, zone)
+
+    async def _totals(
+        self, session: AsyncSession, guild_id: int, since: datetime | None, until: datetime | None
+    ) -> list[tuple[int, int]]:
+        query = (
+            select(ChallengePoints.user_id, func.sum(ChallengePoints.points))
+            .where(ChallengePoints.guild_id == guild_id)
+            .group_by(ChallengePoints.user_id)
+        )
+        if since is not None:
+            query = query.where(ChallengePoints.awarded_at >= since)
+        if until is not None:
+            query = query.where(ChallengePoints.awarded_at < until)
+        return [(user, int(points)) for user, points in (await session.execute(query)).all()]
+
+    async def leaderboard(self, guild_id: int, period: Period, user_id: int) -> Leaderboard:
+        async with self._database.read() as session:
+            since = await self._since(session, guild_id, period)
+            standings = _ranked(await self._totals(session, guild_id, since, None))
+        mine = next((s for s in standings if s.user_id == user_id), None)
+        return Leaderboard(period, standings[:BOARD_SIZE], mine)
+
+    async def month_top(
+        self, session: AsyncSession, guild_id: int, day: date, zone: ZoneInfo
+    ) -> int | None:
+        """The member with the most points in the local month of ``day``."""
+        start = day.replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1)
+        totals = await self._totals(
+            session, guild_id, local_midnight(start, zone), local_midnight(end, zone)
+        )
+        standings = _ranked(totals)
+        return standings[0].user_id if standings else None
+
+    async def history(self, guild_id: int, user_id: int) -> list[HistoryEntry]:
+        """A member's entries, newest first, with their votes, points and place."""
+        async with self._database.read() as session:
+            votes = (
+                select(func.count())
+                .where(ChallengeVote.submission_id == ChallengeSubmission.id)
+                .scalar_subquery()
+            )
+            rows = await session.execute(
+                select(
+                    ChallengePost.id,
+                    ChallengePost.local_date,
+                    ChallengePost.title,
+                    ChallengePost.results_claimed_at,
+                    votes,
+                )
+                .select_from(ChallengeSubmission)
+                .join(ChallengePost, ChallengePost.id == ChallengeSubmission.post_id)
+                .where(
+                    ChallengeSubmission.guild_id == guild_id,
+                    ChallengeSubmission.user_id == user_id,
+                )
+                .order_by(ChallengePost.local_date.desc())
+            )
+            entries = list(rows.all())
+            ledger = await session.execute(
+                select(ChallengePoints.source, ChallengePoints.points).where(
+                    ChallengePoints.guild_id == guild_id,
+                    ChallengePoints.user_id == user_id,
+                    ChallengePoints.source.startswith("post:"),
+                )
+            )
+            points: dict[int, int] = defaultdict(int)
+            places: dict[int, int] = {}
+            for source, value in ledger.all():
+                _, post_id, reason = source.split(":")
+                points[int(post_id)] += value
+                if reason.startswith("place"):
+                    places[int(post_id)] = int(reason.removeprefix("place"))
+        return [
+            HistoryEntry(day, title, count, points[pid], places.get(pid), closed is None)
+            for pid, day, title, closed, count in entries
+        ]

@@ -1,0 +1,204 @@
+"""The Discord side of the scheduled challenge work: posting each day's challenge with its
+thread, the reminder, the results, the "streak at risk" DMs and the champion role.
+
+Each step sends what the services claimed, with a deterministic nonce, and confirms it;
+a failed send is left unconfirmed, so a later tick sends it again after the lease.
+"""
+
+import logging
+from datetime import datetime
+
+import discord
+
+from bot.client import ProducerBot
+from bot.services.challenges import PostInfo
+from bot.services.challenges_posting import ChampionChange
+from bot.services.challenges_scores import Results
+from bot.services.challenges_services import ChallengeServices
+from bot.ui.embeds import truncate
+from cogs.challenges import render
+from cogs.challenges.views import SubmitButton, persistent
+
+log = logging.getLogger(__name__)
+THREAD_ALREADY_EXISTS = 160004
+DMS_CLOSED = 50007
+MODERATOR_POWERS = (
+    "administrator",
+    "manage_guild",
+    "manage_roles",
+    "kick_members",
+    "ban_members",
+    "mention_everyone",
+)
+
+
+def role_problems(role: discord.Role, me: discord.Member) -> list[str]:
+    """Why the bot can't (or mustn't) hand ``role`` out, each with its fix."""
+    problems = []
+    if role.is_default() or role.managed:
+        problems.append(f"**{role.name}** can't be given by anyone: pick a normal role.")
+    powers = [
+        name.replace("_", " ").title()
+        for name in MODERATOR_POWERS
+        if getattr(role.permissions, name)
+    ]
+    if powers:
+        problems.append(
+            f"**{role.name}** carries {', '.join(powers)}: I never hand out roles with "
+            "moderator powers."
+        )
+    if not me.guild_permissions.manage_roles:
+        problems.append("I need the **Manage Roles** permission (Server Settings → Roles).")
+    if role >= me.top_role:
+        problems.append(
+            f"**{role.name}** must be below my highest role **{me.top_role.name}**: drag my "
+            "role above it in Server Settings → Roles."
+        )
+    return problems
+
+
+class ChallengeJobs:
+    def __init__(self, bot: ProducerBot, services: ChallengeServices) -> None:
+        self.bot = bot
+        self.services = services
+        self.career = bot.content.career
+
+    def register(self) -> None:
+        for name, job in (
+            ("post", self.post_due),
+            ("remind", self.remind),
+            ("results", self.close_due),
+            ("nudge", self.nudge),
+            ("champion", self.crown),
+        ):
+            self.bot.scheduler.register(f"challenges:{name}", job)
+
+    def unregister(self) -> None:
+        for name in ("post", "remind", "results", "nudge", "champion"):
+            self.bot.scheduler.unregister(f"challenges:{name}")
+
+    def _channel(self, post: PostInfo) -> discord.TextChannel | None:
+        channel = self.bot.get_channel(post.channel_id)
+        return channel if isinstance(channel, discord.TextChannel) else None
+
+    # -- the daily post ----------------------------------------------------------------------
+
+    async def post_due(self, now: datetime) -> None:
+        for post in await self.services.posting.claim_due(now):
+            await self.send_post(post)
+
+    async def send_post(self, post: PostInfo) -> discord.Message | None:
+        """Post the challenge and open its thread; pauses the guild if the channel is gone
+        or closed to the bot, leaves the claim unconfirmed on other errors."""
+        channel = self._channel(post)
+        if channel is None:
+            await self._pause(post)
+            return None
+        try:
+            message = await channel.send(
+                embed=render.challenge(self.career, post),
+                view=persistent(SubmitButton(post.id)),
+                nonce=post.nonce("c"),
+            )
+            thread = await self._thread(channel, message, post)
+        except discord.Forbidden:
+            await self._pause(post)
+            return None
+        except discord.HTTPException:
+            log.warning("guild %s: challenge not posted, will retry", post.guild_id, exc_info=True)
+            return None
+        await self.services.posting.confirm(post, message.id, thread.id if thread else None)
+        return message
+
+    async def _pause(self, post: PostInfo) -> None:
+        log.warning("guild %s: can't post in %s; paused", post.guild_id, post.channel_id)
+        await self.services.settings.set_paused(post.guild_id, True)
+
+    async def _thread(
+        self, channel: discord.TextChannel, message: discord.Message, post: PostInfo
+    ) -> discord.Thread | None:
+        name = truncate(f"{post.title} · entries", 100)
+        try:
+            return await message.create_thread(name=name, auto_archive_duration=1440)
+        except discord.Forbidden:
+            return None  # no thread permission: entries go to the channel
+        except discord.HTTPException as error:
+            if error.code != THREAD_ALREADY_EXISTS:
+                raise
+            return channel.get_thread(message.id)  # a retry: Discord gives it the post's id
+
+    # -- reminder, results, nudges, champion -------------------------------------------------
+
+    async def remind(self, now: datetime) -> None:
+        for item in await self.services.posting.claim_reminders(now):
+            channel = self._channel(item.post)
+            if channel is None:
+                continue
+            roles = [discord.Object(item.role_id)] if item.role_id else False
+            mentions = discord.AllowedMentions(
+                everyone=False, users=False, roles=roles, replied_user=False
+            )
+            try:
+                message = await channel.send(
+                    render.reminder(item), allowed_mentions=mentions, nonce=item.post.nonce("r")
+                )
+            except discord.HTTPException:
+                log.warning("guild %s: reminder not sent", item.post.guild_id, exc_info=True)
+                continue
+            await self.services.posting.confirm_reminder(item.post, message.id)
+
+    async def close_due(self, now: datetime) -> None:
+        for outcome in await self.services.posting.claim_results(now):
+            await self._publish(outcome)
+
+    async def _publish(self, outcome: Results) -> None:
+        """Close the post (no more Submit button) and, if anyone entered, post the results."""
+        post = outcome.post
+        channel = self._channel(post)
+        if channel is None or post.message_id is None:
+            return
+        try:
+            closed = channel.get_partial_message(post.message_id)
+            await closed.edit(embed=render.challenge(self.career, post, closed=True), view=None)
+            message_id = post.message_id
+            if outcome.entries:
+                sent = await channel.send(
+                    embed=render.results(self.career, outcome), nonce=post.nonce("w")
+                )
+                message_id = sent.id
+        except discord.HTTPException:
+            log.warning("guild %s: results not posted, will retry", post.guild_id, exc_info=True)
+            return
+        await self.services.posting.confirm_results(post, message_id)
+
+    async def nudge(self, now: datetime) -> None:
+        for item in await self.services.posting.claim_nudges(now):
+            guild = self.bot.get_guild(item.post.guild_id)
+            try:
+                dm = await self.bot.create_dm(discord.Object(item.user_id))
+                await dm.send(render.nudge(item, guild.name if guild else "your server"))
+            except discord.Forbidden as error:
+                if error.code == DMS_CLOSED:
+                    await self.services.entries.dms_closed(item.post.guild_id, item.user_id)
+            except discord.HTTPException:
+                log.info("could not nudge user %s", item.user_id, exc_info=True)
+
+    async def crown(self, now: datetime) -> None:
+        for change in await self.services.posting.claim_champions(now):
+            await self._move_role(change)
+
+    async def _move_role(self, change: ChampionChange) -> None:
+        guild = self.bot.get_guild(change.guild_id)
+        role = guild.get_role(change.role_id) if guild else None
+        if guild is None or role is None or role_problems(role, guild.me):
+            log.warning("guild %s: can't hand out the champion role", change.guild_id)
+            return
+        reason = f"Challenge champion of {change.month}"
+        for user_id, give in ((change.previous_user_id, False), (change.user_id, True)):
+            if user_id is None or change.previous_user_id == change.user_id:
+                continue
+            try:
+                member = await guild.fetch_member(user_id)
+                await (member.add_roles if give else member.remove_roles)(role, reason=reason)
+            except discord.HTTPException:
+                log.warning("guild %s: champion role not moved for %s", guild.id, user_id)

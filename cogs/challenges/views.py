@@ -1,0 +1,267 @@
+"""Persistent buttons on challenge posts, entries and feedback, and the members' forms.
+
+Every button is a ``DynamicItem`` with a ``challenge:<action>:<id>`` custom id, so it works
+after a restart; the id only names the thing, the services check who may act on it.
+"""
+
+import contextlib
+import io
+import re
+from typing import Any
+
+import discord
+
+from bot.checks import producer_bot, require_guild_id
+from bot.errors import NotAllowed
+from bot.services.challenges_entries import (
+    FEEDBACK_MAX,
+    FEEDBACK_MIN,
+    LINK_MAX,
+    NOTES_MAX,
+    AudioFile,
+)
+from bot.services.challenges_services import ChallengeServices
+from bot.tree import reports_errors
+from bot.ui.views import ReportingModal
+from cogs.challenges import render
+
+Button = discord.ui.Button[Any]
+
+
+def challenge_services(interaction: discord.Interaction) -> ChallengeServices:
+    services = getattr(producer_bot(interaction).get_cog("Challenges"), "services", None)
+    if not isinstance(services, ChallengeServices):
+        raise RuntimeError("the challenges cog is not loaded")
+    return services
+
+
+async def entries_channel(
+    client: discord.Client, channel_id: int
+) -> discord.TextChannel | discord.Thread:
+    """The thread (or channel) where a challenge's entries and feedback are posted."""
+    channel = client.get_channel(channel_id) or await client.fetch_channel(channel_id)
+    if not isinstance(channel, discord.TextChannel | discord.Thread):
+        raise NotAllowed("The challenge's channel is gone; please tell a moderator.")
+    return channel
+
+
+def persistent(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
+async def deliver_entry(
+    interaction: discord.Interaction,
+    post_id: int,
+    link: str | None,
+    notes: str | None,
+    attachment: discord.Attachment | None,
+) -> None:
+    """Store a member's entry, re-post it (with its file) in the challenge's thread, and
+    keep that message's id: Discord's attachment URLs expire."""
+    guild_id = require_guild_id(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    services = challenge_services(interaction)
+    audio = (
+        AudioFile(attachment.filename, attachment.content_type, attachment.size)
+        if attachment
+        else None
+    )
+    entry = await services.entries.submit(
+        guild_id, interaction.user.id, post_id, link=link, notes=notes, file=audio
+    )
+    channel = await entries_channel(interaction.client, entry.post.entries_channel_id)
+    files = (
+        [discord.File(io.BytesIO(await attachment.read()), attachment.filename)]
+        if attachment
+        else []
+    )
+    try:
+        message = await channel.send(
+            render.entry_heading(entry),
+            embed=render.entry(entry),
+            files=files,
+            view=entry_view(entry.submission_id),
+        )
+    except discord.Forbidden:
+        raise NotAllowed(
+            "Your entry is saved, but I may not post in the challenge's thread. Please ask a "
+            "moderator to check my permissions there."
+        ) from None
+    await services.entries.attach(guild_id, entry.submission_id, message.id)
+    if entry.replaced_message_id is not None:
+        old = channel.get_partial_message(entry.replaced_message_id)
+        with contextlib.suppress(discord.HTTPException):
+            await old.edit(content=render.REPLACED, embed=None, view=None, attachments=[])
+    verb = "replaced your earlier take" if entry.replaced_message_id else "is in"
+    await interaction.followup.send(
+        f"Your entry for **{entry.post.title}** {verb}: {message.jump_url}", ephemeral=True
+    )
+
+
+class SubmitForm(ReportingModal, title="Submit your take"):
+    """An audio file and/or a link, plus notes."""
+
+    def __init__(self, post_id: int) -> None:
+        super().__init__()
+        self.post_id = post_id
+        self.track: discord.ui.FileUpload[SubmitForm] = discord.ui.FileUpload(
+            custom_id="track", required=False, max_values=1
+        )
+        self.link: discord.ui.TextInput[SubmitForm] = discord.ui.TextInput(
+            custom_id="link", required=False, max_length=LINK_MAX, placeholder="https://…"
+        )
+        self.notes: discord.ui.TextInput[SubmitForm] = discord.ui.TextInput(
+            custom_id="notes",
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=NOTES_MAX,
+            placeholder="What you tried, what you'd like feedback on.",
+        )
+        self.add_item(discord.ui.Label(text="Audio file", component=self.track))
+        self.add_item(discord.ui.Label(text="Or a link to your track", component=self.link))
+        self.add_item(discord.ui.Label(text="Notes", component=self.notes))
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        file = self.track.values[0] if self.track.values else None
+        await deliver_entry(interaction, self.post_id, self.link.value, self.notes.value, file)
+
+
+class SubmitButton(discord.ui.DynamicItem[Button], template=r"challenge:submit:(?P<id>\d+)"):
+    def __init__(self, post_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Submit",
+                emoji="🎧",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"challenge:submit:{post_id}",
+            )
+        )
+        self.post_id = post_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> "SubmitButton":
+        return cls(int(match["id"]))
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(SubmitForm(self.post_id))
+
+
+class VoteButton(discord.ui.DynamicItem[Button], template=r"challenge:vote:(?P<id>\d+)"):
+    def __init__(self, submission_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Vote",
+                emoji="👍",
+                style=discord.ButtonStyle.success,
+                custom_id=f"challenge:vote:{submission_id}",
+            )
+        )
+        self.submission_id = submission_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> "VoteButton":
+        return cls(int(match["id"]))
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        guild_id = require_guild_id(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        message_id = interaction.message.id if interaction.message else 0
+        votes = await challenge_services(interaction).entries.vote(
+            guild_id, self.submission_id, interaction.user.id, message_id
+        )
+        await interaction.followup.send(
+            f"Vote counted: this take has {votes} vote{'s' * (votes != 1)}.", ephemeral=True
+        )
+
+
+class FeedbackForm(ReportingModal, title="Feedback on this take"):
+    text: discord.ui.TextInput["FeedbackForm"] = discord.ui.TextInput(
+        label="Your feedback",
+        style=discord.TextStyle.paragraph,
+        min_length=FEEDBACK_MIN,
+        max_length=FEEDBACK_MAX,
+        placeholder="Specific and kind: what works, and one thing to try next.",
+    )
+
+    def __init__(self, submission_id: int) -> None:
+        super().__init__()
+        self.submission_id = submission_id
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        guild_id = require_guild_id(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        services = challenge_services(interaction)
+        note = await services.entries.give_feedback(
+            guild_id, self.submission_id, interaction.user.id, self.text.value
+        )
+        heading, embed = render.feedback(note)
+        channel = await entries_channel(interaction.client, note.post.entries_channel_id)
+        message = await channel.send(heading, embed=embed, view=persistent(HelpfulButton(note.id)))
+        await services.entries.attach_feedback(guild_id, note.id, message.id)
+        await interaction.followup.send("Thanks: your feedback is posted.", ephemeral=True)
+
+
+class FeedbackButton(discord.ui.DynamicItem[Button], template=r"challenge:feedback:(?P<id>\d+)"):
+    def __init__(self, submission_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Feedback", emoji="💬", custom_id=f"challenge:feedback:{submission_id}"
+            )
+        )
+        self.submission_id = submission_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> "FeedbackButton":
+        return cls(int(match["id"]))
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(FeedbackForm(self.submission_id))
+
+
+class HelpfulButton(discord.ui.DynamicItem[Button], template=r"challenge:helpful:(?P<id>\d+)"):
+    def __init__(self, feedback_id: int, *, marked: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Marked helpful" if marked else "Helpful",
+                emoji="🙏",
+                disabled=marked,
+                custom_id=f"challenge:helpful:{feedback_id}",
+            )
+        )
+        self.feedback_id = feedback_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> "HelpfulButton":
+        return cls(int(match["id"]))
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        guild_id = require_guild_id(interaction)
+        await interaction.response.defer()
+        await challenge_services(interaction).entries.mark_helpful(
+            guild_id, self.feedback_id, interaction.user.id
+        )
+        await interaction.edit_original_response(
+            view=persistent(HelpfulButton(self.feedback_id, marked=True))
+        )
+
+
+def entry_view(submission_id: int) -> discord.ui.View:
+    return persistent(VoteButton(submission_id), FeedbackButton(submission_id))
+
+
+DYNAMIC_ITEMS = (SubmitButton, VoteButton, FeedbackButton, HelpfulButton)
