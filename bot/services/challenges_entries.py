@@ -196,7 +196,8 @@ class ChallengeEntryService:
         ).first()
         if row is None:
             raise NotFound("That entry no longer exists.")
-        return row._tuple()
+        submission, post = row
+        return submission, post
 
     async def vote(self, guild_id: int, submission_id: int, voter_id: int, message_id: int) -> int:
         """Count one vote of ``voter_id`` for the entry shown in ``message_id``; returns
