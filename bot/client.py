@@ -22,6 +22,9 @@ from bot.tree import ProducerTree
 
 log = logging.getLogger(__name__)
 
+IDENTIFY_WARNING_SHARE = 0.2
+"""Warn when fewer than this share of the daily gateway logins (identifies) remain."""
+
 
 def use_api_base(base_url: str) -> None:
     """Send every REST call to a Discord-compatible API at ``base_url`` instead of Discord.
@@ -89,10 +92,18 @@ class ProducerBot(commands.AutoShardedBot):
 
     async def login(self, token: str) -> None:
         await super().login(token)
+        _shards, url, limits = await self.http.get_bot_gateway()
         if self._api_base is not None:
             # A Discord-compatible API names its own gateway.
-            _shards, url, _limits = await self.http.get_bot_gateway()
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        if limits["remaining"] < limits["total"] * IDENTIFY_WARNING_SHARE:
+            log.warning(
+                "only %d of %d gateway logins left for the next %.1f h: Discord resets the "
+                "token when they run out, so stop any restart loop now",
+                limits["remaining"],
+                limits["total"],
+                limits["reset_after"] / 3_600_000,
+            )
 
     async def setup_hook(self) -> None:
         current, head = await current_revision(self.database), head_revision()

@@ -182,7 +182,13 @@ def build_api(discord: "LoopbackDiscord") -> web.Application:
     @routes.get(API + "/gateway/bot")
     async def gateway(request: web.Request) -> web.Response:
         url = discord.base_url.replace("http", "ws", 1) + "/gateway"
-        limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+        remaining = max(0, discord.identify_budget - discord.identify_count)
+        limit = {
+            "total": discord.identify_budget,
+            "remaining": remaining,
+            "reset_after": 86_400_000,
+            "max_concurrency": 1,
+        }
         return _json({"url": url, "shards": 1, "session_start_limit": limit})
 
     def registered(request: web.Request) -> list[dict[str, Any]]:

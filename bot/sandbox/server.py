@@ -70,6 +70,7 @@ class LoopbackDiscord(DiscordState):
         self.requests: list[RecordedRequest] = []
         self.faults: list[Fault] = []
         self.identify_count = 0
+        self.identify_budget = 1000
         self.sessions: list[GatewaySession] = []
         self.identified = asyncio.Event()
         self._pending: list[asyncio.Future[None]] = []

@@ -7,8 +7,11 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bot.client import ProducerBot
+from bot.clock import ManualClock
+from bot.content import Content
+from bot.db.engine import Database
 from bot.sandbox.server import LoopbackDiscord
-from tests.e2e.conftest import Server
+from tests.e2e.conftest import Server, start_bot, stop_bot
 
 
 @pytest.mark.parametrize("fault", ["drop_connections", "request_reconnect", "invalidate_sessions"])
@@ -83,3 +86,19 @@ async def test_the_token_never_reaches_logs_or_replies(
     assert caplog.records
     assert discord.token not in caplog.text
     assert all(discord.token not in message.text for message in discord.messages.values())
+
+
+async def test_a_low_identify_budget_is_logged_at_start(
+    discord: LoopbackDiscord,
+    server: Server,
+    database: Database,
+    clock: ManualClock,
+    content: Content,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    discord.identify_count = 950
+    with caplog.at_level(logging.WARNING, logger="bot.client"):
+        bot, task = await start_bot(discord, database, clock, content)
+        await stop_bot(bot, task)
+    [warning] = [r for r in caplog.records if r.name == "bot.client"]
+    assert "only 50 of 1000 gateway logins left" in warning.getMessage()
