@@ -15,9 +15,10 @@ class FloorBot(discord.Client):
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = discord.gateway.yarl.URL(url)  # type: ignore[attr-defined]
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        # Carries the one button the benchmark's click scenarios press.
+        # Carries the buttons the benchmark's click scenarios press.
         view = discord.ui.View(timeout=None)
-        view.add_item(discord.ui.Button(label="Another", custom_id="floor:another"))
+        for label in ("Another", "A"):
+            view.add_item(discord.ui.Button(label=label, custom_id=f"floor:{label}"))
         await interaction.response.send_message("ok", view=view, ephemeral=True)
 
 

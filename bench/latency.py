@@ -18,13 +18,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.sandbox.interactions import Reply
+from bot.sandbox.interactions import MODAL, Reply
 from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import MANAGE_GUILD, Member
+from bot.sandbox.world import MANAGE_GUILD, Channel, Member, Message
 
 RESULTS = Path(__file__).resolve().parent / "results"
 Scenario = Callable[[Member], Awaitable[Reply]]
@@ -55,7 +55,43 @@ class Measured:
         }
 
 
-def scenarios(discord: LoopbackDiscord, moderator: Member) -> dict[str, Scenario]:
+@dataclass
+class Stage:
+    """What the scenarios share: the members, and the challenge they enter and vote on."""
+
+    discord: LoopbackDiscord
+    moderator: Member
+    members: list[Member]
+    post: Message | None = None
+    forms: dict[int, Reply] = field(default_factory=dict)
+    votes: int = 0
+    bot: str = "producer-bot"
+
+    async def open_challenge(self, channel: Channel) -> None:
+        """Post today's challenge and let every member enter it (the real bot only)."""
+        await self.discord.slash(
+            "challenge setup", member=self.moderator, channel=channel, time="00:00", timezone="UTC"
+        )
+        await self.discord.slash("challenge postnow", member=self.moderator)
+        [self.post] = self.discord.channel_messages(channel)
+        for member in self.members:
+            await self.discord.slash("challenge submit", member=member, link="https://e.com/t")
+
+    def live_entries(self) -> dict[int, Message]:
+        """Each member's current entry (a replaced one loses its buttons)."""
+        assert self.post is not None
+        thread = self.discord.channels[self.post.thread_id or 0]
+        entries = {}
+        for entry in self.discord.channel_messages(thread):
+            if entry.buttons():
+                author = next(m for m in self.members if f"<@{m.id}>" in entry.text)
+                entries[author.id] = entry
+        return entries
+
+
+def scenarios(stage: Stage) -> dict[str, Scenario]:
+    discord = stage.discord
+
     async def tip(member: Member) -> Reply:
         return await discord.slash("career tip", member=member, topic="networking")
 
@@ -63,15 +99,45 @@ def scenarios(discord: LoopbackDiscord, moderator: Member) -> dict[str, Scenario
         first = await discord.slash("career tip", member=member)
         return await discord.click(first.message, "Another", member=member)
 
+    async def quiz_answer(member: Member) -> Reply:
+        round_ = await discord.slash("quiz skills", member=member, length=1)
+        return await discord.click(round_.message, "A", member=member)
+
+    async def vote(member: Member) -> Reply:
+        stage.votes += 1
+        live = stage.live_entries()
+        others = [m for m in stage.members if m.id != member.id and m.id in live]
+        entry = live[others[stage.votes // len(stage.members) % len(others)].id]
+        return await discord.click(entry, "Vote", member=member)
+
+    async def submit_form(member: Member) -> Reply:
+        assert stage.post is not None
+        form = await discord.click(stage.post, "Submit", member=member)
+        if form.record.callback_type == MODAL:
+            stage.forms[member.id] = form  # the floor answers the same form's submission
+        elif stage.bot == "producer-bot":
+            raise AssertionError(f"the Submit button answered: {form.text}")
+        answers = {"Or a link to your track": "https://e.com/take", "Notes": "bench"}
+        return await discord.submit(stage.forms[member.id], answers, member=member)
+
+    async def leaderboard(member: Member) -> Reply:
+        return await discord.slash("challenge leaderboard", member=member)
+
     async def timezone(member: Member) -> Reply:
-        return await discord.slash("settings timezone", member=moderator, zone="Europe/Berlin")
+        return await discord.slash(
+            "settings timezone", member=stage.moderator, zone="Europe/Berlin"
+        )
 
     async def help_page(member: Member) -> Reply:
         return await discord.slash("help", member=member)
 
     return {
         "/career tip": tip,
-        "Another (button)": another,
+        "Another tip (button)": another,
+        "quiz answer (button)": quiz_answer,
+        "challenge vote (button)": vote,
+        "challenge entry (form)": submit_form,
+        "/challenge leaderboard": leaderboard,
         "/settings timezone": timezone,
         "/help": help_page,
     }
@@ -102,12 +168,13 @@ async def measure(
 
 
 async def start_process(
-    args: list[str], env: dict[str, str], discord: LoopbackDiscord
+    args: list[str], env: dict[str, str], discord: LoopbackDiscord, log: Path
 ) -> asyncio.subprocess.Process:
     discord.identified.clear()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, *args, env=env, stdout=asyncio.subprocess.DEVNULL
-    )
+    with log.open("ab") as sink:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, *args, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=sink
+        )
     await asyncio.wait_for(discord.identified.wait(), 60)
     await asyncio.sleep(0.5)
     return process
@@ -139,14 +206,21 @@ async def main(rounds: int, concurrency: int) -> list[dict[str, Any]]:
         )
         if await setup.wait() != 0:
             raise SystemExit(f"`python -m bot {step}` failed")
+    stage = Stage(discord, moderator, members)
+    challenges = discord.add_channel(guild, "challenges")
     rows: list[Measured] = []
     for bot, command in (
         ("producer-bot", ["-m", "bot", "run", "--migrate"]),
         ("floor", ["-m", "bench.floor_bot"]),
     ):
-        process = await start_process(command, env, discord)
+        process = await start_process(command, env, discord, workdir / f"{bot}.log")
+        print(f"{bot}: logging to {workdir / f'{bot}.log'}", file=sys.stderr)
         try:
-            for name, scenario in scenarios(discord, moderator).items():
+            stage.bot = bot
+            if stage.post is None:
+                await stage.open_challenge(challenges)
+            for name, scenario in scenarios(stage).items():
+                print(f"{bot}: {name}", file=sys.stderr)
                 for level in (1, concurrency):
                     rows.append(await measure(discord, name, scenario, members, rounds, level, bot))
         finally:

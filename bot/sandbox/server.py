@@ -252,9 +252,11 @@ class LoopbackDiscord(DiscordState):
         try:
             await asyncio.wait_for(record.settled.wait(), timeout)
         except TimeoutError:
+            tried = [r.status for r in self.requests if f"/interactions/{record.id}/" in r.path]
             raise AssertionError(
                 f"the bot gave no visible answer to interaction {payload.get('data')} "
-                f"within {timeout}s (callback type {record.callback_type})"
+                f"within {timeout}s (callback type {record.callback_type}, answers the "
+                f"loopback refused: {tried})"
             ) from None
         return ix.Reply(self, record)
 
