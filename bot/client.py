@@ -4,6 +4,7 @@ scheduler, and loads every feature cog from ``cogs/``."""
 import logging
 import pkgutil
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 import discord
@@ -17,10 +18,15 @@ from bot.db.engine import Database
 from bot.db.migrate import current_revision, head_revision
 from bot.errors import SchemaOutdated
 from bot.scheduler import Scheduler
+from bot.services.cooldowns import CooldownService
 from bot.services.guild_settings import GuildSettingsService
+from bot.services.privacy import PrivacyService
 from bot.tree import ProducerTree
 
 log = logging.getLogger(__name__)
+
+FORGET_AFTER = timedelta(days=30)
+"""How long a guild's data is kept after the bot was removed from it (it may come back)."""
 
 IDENTIFY_WARNING_SHARE = 0.2
 """Warn when fewer than this share of the daily gateway logins (identifies) remain."""
@@ -82,6 +88,8 @@ class ProducerBot(commands.AutoShardedBot):
         self.content = content
         self.scheduler = Scheduler(clock, interval=scheduler_interval)
         self.guild_settings = GuildSettingsService(database, clock)
+        self.privacy = PrivacyService(database)
+        self.cooldowns = CooldownService(database, clock)
         self._api_base = api_base
         self._extensions = (*cog_extensions(), *extra_extensions)
 
@@ -114,12 +122,26 @@ class ProducerBot(commands.AutoShardedBot):
             )
         for extension in self._extensions:
             await self.load_extension(extension)
+        self.scheduler.register("core:forget-left-guilds", self._forget_left_guilds)
         self.scheduler.start()
         log.info("loaded %d extensions", len(self._extensions))
 
     async def close(self) -> None:
         await self.scheduler.stop()
         await super().close()
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        log.info("removed from guild %s; its data goes in %s", guild.id, FORGET_AFTER)
+        await self.guild_settings.mark_left(guild.id)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.guild_settings.mark_returned(guild.id)
+
+    async def _forget_left_guilds(self, now: datetime) -> None:
+        for guild_id in await self.guild_settings.left_before(now - FORGET_AFTER):
+            if self.owns_guild(guild_id):
+                removed = await self.privacy.forget_guild(guild_id)
+                log.info("forgot guild %s: %d rows deleted", guild_id, removed)
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))

@@ -18,7 +18,22 @@ from bot.models.challenges import (
     ChallengeVote,
     QueuedChallenge,
 )
-from bot.models.guild import GuildChannel, GuildSettings
+from bot.models.guild import Cooldown, GuildChannel, GuildSettings
+from bot.models.mentoring import (
+    Block,
+    ClosedDM,
+    MentorFeedback,
+    MentorOffer,
+    MentorRequest,
+    Mentorship,
+    NetworkConfig,
+    NetworkGroup,
+    NetworkMember,
+    NetworkPlacement,
+    NetworkRound,
+    Profile,
+    Report,
+)
 from bot.models.quiz import (
     GuildQuestion,
     QuizAnswer,
@@ -31,6 +46,7 @@ from bot.models.quiz import (
 from bot.models.suggestion import Suggestion
 
 __all__ = [
+    "Block",
     "ChallengeConfig",
     "ChallengeFeedback",
     "ChallengeMember",
@@ -38,16 +54,29 @@ __all__ = [
     "ChallengePost",
     "ChallengeSubmission",
     "ChallengeVote",
+    "ClosedDM",
+    "Cooldown",
     "DailyTipConfig",
     "DailyTipPost",
     "GuildChannel",
     "GuildQuestion",
     "GuildSettings",
     "GuildTip",
+    "MentorFeedback",
+    "MentorOffer",
+    "MentorRequest",
+    "Mentorship",
+    "NetworkConfig",
+    "NetworkGroup",
+    "NetworkMember",
+    "NetworkPlacement",
+    "NetworkRound",
+    "Profile",
     "QueuedChallenge",
     "QuizAnswer",
     "QuizReview",
     "QuizRound",
+    "Report",
     "SavedTip",
     "SeenTip",
     "SkillProgress",

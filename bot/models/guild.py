@@ -16,6 +16,8 @@ class GuildSettings(Base):
     moderator_role_id: Mapped[int | None] = mapped_column(Snowflake)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]
+    """When the bot was removed from the guild; its data is deleted after a grace period."""
 
 
 class GuildChannel(Base):
@@ -28,3 +30,15 @@ class GuildChannel(Base):
     )
     feature: Mapped[str] = mapped_column(String(32), primary_key=True)
     channel_id: Mapped[int] = mapped_column(Snowflake)
+
+
+class Cooldown(Base):
+    """When a member may next do an action that fans out (a request, a report, an entry).
+    Kept in the database, so it holds across restarts and processes."""
+
+    __tablename__ = "cooldowns"
+
+    guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)
+    action: Mapped[str] = mapped_column(String(32), primary_key=True)
+    until: Mapped[datetime]

@@ -102,6 +102,11 @@ class DiscordState:
             self.announce("CHANNEL_CREATE", channel.to_json(), guild.id)
         return channel
 
+    def remove_guild(self, guild: Guild) -> None:
+        """Kick the bot out of ``guild``."""
+        del self.guilds[guild.id]
+        self.announce("GUILD_DELETE", {"id": str(guild.id)}, guild.id)
+
     def upload(self, filename: str, data: bytes, content_type: str | None = None) -> Attachment:
         """A file as a member would attach it: for attachment options and file uploads."""
         attachment_id = self.ids.next()

@@ -1,9 +1,10 @@
 """Per-guild settings: time zone, moderator role and feature channels, with defaults."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -16,6 +17,7 @@ DEFAULT_TIMEZONE = "UTC"
 
 FEATURE_CHANNELS = {
     "suggestions": "where /suggest posts members' suggestions for the moderators",
+    "mod-log": "where /report sends members' reports, for the moderators only",
 }
 """Features that post into a channel of the guild's choosing, and what they post."""
 
@@ -81,6 +83,27 @@ class GuildSettingsService:
             insert_values={"timezone": DEFAULT_TIMEZONE, "created_at": now},
             update_values={**values, "updated_at": now},
         )
+
+    async def mark_left(self, guild_id: int) -> None:
+        """The bot was removed from the guild: its data is deleted after a grace period."""
+        async with self._database.write() as session:
+            await self._touch(session, guild_id, left_at=self._clock.now())
+
+    async def mark_returned(self, guild_id: int) -> None:
+        async with self._database.write() as session:
+            await session.execute(
+                update(GuildSettings)
+                .where(GuildSettings.guild_id == guild_id, GuildSettings.left_at.is_not(None))
+                .values(left_at=None)
+            )
+
+    async def left_before(self, cutoff: datetime) -> list[int]:
+        """Guilds the bot left before ``cutoff`` (and was not added back to)."""
+        async with self._database.read() as session:
+            rows = await session.scalars(
+                select(GuildSettings.guild_id).where(GuildSettings.left_at <= cutoff)
+            )
+            return list(rows)
 
     async def set_timezone(self, guild_id: int, timezone: str) -> GuildConfig:
         zone = validate_timezone(timezone)

@@ -105,3 +105,15 @@ class PrivacyService:
                         )
                         anonymised += result.rowcount  # type: ignore[attr-defined]
         return DeletionReport(deleted, anonymised)
+
+    async def forget_guild(self, guild_id: int) -> int:
+        """Delete everything kept for a guild (after the bot left it); returns the rows."""
+        removed = 0
+        async with self._database.write() as session:
+            for table in reversed(Base.metadata.sorted_tables):
+                if "guild_id" in table.c:
+                    result = await session.execute(
+                        delete(table).where(table.c.guild_id == guild_id)
+                    )
+                    removed += result.rowcount  # type: ignore[attr-defined]
+        return removed

@@ -1,9 +1,8 @@
 """``/privacy``: members export or delete their data in a server."""
 
 from bot.client import ProducerBot
-from bot.services.privacy import PrivacyService
 from cogs.privacy.cog import PrivacyCog
 
 
 async def setup(bot: ProducerBot) -> None:
-    await bot.add_cog(PrivacyCog(PrivacyService(bot.database)))
+    await bot.add_cog(PrivacyCog(bot.privacy))

@@ -1,6 +1,7 @@
 """The suggestion form and the persistent "Mark handled" button."""
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -11,6 +12,9 @@ from bot.services.suggestions import BODY_MAX, TITLE_MAX, SuggestionInfo, Sugges
 from bot.tree import reports_errors
 from bot.ui.embeds import BRAND_COLOUR
 from bot.ui.views import ReportingModal
+
+SUGGEST_COOLDOWN = timedelta(minutes=2)
+"""Each suggestion posts in the moderators' channel: one per member every two minutes."""
 
 
 def suggestion_embed(suggestion: SuggestionInfo, author: str) -> discord.Embed:
@@ -46,6 +50,8 @@ class SuggestionModal(ReportingModal, title="Suggest something"):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         guild_id = require_guild_id(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
+        cooldowns = producer_bot(interaction).cooldowns
+        await cooldowns.start(guild_id, interaction.user.id, "suggest", SUGGEST_COOLDOWN)
         suggestion = await self.service.create(
             guild_id, interaction.user.id, self.headline.value, self.details.value
         )

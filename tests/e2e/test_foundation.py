@@ -1,6 +1,7 @@
 """The foundation end to end: start-up, commands, buttons, modals, errors, mentions."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 
@@ -188,3 +189,35 @@ async def test_a_failing_command_answers_with_a_reference_and_logs_the_traceback
     assert "command='explode'" in record.getMessage()
     assert record.exc_info is not None
     assert "amp caught fire" in str(record.exc_info[1])
+
+
+async def test_suggestions_have_a_cooldown_that_survives_a_restart(
+    discord: LoopbackDiscord,
+    server: Server,
+    database: Database,
+    clock: ManualClock,
+    content: Content,
+) -> None:
+    board = discord.add_channel(server.guild, "suggestions")
+    bot, task = await start_bot(discord, database, clock, content)
+    await bot.guild_settings.set_channel(server.guild.id, "suggestions", board.id)
+    form = await discord.slash("suggest", member=server.alice)
+    await discord.submit(form, {"Title": "One", "Your idea": "First"}, member=server.alice)
+    await stop_bot(bot, task)
+    bot, task = await start_bot(discord, database, clock, content)
+    try:
+        form = await discord.slash("suggest", member=server.alice)
+        again = await discord.submit(
+            form, {"Title": "Two", "Your idea": "Next"}, member=server.alice
+        )
+        assert again.ephemeral
+        assert "again in 2 minutes" in again.text
+        assert len(discord.channel_messages(board)) == 1
+        form = await discord.slash("suggest", member=server.bob)
+        await discord.submit(form, {"Title": "Bob's", "Your idea": "Hi"}, member=server.bob)
+        clock.advance(timedelta(minutes=2))
+        form = await discord.slash("suggest", member=server.alice)
+        await discord.submit(form, {"Title": "Three", "Your idea": "Later"}, member=server.alice)
+        assert len(discord.channel_messages(board)) == 3
+    finally:
+        await stop_bot(bot, task)

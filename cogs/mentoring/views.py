@@ -1,0 +1,159 @@
+"""The mentor form, the persistent Accept / Decline buttons of a request, and feedback."""
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.checks import producer_bot
+from bot.services.mentoring import AVAILABILITY_MAX, CAPACITY_MAX, MentorInfo
+from bot.services.safety import COMMENT_MAX
+from bot.tree import reports_errors
+from bot.ui.views import OwnedView, ReportingModal
+from cogs.profiles import delivery
+from cogs.profiles.views import choices, picked, text_field
+
+if TYPE_CHECKING:
+    from cogs.mentoring.cog import MentoringCog
+
+
+def _cog(interaction: discord.Interaction) -> "MentoringCog":
+    from cogs.mentoring.cog import MentoringCog
+
+    cog = producer_bot(interaction).get_cog("Mentoring")
+    if not isinstance(cog, MentoringCog):
+        raise RuntimeError("the mentoring cog is not loaded")
+    return cog
+
+
+class OfferModal(ReportingModal, title="Offer mentoring"):
+    def __init__(self, cog: "MentoringCog", guild_id: int, current: MentorInfo | None) -> None:
+        super().__init__()
+        self.cog, self.guild_id = cog, guild_id
+        topics = current.topics if current else ()
+        self.topics = choices("Topics you can teach", cog.profiles.skill_names, topics)
+        places = {str(n): f"{n} at once" for n in range(1, CAPACITY_MAX + 1)}
+        self.capacity = choices(
+            "How many mentees", places, (str(current.capacity if current else 2),), many=False
+        )
+        self.availability = text_field(
+            "When you are available",
+            current.availability if current else "",
+            max_length=AVAILABILITY_MAX,
+            placeholder="Weekday evenings, UTC+1",
+        )
+        self.availability.required = True
+        ways = {"dm": "By DM", "thread": "In a private thread here"}
+        self.delivery = choices(
+            "How requests reach you",
+            ways,
+            ("dm" if current is None or current.dm_requests else "thread",),
+            many=False,
+        )
+        for item in (self.topics, self.capacity, self.availability, self.delivery):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        mentor = await self.cog.service.offer(
+            self.guild_id,
+            interaction.user.id,
+            picked(self.topics),
+            int(next(iter(picked(self.capacity)), "0")),
+            self.availability.value,
+            picked(self.delivery) != ["thread"],
+        )
+        await interaction.response.send_message(
+            f"You're a mentor for {len(mentor.topics)} topic(s) with {mentor.capacity} place(s). "
+            "Members can find you with `/mentor find`; pause any time with `/mentor pause`.",
+            ephemeral=True,
+        )
+
+
+class RequestButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mentor:(?P<action>accept|decline):(?P<guild>\d+):(?P<request>\d+)",
+):
+    """Accept or Decline on a mentoring request; the custom id carries which request, and
+    the service checks that the one clicking is its mentor. Works after a restart."""
+
+    def __init__(self, action: str, guild_id: int, request_id: int) -> None:
+        accept = action == "accept"
+        super().__init__(
+            discord.ui.Button(
+                label="Accept" if accept else "Decline",
+                style=discord.ButtonStyle.success if accept else discord.ButtonStyle.secondary,
+                custom_id=f"mentor:{action}:{guild_id}:{request_id}",
+            )
+        )
+        self.action, self.guild_id, self.request_id = action, guild_id, request_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> "RequestButton":
+        return cls(match["action"], int(match["guild"]), int(match["request"]))
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog = _cog(interaction)
+        if self.action == "decline":
+            request = await cog.service.decline(self.guild_id, self.request_id, interaction.user.id)
+            await interaction.response.edit_message(
+                content="You declined this request. Thanks for answering!", view=None
+            )
+            await delivery.send_dm(
+                interaction.client,
+                cog.safety,
+                self.guild_id,
+                request.mentee_id,
+                f"<@{request.mentor_id}> can't take you on as a mentee right now. "
+                "`/mentor find` suggests others.",
+            )
+            return
+        await interaction.response.defer()
+        intro = await cog.service.accept(self.guild_id, self.request_id, interaction.user.id)
+        where = await cog.introduce(intro)
+        await interaction.edit_original_response(
+            content=f"You accepted. Say hello {where}!", view=None
+        )
+
+
+def request_view(guild_id: int, request_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(RequestButton("accept", guild_id, request_id))
+    view.add_item(RequestButton("decline", guild_id, request_id))
+    return view
+
+
+class FeedbackModal(ReportingModal, title="How did the mentorship go?"):
+    def __init__(self, cog: "MentoringCog", guild_id: int, mentorship_id: int) -> None:
+        super().__init__()
+        self.cog, self.guild_id, self.mentorship_id = cog, guild_id, mentorship_id
+        stars = {str(n): "★" * n for n in range(5, 0, -1)}
+        self.rating = choices("Rating", stars, ("5",), many=False)
+        self.comment = text_field(
+            "Anything the moderators should know?", "", max_length=COMMENT_MAX, paragraph=True
+        )
+        self.add_item(self.rating).add_item(self.comment)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.cog.safety.feedback(
+            self.guild_id,
+            self.mentorship_id,
+            interaction.user.id,
+            int(next(iter(picked(self.rating)), "0")),
+            self.comment.value,
+        )
+        await interaction.response.send_message(
+            "Thank you: only the moderators see your feedback.", ephemeral=True
+        )
+
+
+class EndedView(OwnedView):
+    def __init__(self, cog: "MentoringCog", guild_id: int, owner_id: int, mentorship_id: int):
+        super().__init__(owner_id)
+        self.modal_args = (cog, guild_id, mentorship_id)
+
+    @discord.ui.button(label="Leave feedback", emoji="📝", style=discord.ButtonStyle.primary)
+    async def leave(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        await interaction.response.send_modal(FeedbackModal(*self.modal_args))

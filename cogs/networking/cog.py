@@ -1,0 +1,172 @@
+import logging
+from datetime import datetime
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import moderator_only, require_guild_id
+from bot.client import ProducerBot
+from bot.services.networking import WEEKDAYS, CheckIn, GroupIntro, NetworkService, Notice
+from bot.services.profiles import ProfileService
+from bot.services.safety import SafetyService
+from bot.ui.views import Paginator
+from cogs.networking import render
+from cogs.networking.views import checkin_view
+from cogs.profiles import delivery
+from cogs.profiles.render import introduction
+
+log = logging.getLogger(__name__)
+JOB = "networking:rounds"
+
+
+@app_commands.guild_only()
+class NetworkingCog(
+    commands.GroupCog,
+    name="Networking",
+    group_name="network",
+    group_description="Regular introductions to other producers here.",
+):
+    def __init__(self, bot: ProducerBot, service: NetworkService, profiles: ProfileService) -> None:
+        self.bot, self.service, self.profiles = bot, service, profiles
+        self.safety = SafetyService(bot.database, bot.clock)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.register(JOB, self.run_rounds)
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.unregister(JOB)
+
+    # -- moderators ------------------------------------------------------------------------
+
+    @app_commands.command(name="setup", description="Moderators: schedule the introductions.")
+    @app_commands.describe(
+        channel="Where the private introduction threads open",
+        every="How many weeks between rounds",
+        day="The weekday rounds start (at noon, server time)",
+        size="People per group",
+    )
+    @app_commands.choices(
+        day=[app_commands.Choice(name=name, value=index) for index, name in enumerate(WEEKDAYS)]
+    )
+    @moderator_only
+    async def setup(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        every: Literal[1, 2, 4],
+        day: int,
+        size: Literal[2, 3],
+    ) -> None:
+        settings = await self.service.setup(
+            require_guild_id(interaction), channel.id, every, day, size
+        )
+        await interaction.response.send_message(
+            f"Introductions run {render.schedule(settings)}.", ephemeral=True
+        )
+
+    @app_commands.command(name="stop", description="Moderators: turn the introductions off.")
+    @moderator_only
+    async def stop(self, interaction: discord.Interaction) -> None:
+        await self.service.stop(require_guild_id(interaction))
+        await interaction.response.send_message(
+            "Introductions are off; `/network setup` turns them on again.", ephemeral=True
+        )
+
+    @app_commands.command(name="preview", description="Moderators: who would meet whom next.")
+    @moderator_only
+    async def preview(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        day, plan = await self.service.preview(require_guild_id(interaction))
+        paginator = Paginator(interaction.user.id, render.preview_pages(day, plan))
+        await interaction.followup.send(embed=paginator.page, view=paginator, ephemeral=True)
+
+    @app_commands.command(name="stats", description="Moderators: meet rate and totals.")
+    @moderator_only
+    async def stats(self, interaction: discord.Interaction) -> None:
+        data = await self.service.stats(require_guild_id(interaction))
+        await interaction.response.send_message(embed=render.stats(data), ephemeral=True)
+
+    # -- members ---------------------------------------------------------------------------
+
+    @app_commands.command(name="join", description="Take part in the introductions.")
+    async def join(self, interaction: discord.Interaction) -> None:
+        settings = await self.service.join(require_guild_id(interaction), interaction.user.id)
+        await interaction.response.send_message(
+            f"You're in! Introductions run {render.schedule(settings)}. A fuller "
+            "`/profile edit` makes better matches.",
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="leave", description="Stop taking part in the introductions.")
+    async def leave(self, interaction: discord.Interaction) -> None:
+        await self.service.leave(require_guild_id(interaction), interaction.user.id)
+        await interaction.response.send_message("You have left the introductions.", ephemeral=True)
+
+    @app_commands.command(name="pause", description="Skip the introductions until you rejoin.")
+    async def pause(self, interaction: discord.Interaction) -> None:
+        await self.service.leave(require_guild_id(interaction), interaction.user.id, pause=True)
+        await interaction.response.send_message(
+            "Paused. `/network join` brings you back.", ephemeral=True
+        )
+
+    # -- the rounds ------------------------------------------------------------------------
+
+    async def run_rounds(self, now: datetime) -> None:
+        """Close ended rounds, start due ones, then send what is claimed."""
+        for notice in await self.service.close_rounds(now):
+            await self._tell(notice, render.PAUSED)
+        for notice in await self.service.start_rounds(now):
+            await self._tell(notice, render.left_out(notice.reason))
+        for intro in await self.service.claim_intros(now):
+            await self._introduce(intro)
+        for check in await self.service.claim_checkins(now):
+            await self._check_in(check)
+
+    async def _tell(self, notice: Notice, text: str) -> None:
+        guild = self.bot.get_guild(notice.guild_id)
+        told = await delivery.tell(
+            self.bot, self.safety, guild, notice.user_id, notice.channel_id, text
+        )
+        if not told:
+            log.warning("guild %s: could not tell %s", notice.guild_id, notice.user_id)
+
+    async def _introduce(self, intro: GroupIntro) -> None:
+        guild = self.bot.get_guild(intro.guild_id)
+        members = [profile.user_id for profile in intro.members]
+        title = f"Round of {intro.round_on:%d %B}"
+        embeds = introduction(intro.members, intro.starters, self.profiles.skill_names, title)
+        halfway = discord.utils.format_dt(intro.checkin_at, "D")
+        text = (
+            " ".join(f"<@{user}>" for user in members)
+            + f": meet each other! Find a time for a chat; I'll check in on {halfway}."
+        )
+        channel = delivery.text_channel(guild, intro.channel_id)
+        thread = await delivery.private_thread(channel, title, members, text, embeds=embeds)
+        if thread is None:
+            for user_id in members:
+                await delivery.send_dm(
+                    self.bot, self.safety, intro.guild_id, user_id, text, embeds=embeds
+                )
+        await self.service.confirm_intro(intro.guild_id, intro.group_id, thread.id if thread else 0)
+
+    async def _check_in(self, check: CheckIn) -> None:
+        view = checkin_view(check.guild_id, check.group_id)
+        text = render.checkin(check.members)
+        if check.thread_id == 0:
+            for user_id in check.members:
+                await delivery.send_dm(
+                    self.bot, self.safety, check.guild_id, user_id, text, view=view
+                )
+            return
+        try:
+            thread = self.bot.get_channel(check.thread_id) or await self.bot.fetch_channel(
+                check.thread_id
+            )
+            pings = delivery.mentions(check.members)
+            if isinstance(thread, discord.Thread):
+                await thread.send(text, view=view, allowed_mentions=pings)
+        except discord.HTTPException:
+            log.warning("guild %s: no check-in in thread %s", check.guild_id, check.thread_id)

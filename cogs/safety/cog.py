@@ -1,0 +1,63 @@
+import discord
+from discord import AllowedMentions, app_commands
+from discord.ext import commands
+
+from bot.checks import require_guild_id
+from bot.client import ProducerBot
+from bot.errors import NotFound
+from bot.services.safety import REASON_MAX, ReportInfo, SafetyService
+from cogs.profiles.delivery import text_channel
+
+
+def report_embed(report: ReportInfo) -> discord.Embed:
+    embed = discord.Embed(title="Member report", colour=discord.Colour.red())
+    embed.description = report.reason
+    embed.add_field(name="Reported", value=f"<@{report.reported_id}>", inline=True)
+    embed.add_field(name="By", value=f"<@{report.reporter_id}>", inline=True)
+    embed.set_footer(text=f"Report #{report.id}")
+    embed.timestamp = report.created_at
+    return embed
+
+
+@app_commands.guild_only()
+class SafetyCog(commands.Cog, name="Safety"):
+    def __init__(self, bot: ProducerBot, service: SafetyService) -> None:
+        self.bot, self.service = bot, service
+
+    @app_commands.command(name="block", description="Never be matched with or asked by a member.")
+    @app_commands.describe(member="The member to block")
+    async def block(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        await self.service.block(require_guild_id(interaction), interaction.user.id, member.id)
+        await interaction.response.send_message(
+            f"Blocked {member.mention}: you won't be suggested, matched or asked by each other. "
+            "They are not told.",
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="unblock", description="Lift a block you set.")
+    @app_commands.describe(member="The member to unblock")
+    async def unblock(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        await self.service.unblock(require_guild_id(interaction), interaction.user.id, member.id)
+        await interaction.response.send_message(f"Unblocked {member.mention}.", ephemeral=True)
+
+    @app_commands.command(name="report", description="Report a member to the moderators.")
+    @app_commands.describe(member="Who you are reporting", reason="What happened")
+    async def report(
+        self,
+        interaction: discord.Interaction,
+        member: discord.Member,
+        reason: app_commands.Range[str, 1, REASON_MAX],
+    ) -> None:
+        guild_id = require_guild_id(interaction)
+        config = await self.bot.guild_settings.get(guild_id)
+        channel = text_channel(interaction.guild, config.channels.get("mod-log"))
+        if channel is None:
+            raise NotFound(
+                "This server has no channel for reports yet; please contact a moderator directly "
+                "(moderators: `/settings channel feature:mod-log`)."
+            )
+        report = await self.service.report(guild_id, interaction.user.id, member.id, reason)
+        await channel.send(embed=report_embed(report), allowed_mentions=AllowedMentions.none())
+        await interaction.response.send_message(
+            "Thank you. Your report went to the moderators; only they can see it.", ephemeral=True
+        )

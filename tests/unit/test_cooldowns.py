@@ -1,0 +1,47 @@
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.db.engine import Database
+from bot.services.cooldowns import CooldownService, OnCooldown
+
+GUILD, ALICE = 1, 10
+
+
+async def test_a_cooldown_holds_until_it_runs_out(
+    any_database: Database, clock: ManualClock
+) -> None:
+    cooldowns = CooldownService(any_database, clock)
+    await cooldowns.start(GUILD, ALICE, "report", timedelta(minutes=10))
+    clock.advance(timedelta(minutes=4))
+    with pytest.raises(OnCooldown, match="again in 6 minutes") as refused:
+        await cooldowns.start(GUILD, ALICE, "report", timedelta(minutes=10))
+    assert refused.value.wait == timedelta(minutes=6)
+    await cooldowns.start(GUILD, ALICE, "request", timedelta(minutes=10))  # another action
+    await cooldowns.start(GUILD + 1, ALICE, "report", timedelta(minutes=10))  # another guild
+    clock.advance(timedelta(minutes=6))
+    await cooldowns.start(GUILD, ALICE, "report", timedelta(minutes=10))
+
+
+async def test_a_restarted_process_sees_the_same_cooldown(
+    any_database: Database, clock: ManualClock
+) -> None:
+    await CooldownService(any_database, clock).start(GUILD, ALICE, "entry", timedelta(seconds=30))
+    with pytest.raises(OnCooldown, match="30 seconds"):
+        await CooldownService(any_database, clock).start(
+            GUILD, ALICE, "entry", timedelta(seconds=30)
+        )
+
+
+async def test_concurrent_attempts_let_exactly_one_through(
+    any_database: Database, clock: ManualClock
+) -> None:
+    cooldowns = CooldownService(any_database, clock)
+    results = await asyncio.gather(
+        *(cooldowns.start(GUILD, ALICE, "report", timedelta(minutes=5)) for _ in range(20)),
+        return_exceptions=True,
+    )
+    assert sum(result is None for result in results) == 1
+    assert all(isinstance(r, OnCooldown) for r in results if r is not None)
