@@ -59,3 +59,9 @@ async def bot(
     running, task = await start_bot(discord, database, clock, content)
     yield running
     await stop_bot(running, task)
+
+
+@pytest.fixture
+def database(any_database: Database) -> Database:
+    """End to end, the bot runs on SQLite and, when TEST_POSTGRES_URL is set, on PostgreSQL."""
+    return any_database
