@@ -1,5 +1,5 @@
 """The quiz's rules as pure functions: points for an answer, ranks with ties, leaderboard
-periods, the review schedule, and whether a role is safe for the bot to hand out."""
+periods and the review schedule."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,72 +74,3 @@ def next_review(box: int, now: datetime) -> datetime | None:
     if box >= len(REVIEW_INTERVALS):
         return None
     return now + REVIEW_INTERVALS[box]
-
-
-# -- role rewards ---------------------------------------------------------------------------
-
-DANGEROUS_PERMISSIONS = {
-    "administrator": "Administrator",
-    "manage_guild": "Manage Server",
-    "manage_roles": "Manage Roles",
-    "kick_members": "Kick Members",
-    "ban_members": "Ban Members",
-    "mention_everyone": "Mention Everyone",
-}
-"""Permissions a role handed out by the bot must never carry (discord.py names: labels)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RoleFacts:
-    """What the bot knows about a role, as plain values."""
-
-    name: str
-    position: int
-    permissions: frozenset[str]
-    managed: bool = False
-    is_default: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class BotFacts:
-    """The bot's own standing in the guild."""
-
-    manage_roles: bool
-    top_role_name: str
-    top_position: int
-
-
-def unsafe_role_reasons(role: RoleFacts) -> list[str]:
-    """Why a role must never be a reward, whatever the bot's own permissions."""
-    if role.is_default:
-        return ["@everyone is not a role I can hand out. Pick another role with `/quiz roles`."]
-    if role.managed:
-        return [
-            f"**{role.name}** is managed by an integration (a bot or server boosts), so nobody "
-            "can hand it out. Pick another role with `/quiz roles`."
-        ]
-    powers = [label for name, label in DANGEROUS_PERMISSIONS.items() if name in role.permissions]
-    if powers:
-        return [
-            f"**{role.name}** carries {', '.join(powers)}: I never hand out roles with "
-            "moderator powers. A moderator can remove those permissions from the role in "
-            "Server Settings → Roles, or pick another role with `/quiz roles`."
-        ]
-    return []
-
-
-def grant_blockers(role: RoleFacts, bot: BotFacts) -> list[str]:
-    """Everything that stops the bot from giving ``role`` safely, each with its fix."""
-    reasons = unsafe_role_reasons(role)
-    if not bot.manage_roles:
-        reasons.append(
-            "I don't have the **Manage Roles** permission. A moderator can grant it to my "
-            f"role **{bot.top_role_name}** in Server Settings → Roles."
-        )
-    if role.position >= bot.top_position:
-        reasons.append(
-            f"**{role.name}** is not below my highest role **{bot.top_role_name}**, and "
-            "Discord only lets me give roles below my own. A moderator can drag "
-            f"**{bot.top_role_name}** above **{role.name}** in Server Settings → Roles."
-        )
-    return reasons

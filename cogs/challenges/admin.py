@@ -124,7 +124,7 @@ class ModeratorCommands(commands.Cog):
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
         guild = interaction.guild
-        if role is not None and guild is not None and (problems := role_problems(role, guild.me)):
+        if role is not None and guild is not None and (problems := role_problems(role, guild)):
             raise InvalidInput("\n".join(problems))
         settings = await self.services.settings.set_champion_role(
             require_guild_id(interaction), role.id if role else None

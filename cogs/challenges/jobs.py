@@ -15,46 +15,20 @@ from bot.services.challenges import PostInfo
 from bot.services.challenges_posting import ChampionChange
 from bot.services.challenges_scores import Results
 from bot.services.challenges_services import ChallengeServices
+from bot.services.role_rewards import grant_blockers
 from bot.ui.embeds import truncate
+from bot.ui.roles import bot_facts, role_facts
 from cogs.challenges import render
 from cogs.challenges.views import SubmitButton, persistent
 
 log = logging.getLogger(__name__)
 THREAD_ALREADY_EXISTS = 160004
 DMS_CLOSED = 50007
-MODERATOR_POWERS = (
-    "administrator",
-    "manage_guild",
-    "manage_roles",
-    "kick_members",
-    "ban_members",
-    "mention_everyone",
-)
 
 
-def role_problems(role: discord.Role, me: discord.Member) -> list[str]:
-    """Why the bot can't (or mustn't) hand ``role`` out, each with its fix."""
-    problems = []
-    if role.is_default() or role.managed:
-        problems.append(f"**{role.name}** can't be given by anyone: pick a normal role.")
-    powers = [
-        name.replace("_", " ").title()
-        for name in MODERATOR_POWERS
-        if getattr(role.permissions, name)
-    ]
-    if powers:
-        problems.append(
-            f"**{role.name}** carries {', '.join(powers)}: I never hand out roles with "
-            "moderator powers."
-        )
-    if not me.guild_permissions.manage_roles:
-        problems.append("I need the **Manage Roles** permission (Server Settings → Roles).")
-    if role >= me.top_role:
-        problems.append(
-            f"**{role.name}** must be below my highest role **{me.top_role.name}**: drag my "
-            "role above it in Server Settings → Roles."
-        )
-    return problems
+def role_problems(role: discord.Role, guild: discord.Guild) -> list[str]:
+    """Why the bot can't (or mustn't) give ``role`` as the champion role, with fixes."""
+    return grant_blockers(role_facts(role), bot_facts(guild), "/challenge champion")
 
 
 class ChallengeJobs:
@@ -190,7 +164,7 @@ class ChallengeJobs:
     async def _move_role(self, change: ChampionChange) -> None:
         guild = self.bot.get_guild(change.guild_id)
         role = guild.get_role(change.role_id) if guild else None
-        if guild is None or role is None or role_problems(role, guild.me):
+        if guild is None or role is None or role_problems(role, guild):
             log.warning("guild %s: can't hand out the champion role", change.guild_id)
             return
         reason = f"Challenge champion of {change.month}"

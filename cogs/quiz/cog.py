@@ -16,17 +16,17 @@ from bot.errors import InvalidInput, NotAllowed
 from bot.services.quiz import QuizServices
 from bot.services.quiz_live import LiveClosing
 from bot.services.quiz_rounds import RoundQuestion
-from bot.services.quiz_rules import ANSWER_WINDOW, grant_blockers, unsafe_role_reasons
+from bot.services.quiz_rules import ANSWER_WINDOW
+from bot.services.role_rewards import grant_blockers, unsafe_role_reasons
 from bot.ui.embeds import truncate
+from bot.ui.roles import bot_facts, role_facts
 from bot.ui.views import Paginator
 from cogs.quiz import render
 from cogs.quiz.views import (
     GuildQuestionModal,
-    bot_facts,
     question_files,
     question_view,
     result_view,
-    role_facts,
     type_chart_file,
     type_step_view,
 )
@@ -110,7 +110,7 @@ class QuizCog(
         producer_type: str,
         role: discord.Role | None = None,
     ) -> None:
-        if role is not None and (reasons := unsafe_role_reasons(role_facts(role))):
+        if role is not None and (reasons := unsafe_role_reasons(role_facts(role), "/quiz roles")):
             raise InvalidInput(" ".join(reasons))
         await self.services.types.set_role(
             require_guild_id(interaction),
@@ -126,7 +126,9 @@ class QuizCog(
             return
         text = f"Members whose latest result is {name} can now take {role.mention}."
         guild = interaction.guild
-        if guild is not None and (blockers := grant_blockers(role_facts(role), bot_facts(guild))):
+        if guild is not None and (
+            blockers := grant_blockers(role_facts(role), bot_facts(guild), "/quiz roles")
+        ):
             text += "\nBut I can't hand it out yet:\n" + "\n".join(f"• {b}" for b in blockers)
         await interaction.response.send_message(text, ephemeral=True)
 

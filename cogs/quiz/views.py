@@ -15,10 +15,11 @@ from bot.services import quiz_ear
 from bot.services.quiz import QuizServices, TypeResult, TypeStep
 from bot.services.quiz_bank import CHOICE_MAX, EXPLANATION_MAX, PROMPT_MAX, Question, QuestionBank
 from bot.services.quiz_rounds import RoundQuestion
-from bot.services.quiz_rules import BotFacts, RoleFacts, grant_blockers
 from bot.services.quiz_solo import SoloFeedback
+from bot.services.role_rewards import grant_blockers
 from bot.tree import reports_errors
 from bot.ui.embeds import truncate
+from bot.ui.roles import bot_facts, role_facts
 from bot.ui.views import ReportingModal
 from cogs.quiz import render
 
@@ -154,7 +155,7 @@ class TakeRoleButton(discord.ui.DynamicItem[Button], template=r"quiz:role:(?P<re
             await interaction.followup.send(f"You already have **{role.name}**.", ephemeral=True)
             return
         facts = bot_facts(guild)
-        blockers = grant_blockers(role_facts(role), facts)
+        blockers = grant_blockers(role_facts(role), facts, "/quiz roles")
         if blockers:
             raise NotAllowed(
                 f"I can't give you **{role.name}** yet. A moderator needs to fix this first:\n"
@@ -163,7 +164,8 @@ class TakeRoleButton(discord.ui.DynamicItem[Button], template=r"quiz:role:(?P<re
         others = [
             held
             for held in member.roles
-            if held.id in reward.other_role_ids and not grant_blockers(role_facts(held), facts)
+            if held.id in reward.other_role_ids
+            and not grant_blockers(role_facts(held), facts, "/quiz roles")
         ]
         try:
             await member.add_roles(role, reason="Producer-type quiz reward")
@@ -180,16 +182,6 @@ class TakeRoleButton(discord.ui.DynamicItem[Button], template=r"quiz:role:(?P<re
 def result_view(result: TypeResult) -> discord.ui.View:
     """A "Take my role" button when moderators set a role for the result's type."""
     return persistent_view(TakeRoleButton(result.id)) if result.role_id else persistent_view()
-
-
-def role_facts(role: discord.Role) -> RoleFacts:
-    granted = frozenset(name for name, value in role.permissions if value)
-    return RoleFacts(role.name, role.position, granted, role.managed, role.is_default())
-
-
-def bot_facts(guild: discord.Guild) -> BotFacts:
-    me = guild.me
-    return BotFacts(me.guild_permissions.manage_roles, me.top_role.name, me.top_role.position)
 
 
 # -- knowledge rounds -------------------------------------------------------------------------

@@ -21,16 +21,9 @@ from bot.models.quiz import QuizAnswer, QuizReview
 from bot.services import quiz_ear
 from bot.services.guild_settings import GuildSettingsService
 from bot.services.quiz import QuizServices, TypeResult, TypeStep
-from bot.services.quiz_rules import (
-    BotFacts,
-    Ranked,
-    RoleFacts,
-    answer_points,
-    grant_blockers,
-    period_start,
-    rank_totals,
-)
+from bot.services.quiz_rules import Ranked, answer_points, period_start, rank_totals
 from bot.services.quiz_solo import SoloFeedback
+from bot.services.role_rewards import BotFacts, RoleFacts, grant_blockers
 
 GUILD, OTHER_GUILD = 1001, 2002
 ALICE, BOB, CAROL = 11, 12, 13
@@ -204,21 +197,25 @@ def test_periods_start_in_the_guilds_time_zone() -> None:
 def test_role_safety_explains_every_fix() -> None:
     bot = BotFacts(manage_roles=True, top_role_name="Producer Bot", top_position=5)
     fine = RoleFacts("Engineers", 3, frozenset({"send_messages"}))
-    assert grant_blockers(fine, bot) == []
-    [above] = grant_blockers(RoleFacts("Top", 9, frozenset()), bot)
+    assert grant_blockers(fine, bot, "/quiz roles") == []
+    [above] = grant_blockers(RoleFacts("Top", 9, frozenset()), bot, "/quiz roles")
     assert "drag **Producer Bot** above **Top**" in above
-    [level] = grant_blockers(RoleFacts("Twin", 5, frozenset()), bot)
+    [level] = grant_blockers(RoleFacts("Twin", 5, frozenset()), bot, "/quiz roles")
     assert "not below my highest role" in level
-    powers = grant_blockers(RoleFacts("Mods", 2, frozenset({"kick_members", "manage_guild"})), bot)
+    powers = grant_blockers(
+        RoleFacts("Mods", 2, frozenset({"kick_members", "manage_guild"})), bot, "/quiz roles"
+    )
     assert powers == [
         "**Mods** carries Manage Server, Kick Members: I never hand out roles with moderator "
         "powers. A moderator can remove those permissions from the role in Server Settings → "
         "Roles, or pick another role with `/quiz roles`."
     ]
     no_permission = BotFacts(manage_roles=False, top_role_name="Producer Bot", top_position=5)
-    [missing] = grant_blockers(fine, no_permission)
+    [missing] = grant_blockers(fine, no_permission, "/quiz roles")
     assert "**Manage Roles** permission" in missing
-    [managed] = grant_blockers(RoleFacts("Booster", 1, frozenset(), managed=True), bot)
+    [managed] = grant_blockers(
+        RoleFacts("Booster", 1, frozenset(), managed=True), bot, "/quiz roles"
+    )
     assert "managed by an integration" in managed
 
 

@@ -1,0 +1,71 @@
+"""Whether a role is safe for the bot to hand out (quiz rewards, the challenge champion),
+as pure functions on plain facts about the role and the bot."""
+
+from dataclasses import dataclass
+
+DANGEROUS_PERMISSIONS = {
+    "administrator": "Administrator",
+    "manage_guild": "Manage Server",
+    "manage_roles": "Manage Roles",
+    "kick_members": "Kick Members",
+    "ban_members": "Ban Members",
+    "mention_everyone": "Mention Everyone",
+}
+"""Permissions a role handed out by the bot must never carry (discord.py names: labels)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleFacts:
+    """What the bot knows about a role, as plain values."""
+
+    name: str
+    position: int
+    permissions: frozenset[str]
+    managed: bool = False
+    is_default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BotFacts:
+    """The bot's own standing in the guild."""
+
+    manage_roles: bool
+    top_role_name: str
+    top_position: int
+
+
+def unsafe_role_reasons(role: RoleFacts, setting: str) -> list[str]:
+    """Why a role must never be a reward, whatever the bot's own permissions. ``setting``
+    is the command where moderators choose the role."""
+    if role.is_default:
+        return [f"@everyone is not a role I can hand out. Pick another role with `{setting}`."]
+    if role.managed:
+        return [
+            f"**{role.name}** is managed by an integration (a bot or server boosts), so nobody "
+            f"can hand it out. Pick another role with `{setting}`."
+        ]
+    powers = [label for name, label in DANGEROUS_PERMISSIONS.items() if name in role.permissions]
+    if powers:
+        return [
+            f"**{role.name}** carries {', '.join(powers)}: I never hand out roles with "
+            "moderator powers. A moderator can remove those permissions from the role in "
+            f"Server Settings → Roles, or pick another role with `{setting}`."
+        ]
+    return []
+
+
+def grant_blockers(role: RoleFacts, bot: BotFacts, setting: str) -> list[str]:
+    """Everything that stops the bot from giving ``role`` safely, each with its fix."""
+    reasons = unsafe_role_reasons(role, setting)
+    if not bot.manage_roles:
+        reasons.append(
+            "I don't have the **Manage Roles** permission. A moderator can grant it to my "
+            f"role **{bot.top_role_name}** in Server Settings → Roles."
+        )
+    if role.position >= bot.top_position:
+        reasons.append(
+            f"**{role.name}** is not below my highest role **{bot.top_role_name}**, and "
+            "Discord only lets me give roles below my own. A moderator can drag "
+            f"**{bot.top_role_name}** above **{role.name}** in Server Settings → Roles."
+        )
+    return reasons
