@@ -69,3 +69,15 @@ def grant_blockers(role: RoleFacts, bot: BotFacts, setting: str) -> list[str]:
             f"**{bot.top_role_name}** above **{role.name}** in Server Settings → Roles."
         )
     return reasons
+
+
+def beyond_setter(role: RoleFacts, setter_top_position: int | None) -> list[str]:
+    """A moderator may only choose a role below their own highest role (the server owner
+    may choose any): otherwise they could hand out, through the bot, more than they hold.
+    ``setter_top_position`` is None for the owner."""
+    if setter_top_position is None or role.position < setter_top_position:
+        return []
+    return [
+        f"**{role.name}** is not below your own highest role, so you can't have me hand it "
+        "out. Someone with a higher role, or the server owner, can set it."
+    ]

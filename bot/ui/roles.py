@@ -13,3 +13,8 @@ def role_facts(role: discord.Role) -> RoleFacts:
 def bot_facts(guild: discord.Guild) -> BotFacts:
     me = guild.me
     return BotFacts(me.guild_permissions.manage_roles, me.top_role.name, me.top_role.position)
+
+
+def setter_top_position(member: discord.Member) -> int | None:
+    """The position of a moderator's highest role; None for the server owner (no limit)."""
+    return None if member.guild.owner_id == member.id else member.top_role.position

@@ -11,7 +11,9 @@ from bot.errors import InvalidInput
 from bot.services.challenges_services import ChallengeServices
 from bot.services.challenges_settings import Cadence
 from bot.services.guild_settings import search_timezones
+from bot.services.role_rewards import beyond_setter
 from bot.ui.embeds import truncate
+from bot.ui.roles import role_facts, setter_top_position
 from cogs.challenges import render
 from cogs.challenges.jobs import ChallengeJobs, role_problems
 from cogs.challenges.queue import ChallengeForm, QueueView
@@ -123,9 +125,12 @@ class ModeratorCommands(commands.Cog):
     async def champion(
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
-        guild = interaction.guild
-        if role is not None and guild is not None and (problems := role_problems(role, guild)):
-            raise InvalidInput("\n".join(problems))
+        guild, member = interaction.guild, interaction.user
+        if role is not None and guild is not None and isinstance(member, discord.Member):
+            problems = role_problems(role, guild)
+            problems += beyond_setter(role_facts(role), setter_top_position(member))
+            if problems:
+                raise InvalidInput("\n".join(problems))
         settings = await self.services.settings.set_champion_role(
             require_guild_id(interaction), role.id if role else None
         )

@@ -17,9 +17,9 @@ from bot.services.quiz import QuizServices
 from bot.services.quiz_live import LiveClosing
 from bot.services.quiz_rounds import RoundQuestion
 from bot.services.quiz_rules import ANSWER_WINDOW
-from bot.services.role_rewards import grant_blockers, unsafe_role_reasons
+from bot.services.role_rewards import beyond_setter, grant_blockers, unsafe_role_reasons
 from bot.ui.embeds import truncate
-from bot.ui.roles import bot_facts, role_facts
+from bot.ui.roles import bot_facts, role_facts, setter_top_position
 from bot.ui.views import Paginator
 from cogs.quiz import render
 from cogs.quiz.views import (
@@ -110,8 +110,12 @@ class QuizCog(
         producer_type: str,
         role: discord.Role | None = None,
     ) -> None:
-        if role is not None and (reasons := unsafe_role_reasons(role_facts(role), "/quiz roles")):
-            raise InvalidInput(" ".join(reasons))
+        if role is not None and isinstance(interaction.user, discord.Member):
+            facts = role_facts(role)
+            reasons = unsafe_role_reasons(facts, "/quiz roles")
+            reasons += beyond_setter(facts, setter_top_position(interaction.user))
+            if reasons:
+                raise InvalidInput(" ".join(reasons))
         await self.services.types.set_role(
             require_guild_id(interaction),
             producer_type,

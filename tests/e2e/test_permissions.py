@@ -148,3 +148,23 @@ async def test_a_stale_moderator_button_is_refused_to_a_member(
     server.moderator.role_ids.remove(mods.id)
     refused = await discord.click(posted, "Mark handled", member=server.moderator)
     assert REFUSED in refused.text
+
+
+async def test_a_moderator_cannot_hand_out_a_role_above_their_own(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
+) -> None:
+    bot_role = next(r for r in server.guild.roles.values() if r.name == "Producer Bot")
+    bot_role.position = 10
+    helpers = discord.add_role(server.guild, "Helpers", position=2)
+    helper = discord.add_member(server.guild, "hana", roles=(helpers,))
+    prize = discord.add_role(server.guild, "Prize", position=3)
+    await bot.guild_settings.set_moderator_role(server.guild.id, helpers.id)
+    owner = server.guild.members[server.guild.owner_id]
+    for command, options in (
+        ("quiz roles", {"type": "engineer", "role": prize}),
+        ("challenge champion", {"role": prize}),
+    ):
+        refused = await discord.slash(command, member=helper, options=options)
+        assert "not below your own highest role" in refused.text, command
+        allowed = await discord.slash(command, member=owner, options=options)
+        assert "not below your own highest role" not in allowed.text, command
