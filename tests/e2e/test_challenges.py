@@ -243,6 +243,8 @@ async def test_the_champion_role_moves_to_the_months_top_member(
     champion = discord.add_role(server.guild, "Champion")
     bot_role = server.guild.roles[server.guild.members[discord.bot_user.id].role_ids[0]]
     bot_role.position = 50  # above every other role, as a server admin would arrange
+    mods = next(role for role in server.guild.roles.values() if role.name == "Mods")
+    mods.position = 49  # a moderator may only hand out roles below their own
     clock.set(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
     bot, task = await start_bot(discord, database, clock, content)
     try:

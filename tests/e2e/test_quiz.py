@@ -140,6 +140,8 @@ async def test_role_rewards_success_and_what_blocks_them(
     guild = server.guild
     bot_role = next(role for role in guild.roles.values() if role.name == "Producer Bot")
     bot_role.position = 10
+    mods = next(role for role in guild.roles.values() if role.name == "Mods")
+    mods.position = 9  # a moderator may only hand out roles below their own
     engineers = discord.add_role(guild, "Engineers", position=3)
     phenoms = discord.add_role(guild, "Phenoms", position=4)
     admins = discord.add_role(guild, "Admins", permissions=ADMINISTRATOR, position=2)
@@ -182,9 +184,7 @@ async def test_role_rewards_success_and_what_blocks_them(
         twice = await discord.click(message, "Take my role", member=server.alice)
         assert "You already have **Engineers**" in twice.text
 
-        warned = await discord.slash(
-            "quiz roles", member=server.moderator, type="engineer", role=top
-        )
+        warned = await discord.slash("quiz roles", member=server.owner, type="engineer", role=top)
         assert "But I can't hand it out yet" in warned.text
         assert "drag **Producer Bot** above **Top**" in warned.text
         blocked = await discord.click(message, "Take my role", member=server.alice)
