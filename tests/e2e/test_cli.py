@@ -38,6 +38,29 @@ async def cli(tmp_path: Path, *args: str, **extra: str) -> tuple[int, str, str]:
     return process.returncode or 0, out.decode(), err.decode()
 
 
+async def start_run(
+    tmp_path: Path, discord: LoopbackDiscord, *flags: str
+) -> asyncio.subprocess.Process:
+    """``python -m bot run`` against ``discord``, once it has logged in to the gateway. Its
+    log goes to ``run.log`` in ``tmp_path``."""
+    discord.identified.clear()
+    env = {"DISCORD_TOKEN": discord.token, "DISCORD_API_BASE": discord.base_url}
+    with (tmp_path / "run.log").open("ab") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            *flags,
+            cwd=tmp_path,
+            env=environment(tmp_path, **env),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=log,
+        )
+    await asyncio.wait_for(discord.identified.wait(), 30)
+    return process
+
+
 async def test_run_without_a_token_says_so_in_one_line(tmp_path: Path) -> None:
     code, out, err = await cli(tmp_path, "run")
     assert code == 1
@@ -91,17 +114,7 @@ async def test_the_bot_syncs_and_answers_help_through_any_compatible_api(tmp_pat
         assert "Published" in out
         assert "help" in {command["name"] for command in discord.commands}
 
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=tmp_path,
-            env=environment(tmp_path, **env),
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        await asyncio.wait_for(discord.identified.wait(), 30)
+        process = await start_run(tmp_path, discord)
         reply = await discord.slash("help", member=alice)
         assert "Producer bot: help" in reply.text
     finally:
@@ -115,26 +128,15 @@ async def test_sigterm_stops_the_bot_gracefully(tmp_path: Path) -> None:
     discord = LoopbackDiscord()
     await discord.start()
     discord.add_guild("Beat Lab")
-    env = {"DISCORD_TOKEN": discord.token, "DISCORD_API_BASE": discord.base_url}
     try:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--migrate",
-            cwd=tmp_path,
-            env=environment(tmp_path, **env),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        await asyncio.wait_for(discord.identified.wait(), 30)
+        process = await start_run(tmp_path, discord, "--migrate")
         process.send_signal(signal.SIGTERM)
-        _, err = await asyncio.wait_for(process.communicate(), 15)
+        await asyncio.wait_for(process.wait(), 15)
     finally:
         await discord.stop()
-    assert process.returncode == 0, err.decode()
-    assert "Traceback" not in err.decode()
+    log = (tmp_path / "run.log").read_text()
+    assert process.returncode == 0, log
+    assert "Traceback" not in log
 
 
 async def test_backup_makes_a_consistent_copy_that_restores(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ acknowledged is in the database after a restart, none twice, and voting goes on.
 import asyncio
 import contextlib
 import signal
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,26 +13,7 @@ from bot.models.challenges import ChallengeVote
 from bot.sandbox.interactions import Reply
 from bot.sandbox.server import LoopbackDiscord
 from bot.sandbox.world import MANAGE_GUILD
-from tests.e2e.test_cli import cli, environment
-
-
-async def start(
-    tmp_path: Path, env: dict[str, str], discord: LoopbackDiscord
-) -> asyncio.subprocess.Process:
-    discord.identified.clear()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=environment(tmp_path, **env),
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    await asyncio.wait_for(discord.identified.wait(), 30)
-    await asyncio.sleep(0.3)
-    return process
+from tests.e2e.test_cli import cli, environment, start_run
 
 
 async def test_acknowledged_votes_survive_a_kill(tmp_path: Path) -> None:
@@ -49,7 +29,7 @@ async def test_acknowledged_votes_survive_a_kill(tmp_path: Path) -> None:
     try:
         assert (await cli(tmp_path, "migrate"))[0] == 0
         assert (await cli(tmp_path, "sync", **env))[0] == 0
-        process = await start(tmp_path, env, discord)
+        process = await start_run(tmp_path, discord)
         await discord.slash(
             "challenge setup", member=moderator, channel=channel, time="00:00", timezone="UTC"
         )
@@ -104,7 +84,7 @@ async def test_acknowledged_votes_survive_a_kill(tmp_path: Path) -> None:
             await database.close()
         assert acknowledged <= stored
 
-        process = await start(tmp_path, env, discord)
+        process = await start_run(tmp_path, discord)
         voter, entry = next(
             (v, e)
             for (v, e), r in zip(ballots, results, strict=True)
