@@ -11,7 +11,6 @@ from bot.db.engine import Database
 from bot.db.upsert import insert_or_update
 from bot.errors import InvalidInput
 from bot.models.challenges import ChallengeConfig
-from bot.models.guild import GuildSettings
 from bot.services.challenges import (
     EVERY_DAY,
     WEEKDAY_NAMES,
@@ -20,7 +19,7 @@ from bot.services.challenges import (
     NotSetUp,
     guild_zone,
 )
-from bot.services.guild_settings import DEFAULT_TIMEZONE, validate_timezone
+from bot.services.guild_settings import ensure_guild, validate_timezone
 from bot.services.once_a_day import parse_post_time
 
 Cadence = Literal["daily", "weekdays", "weekly"]
@@ -60,13 +59,7 @@ class ChallengeSettingsService:
         zone = validate_timezone(timezone) if timezone else None
         now = self._clock.now()
         async with self._database.write() as session:
-            await insert_or_update(
-                session,
-                GuildSettings,
-                keys={"guild_id": guild_id},
-                insert_values={"timezone": zone or DEFAULT_TIMEZONE, "created_at": now},
-                update_values={"updated_at": now, **({"timezone": zone} if zone else {})},
-            )
+            await ensure_guild(session, guild_id, now, **({"timezone": zone} if zone else {}))
             await insert_or_update(
                 session,
                 ChallengeConfig,

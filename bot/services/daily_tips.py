@@ -23,7 +23,7 @@ from bot.errors import NotFound
 from bot.models.career import DailyTipConfig, DailyTipPost
 from bot.models.guild import GuildSettings
 from bot.services.career import CareerService, TipCard
-from bot.services.guild_settings import DEFAULT_TIMEZONE
+from bot.services.guild_settings import ensure_guild
 from bot.services.once_a_day import CLAIM_LEASE, claim_send, due_date, parse_post_time
 
 __all__ = ["CLAIM_LEASE", "DailySchedule", "DailyTipService", "DueTip"]
@@ -64,13 +64,7 @@ class DailyTipService:
         when = parse_post_time(post_time)
         now = self._clock.now()
         async with self._database.write() as session:
-            await insert_or_update(
-                session,
-                GuildSettings,
-                keys={"guild_id": guild_id},
-                insert_values={"timezone": DEFAULT_TIMEZONE, "created_at": now, "updated_at": now},
-                update_values={},
-            )
+            await ensure_guild(session, guild_id, now)
             await insert_or_update(
                 session,
                 DailyTipConfig,

@@ -56,6 +56,20 @@ def search_timezones(query: str, limit: int = 25) -> list[str]:
     return (starts + contains)[:limit]
 
 
+async def ensure_guild(
+    session: AsyncSession, guild_id: int, now: datetime, **values: object
+) -> None:
+    """Create the guild's settings row with defaults if it is missing, and apply ``values``.
+    Feature settings that reference the guild call this in their own unit of work."""
+    await insert_or_update(
+        session,
+        GuildSettings,
+        keys={"guild_id": guild_id},
+        insert_values={"timezone": DEFAULT_TIMEZONE, "created_at": now},
+        update_values={**values, "updated_at": now},
+    )
+
+
 class GuildSettingsService:
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database
@@ -75,14 +89,7 @@ class GuildSettingsService:
         return GuildConfig(guild_id, row.timezone, row.moderator_role_id, mapping)
 
     async def _touch(self, session: AsyncSession, guild_id: int, **values: object) -> None:
-        now = self._clock.now()
-        await insert_or_update(
-            session,
-            GuildSettings,
-            keys={"guild_id": guild_id},
-            insert_values={"timezone": DEFAULT_TIMEZONE, "created_at": now},
-            update_values={**values, "updated_at": now},
-        )
+        await ensure_guild(session, guild_id, self._clock.now(), **values)
 
     async def mark_left(self, guild_id: int) -> None:
         """The bot was removed from the guild: its data is deleted after a grace period."""
