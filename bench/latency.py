@@ -10,9 +10,7 @@ reaches it.
 
 import argparse
 import asyncio
-import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -22,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.record import save
 from bot.sandbox.interactions import MODAL, Reply
 from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import MANAGE_GUILD, Channel, Member, Message
+from bot.sandbox.world import MANAGE_GUILD, Channel, Guild, Member, Message
 
-RESULTS = Path(__file__).resolve().parent / "results"
 Scenario = Callable[[Member], Awaitable[Reply]]
 
 
@@ -180,12 +178,35 @@ async def start_process(
     return process
 
 
+async def prepare(env: dict[str, str]) -> None:
+    """Migrate the bot's database and publish its commands, as an operator would."""
+    for step in ("migrate", "sync"):
+        setup = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", step, env=env, stdout=asyncio.subprocess.DEVNULL
+        )
+        if await setup.wait() != 0:
+            raise SystemExit(f"`python -m bot {step}` failed")
+
+
 async def stop_process(process: asyncio.subprocess.Process) -> None:
     process.terminate()
     await process.wait()
 
 
-async def main(rounds: int, concurrency: int) -> list[dict[str, Any]]:
+@dataclass
+class Lab:
+    """A loopback Discord with one guild (a moderator, 50 members) and the environment
+    that points a bot process at it, its database migrated and its commands published."""
+
+    discord: LoopbackDiscord
+    guild: Guild
+    moderator: Member
+    members: list[Member]
+    workdir: Path
+    env: dict[str, str]
+
+
+async def open_lab(**settings: str) -> Lab:
     discord = LoopbackDiscord()
     await discord.start()
     guild = discord.add_guild("Bench Lab")
@@ -198,23 +219,25 @@ async def main(rounds: int, concurrency: int) -> list[dict[str, Any]]:
         DISCORD_TOKEN=discord.token,
         DISCORD_API_BASE=discord.base_url,
         DATABASE_URL=f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}",
-        LOG_LEVEL="WARNING",
+        **settings,
     )
-    for step in ("migrate", "sync"):
-        setup = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", step, env=env, stdout=asyncio.subprocess.DEVNULL
-        )
-        if await setup.wait() != 0:
-            raise SystemExit(f"`python -m bot {step}` failed")
-    stage = Stage(discord, moderator, members)
-    challenges = discord.add_channel(guild, "challenges")
+    await prepare(env)
+    return Lab(discord, guild, moderator, members, workdir, env)
+
+
+async def main(rounds: int, concurrency: int) -> list[dict[str, Any]]:
+    lab = await open_lab(LOG_LEVEL="WARNING")
+    discord = lab.discord
+    stage = Stage(discord, lab.moderator, lab.members)
+    challenges = discord.add_channel(lab.guild, "challenges")
     rows: list[Measured] = []
     for bot, command in (
         ("producer-bot", ["-m", "bot", "run", "--migrate"]),
         ("floor", ["-m", "bench.floor_bot"]),
     ):
-        process = await start_process(command, env, discord, workdir / f"{bot}.log")
-        print(f"{bot}: logging to {workdir / f'{bot}.log'}", file=sys.stderr)
+        log = lab.workdir / f"{bot}.log"
+        process = await start_process(command, lab.env, discord, log)
+        print(f"{bot}: logging to {log}", file=sys.stderr)
         try:
             stage.bot = bot
             if stage.post is None:
@@ -222,7 +245,10 @@ async def main(rounds: int, concurrency: int) -> list[dict[str, Any]]:
             for name, scenario in scenarios(stage).items():
                 print(f"{bot}: {name}", file=sys.stderr)
                 for level in (1, concurrency):
-                    rows.append(await measure(discord, name, scenario, members, rounds, level, bot))
+                    measured = await measure(
+                        discord, name, scenario, lab.members, rounds, level, bot
+                    )
+                    rows.append(measured)
         finally:
             await stop_process(process)
     await discord.stop()
@@ -261,14 +287,4 @@ if __name__ == "__main__":
     options = parser.parse_args()
     results = asyncio.run(main(options.rounds, options.concurrency))
     report(results)
-    RESULTS.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    record = {
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
-        "rows": results,
-    }
-    (RESULTS / f"latency-{stamp}.json").write_text(json.dumps(record, indent=2))
+    save("latency", results)

@@ -2,9 +2,11 @@
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
+import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -12,8 +14,9 @@ from typing import Any
 import discord
 from pydantic import ValidationError
 
+from bot.backoff import Backoff
 from bot.client import ProducerBot, use_api_base
-from bot.clock import SystemClock
+from bot.clock import Clock, ScaledClock, SystemClock
 from bot.content import ContentError, load_content_async
 from bot.db.backup import backup_sqlite
 from bot.db.engine import Database
@@ -57,23 +60,69 @@ async def _build_bot(settings: Settings) -> ProducerBot:
         raise Fatal(f"Content problem: {error}") from None
     return ProducerBot(
         database=Database.from_url(settings.database_url),
-        clock=SystemClock(),
+        clock=_clock(settings),
         content=content,
         api_base=settings.discord_api_base,
         shard_count=settings.shard_count,
         shard_ids=settings.shard_ids,
+        fanout_rate=settings.fanout_rate,
+        scheduler_interval=settings.scheduler_interval,
+        health_interval=settings.health_interval,
     )
 
 
+def _clock(settings: Settings) -> Clock:
+    if settings.clock_start is None:
+        return SystemClock()
+    anchor = time.time() if settings.clock_anchor is None else settings.clock_anchor
+    log.warning(
+        "rehearsal clock: %s at %.0f, %gx", settings.clock_start, anchor, settings.clock_speed
+    )
+    return ScaledClock(settings.clock_start, settings.clock_speed, anchor)
+
+
 async def _run(settings: Settings, migrate_first: bool) -> None:
+    """Run the bot until SIGTERM or SIGINT. A crash restarts it in this process after a
+    growing pause (``Backoff``), so a crash loop can't burn Discord's daily logins."""
     token = _token(settings)
     if migrate_first:
         await _migrate(settings)
-    bot = await _build_bot(settings)
+    stopping = asyncio.Event()
+    running: list[ProducerBot] = []
+    closing: set[asyncio.Task[None]] = set()
+
+    def stop() -> None:  # a graceful stop: the scheduler's tick ends, connections close
+        stopping.set()
+        for bot in running:
+            task = asyncio.create_task(bot.close())
+            closing.add(task)
+            task.add_done_callback(closing.discard)
+
     loop = asyncio.get_running_loop()
-    for stop in (signal.SIGTERM, signal.SIGINT):
-        # A graceful stop: the scheduler finishes its tick, connections close cleanly.
-        loop.add_signal_handler(stop, lambda: asyncio.ensure_future(bot.close()))
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(stop_signal, stop)
+    backoff = Backoff()
+    while not stopping.is_set():
+        started = time.monotonic()
+        try:
+            bot = await _build_bot(settings)
+            running[:] = [bot]
+            await _run_once(bot, token)
+        except Fatal:
+            raise
+        except Exception:
+            log.exception("the bot crashed")
+        else:
+            return
+        finally:
+            running.clear()
+        delay = backoff.after_crash(time.monotonic() - started)
+        log.warning("restarting in %.0f s", delay)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), delay)
+
+
+async def _run_once(bot: ProducerBot, token: str) -> None:
     try:
         async with bot:
             await bot.start(token)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, cast
 import discord
 from discord import app_commands
 
+from bot.errors import NotAllowed
 from bot.services.guild_settings import GuildConfig
 
 if TYPE_CHECKING:
@@ -61,3 +62,10 @@ def require_guild_id(interaction: discord.Interaction) -> int:
     if interaction.guild_id is None:
         raise app_commands.NoPrivateMessage()
     return interaction.guild_id
+
+
+def button_of_this_guild(interaction: discord.Interaction, guild_id: int) -> None:
+    """Refuse a persistent button pressed inside another guild than the one its custom id
+    names (only a forged interaction can do that). Pressed in a DM, it acts on its guild."""
+    if interaction.guild_id is not None and interaction.guild_id != guild_id:
+        raise NotAllowed("This button belongs to another server: use it where it was posted.")

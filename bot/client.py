@@ -1,6 +1,7 @@
 """The bot: a ``commands.Bot`` that owns the database, the clock, the content and the
 scheduler, and loads every feature cog from ``cogs/``."""
 
+import asyncio
 import logging
 import pkgutil
 from collections.abc import Sequence
@@ -17,10 +18,13 @@ from bot.content import Content
 from bot.db.engine import Database
 from bot.db.migrate import current_revision, head_revision
 from bot.errors import SchemaOutdated
+from bot.health import HealthMonitor
 from bot.scheduler import Scheduler
+from bot.services.alerts import AlertService
 from bot.services.cooldowns import CooldownService
 from bot.services.guild_settings import GuildSettingsService
 from bot.services.privacy import PrivacyService
+from bot.services.throttle import FANOUT_RATE, SendThrottle
 from bot.tree import ProducerTree
 
 log = logging.getLogger(__name__)
@@ -30,6 +34,9 @@ FORGET_AFTER = timedelta(days=30)
 
 IDENTIFY_WARNING_SHARE = 0.2
 """Warn when fewer than this share of the daily gateway logins (identifies) remain."""
+IDENTIFY_RESERVE_SHARE = 0.05
+"""Below this share, wait for Discord's reset instead of logging in: running out makes
+Discord reset the token, which takes a human to fix."""
 
 
 def use_api_base(base_url: str) -> None:
@@ -70,6 +77,8 @@ class ProducerBot(commands.AutoShardedBot):
         guild_ready_timeout: float = 2.0,
         shard_count: int | None = None,
         shard_ids: Sequence[int] = (),
+        fanout_rate: float = FANOUT_RATE,
+        health_interval: float = 60.0,
     ) -> None:
         sharding: dict[str, Any] = {"shard_count": shard_count}
         if shard_ids:
@@ -82,6 +91,7 @@ class ProducerBot(commands.AutoShardedBot):
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=ProducerTree,
+            max_messages=None,  # no feature reads past messages from the cache: save the memory
         )
         self.database = database
         self.clock = clock
@@ -90,6 +100,10 @@ class ProducerBot(commands.AutoShardedBot):
         self.guild_settings = GuildSettingsService(database, clock)
         self.privacy = PrivacyService(database)
         self.cooldowns = CooldownService(database, clock)
+        self.alerts = AlertService(database, clock)
+        self.health = HealthMonitor(health_interval)
+        self.fanout = SendThrottle(database, fanout_rate)
+        """Paces scheduled sends (daily posts, introductions), shared by all processes."""
         self._api_base = api_base
         self._extensions = (*cog_extensions(), *extra_extensions)
 
@@ -98,19 +112,56 @@ class ProducerBot(commands.AutoShardedBot):
         count = self.shard_count or 1
         return (guild_id >> 22) % count in (self.shard_ids or range(count))
 
+    def guild_available(self, guild_id: int) -> bool:
+        """Whether the guild is loaded and not in an outage: only then does a missing
+        channel mean that it was deleted."""
+        guild = self.get_guild(guild_id)
+        return guild is not None and not guild.unavailable
+
+    async def tell_moderators(self, guild_id: int, topic: str, text: str) -> None:
+        """Tell the moderators in their log channel about a problem only they can fix:
+        once per ``topic``, again only if it is still there a day later. Always logged."""
+        log.warning("guild %s: %s: %s", guild_id, topic, text)
+        if not await self.alerts.due(guild_id, topic):
+            return
+        channel_id = (await self.guild_settings.get(guild_id)).channels.get("mod-log")
+        channel = self.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            return
+        embed = discord.Embed(title="Something needs a moderator", description=text)
+        embed.colour = discord.Colour.orange()
+        try:
+            await channel.send(embed=embed)
+        except discord.HTTPException:
+            log.warning("guild %s: the mod-log channel refused the alert", guild_id)
+
     async def login(self, token: str) -> None:
         await super().login(token)
         _shards, url, limits = await self.http.get_bot_gateway()
         if self._api_base is not None:
             # A Discord-compatible API names its own gateway.
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
-        if limits["remaining"] < limits["total"] * IDENTIFY_WARNING_SHARE:
+        remaining, total, hours = (
+            limits["remaining"],
+            limits["total"],
+            limits["reset_after"] / 3.6e6,
+        )
+        if remaining < max(total * IDENTIFY_RESERVE_SHARE, self.shard_count or 1):
+            log.error(
+                "only %d of %d gateway logins left: waiting %.1f h for Discord's reset "
+                "before logging in, so the token is not reset",
+                remaining,
+                total,
+                hours,
+            )
+            await asyncio.sleep(limits["reset_after"] / 1000)
+        elif remaining < total * IDENTIFY_WARNING_SHARE:
             log.warning(
                 "only %d of %d gateway logins left for the next %.1f h: Discord resets the "
                 "token when they run out, so stop any restart loop now",
-                limits["remaining"],
-                limits["total"],
-                limits["reset_after"] / 3_600_000,
+                remaining,
+                total,
+                hours,
             )
 
     async def setup_hook(self) -> None:
@@ -123,10 +174,12 @@ class ProducerBot(commands.AutoShardedBot):
         for extension in self._extensions:
             await self.load_extension(extension)
         self.scheduler.register("core:forget-left-guilds", self._forget_left_guilds)
-        self.scheduler.start()
+        self.scheduler.start(after=self.wait_until_ready)
+        self.health.start()
         log.info("loaded %d extensions", len(self._extensions))
 
     async def close(self) -> None:
+        await self.health.stop()
         await self.scheduler.stop()
         await super().close()
 

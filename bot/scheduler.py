@@ -59,9 +59,11 @@ class Scheduler:
                 except Exception:
                     log.exception("scheduled job %s failed at %s", registered.name, now)
 
-    def start(self) -> None:
+    def start(self, after: Callable[[], Awaitable[object]] | None = None) -> None:
+        """Tick from now on, or once ``after`` has returned (the bot is ready: every shard's
+        guilds are known, so no job mistakes a guild not loaded yet for a deleted one)."""
         if self._task is None:
-            self._task = asyncio.create_task(self._loop(), name="scheduler")
+            self._task = asyncio.create_task(self._loop(after), name="scheduler")
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -70,7 +72,9 @@ class Scheduler:
                 await self._task
             self._task = None
 
-    async def _loop(self) -> None:
+    async def _loop(self, after: Callable[[], Awaitable[object]] | None) -> None:
+        if after is not None:
+            await after()
         while True:
             self._wake.clear()  # before the tick: a clock move during it triggers another
             await self.run_due()

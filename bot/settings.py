@@ -1,10 +1,13 @@
 """Typed configuration, read from the environment and an optional ``.env`` file."""
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.services.throttle import FANOUT_RATE
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/producer-bot.sqlite3"
 
@@ -34,6 +37,30 @@ class Settings(BaseSettings):
     shard_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Comma-separated shard ids this process runs."
     )
+    fanout_rate: float = Field(
+        default=FANOUT_RATE,
+        gt=0,
+        le=50,
+        description="Requests per second for scheduled posts, all processes together.",
+    )
+    scheduler_interval: float = Field(
+        default=30.0, gt=0, description="Seconds between runs of the scheduled jobs."
+    )
+    health_interval: float = Field(
+        default=60.0, gt=0, description="Seconds between health lines (loop lag, memory)."
+    )
+    clock_start: datetime | None = Field(
+        default=None,
+        description="Rehearsals only: run as if it were this time (ISO 8601, with a zone).",
+    )
+    clock_speed: float = Field(
+        default=1.0, gt=0, description="Rehearsals only: how much faster than real time."
+    )
+    clock_anchor: float | None = Field(
+        default=None,
+        description="Rehearsals only: the Unix time at which it is CLOCK_START (default: "
+        "start-up); give every process the same value.",
+    )
     data_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "data",
         description="Folder of the content files.",
@@ -55,6 +82,13 @@ class Settings(BaseSettings):
         if any(shard >= (self.shard_count or 1) for shard in self.shard_ids):
             raise ValueError("every SHARD_IDS entry must be below SHARD_COUNT")
         return self
+
+    @field_validator("clock_start")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give the time zone, like 2026-11-30T00:00:00+00:00")
+        return value
 
     @field_validator("log_level")
     @classmethod

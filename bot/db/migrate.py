@@ -6,6 +6,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from bot.db.engine import Database
@@ -38,8 +39,16 @@ async def current_revision(database: Database) -> str | None:
         return await connection.run_sync(_current)
 
 
+MIGRATION_LOCK = 7_301_994
+"""PostgreSQL advisory lock key: processes started together migrate one after another."""
+
+
 async def upgrade_to_head(database: Database) -> None:
     async with database.engine.begin() as connection:
+        if database.dialect == "postgresql":
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+            )
         await connection.run_sync(_upgrade)
 
 

@@ -1,11 +1,19 @@
 """``INSERT … ON CONFLICT DO UPDATE`` on SQLite and PostgreSQL: one atomic statement."""
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import Base
+
+
+def insert_for(session: AsyncSession) -> Callable[[type[Base]], PostgresInsert | SqliteInsert]:
+    """The ``insert`` of the session's dialect, which knows ``ON CONFLICT``."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 async def insert_or_update(
@@ -18,9 +26,7 @@ async def insert_or_update(
 ) -> None:
     """Insert the row identified by ``keys`` with ``insert_values`` and ``update_values``,
     or, if it exists, apply ``update_values`` to it."""
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(model).values({**keys, **insert_values, **update_values})
+    statement = insert_for(session)(model).values({**keys, **insert_values, **update_values})
     if update_values:
         statement = statement.on_conflict_do_update(index_elements=list(keys), set_=update_values)
     else:

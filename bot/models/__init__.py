@@ -18,7 +18,7 @@ from bot.models.challenges import (
     ChallengeVote,
     QueuedChallenge,
 )
-from bot.models.guild import Cooldown, GuildChannel, GuildSettings
+from bot.models.guild import Cooldown, GuildChannel, GuildSettings, ModeratorAlert, SendBudget
 from bot.models.mentoring import (
     Block,
     ClosedDM,
@@ -29,6 +29,7 @@ from bot.models.mentoring import (
     NetworkConfig,
     NetworkGroup,
     NetworkMember,
+    NetworkNotice,
     NetworkPlacement,
     NetworkRound,
     Profile,
@@ -66,9 +67,11 @@ __all__ = [
     "MentorOffer",
     "MentorRequest",
     "Mentorship",
+    "ModeratorAlert",
     "NetworkConfig",
     "NetworkGroup",
     "NetworkMember",
+    "NetworkNotice",
     "NetworkPlacement",
     "NetworkRound",
     "Profile",
@@ -79,6 +82,7 @@ __all__ = [
     "Report",
     "SavedTip",
     "SeenTip",
+    "SendBudget",
     "SkillProgress",
     "Suggestion",
     "TypeQuizResult",

@@ -12,6 +12,10 @@ class SkillProgress(Base):
     """Where a member stands on one skill of the skill map."""
 
     __tablename__ = "skill_progress"
+    __table_args__ = (
+        # /career community counts members per skill and state: a covering index.
+        Index("ix_skill_progress_guild_skill_state", "guild_id", "skill_id", "state"),
+    )
 
     guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)
     user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)

@@ -97,6 +97,7 @@ class ChallengeSubmission(Base):
     __table_args__ = (
         UniqueConstraint("post_id", "user_id"),
         Index("ix_challenge_submissions_guild_user", "guild_id", "user_id"),
+        Index("ix_challenge_submissions_guild_post", "guild_id", "post_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -152,7 +153,9 @@ class ChallengePoints(Base):
     __tablename__ = "challenge_points"
     __table_args__ = (
         UniqueConstraint("guild_id", "user_id", "source"),
-        Index("ix_challenge_points_guild_awarded", "guild_id", "awarded_at"),
+        # Leaderboards sum points per member over a period, or over all time: covering.
+        Index("ix_challenge_points_period", "guild_id", "awarded_at", "user_id", "points"),
+        Index("ix_challenge_points_member", "guild_id", "user_id", "points"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

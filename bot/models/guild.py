@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Double, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, Snowflake
@@ -14,6 +14,8 @@ class GuildSettings(Base):
     guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     moderator_role_id: Mapped[int | None] = mapped_column(Snowflake)
+    mentor_role_id: Mapped[int | None] = mapped_column(Snowflake)
+    """A role the bot gives members while they mentor someone (optional)."""
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     left_at: Mapped[datetime | None]
@@ -42,3 +44,27 @@ class Cooldown(Base):
     user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)
     action: Mapped[str] = mapped_column(String(32), primary_key=True)
     until: Mapped[datetime]
+
+
+class ModeratorAlert(Base):
+    """Something the moderators must fix (a missing permission, a deleted channel, a role
+    the bot may not give), told once in the mod-log channel, again only after a day."""
+
+    __tablename__ = "moderator_alerts"
+
+    guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+    told_at: Mapped[datetime]
+    repeats: Mapped[int] = mapped_column(default=0)
+    """How often the problem came back while the moderators had been told."""
+
+
+class SendBudget(Base):
+    """Discord's global rate limit is per bot, not per process: every process sending
+    scheduled posts reserves its turn here (``bot.services.throttle``)."""
+
+    __tablename__ = "send_budgets"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Double)
+    """Wall-clock time (Unix seconds) of the next free slot."""

@@ -219,3 +219,21 @@ class NetworkPlacement(Base):
     left_out: Mapped[str | None] = mapped_column(String(16))
     answer: Mapped[str | None] = mapped_column(String(16))
     answered_at: Mapped[datetime | None]
+
+
+class NetworkNotice(Base):
+    """A note owed to a member: left out of a round (with the reason) or paused. Written in
+    the transaction that decided it, claimed with a lease like the introductions, stamped
+    once sent: a crash in between delays it, and loses none."""
+
+    __tablename__ = "network_notices"
+    __table_args__ = (Index("ix_network_notices_unsent", "sent_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(Snowflake, index=True)
+    user_id: Mapped[int] = mapped_column(Snowflake)
+    channel_id: Mapped[int] = mapped_column(Snowflake)
+    reason: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]

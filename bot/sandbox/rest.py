@@ -9,8 +9,11 @@ from aiohttp import web
 from bot.sandbox import interactions as ix
 from bot.sandbox.limits import check_choices, check_command, check_modal
 from bot.sandbox.world import (
+    CREATE_PRIVATE_THREADS,
     DM,
     EPHEMERAL_FLAG,
+    GUILD_TEXT,
+    MANAGE_CHANNELS,
     MANAGE_ROLES,
     PRIVATE_THREAD,
     PUBLIC_THREAD,
@@ -64,12 +67,12 @@ FILES = web.RequestKey("files", list)
 
 
 class RateLimitedError(DiscordError):
-    def __init__(self, retry_after: float) -> None:
+    def __init__(self, retry_after: float, *, is_global: bool = False) -> None:
         super().__init__(429, 0, "You are being rate limited.")
-        self.retry_after = retry_after
+        self.retry_after, self.is_global = retry_after, is_global
 
     def response(self) -> web.Response:
-        body = {"message": self.message, "retry_after": self.retry_after, "global": False}
+        body = {"message": self.message, "retry_after": self.retry_after, "global": self.is_global}
         response = _json(body, status=429)
         response.headers["Retry-After"] = str(self.retry_after)
         response.headers["Via"] = "1.1 loopback"  # discord.py treats a 429 without it as a ban
@@ -83,6 +86,18 @@ def _fault_error(fault: "Fault") -> DiscordError:
 
 
 UNKNOWN_INTERACTION = DiscordError(404, 10062, "Unknown interaction")
+
+
+def within_global_limit(discord: "LoopbackDiscord") -> None:
+    """Count the request against the global limit over the last second, or refuse it."""
+    if discord.global_rate_limit is None:
+        return
+    now, recent = time.monotonic(), discord.recent_requests
+    while recent and recent[0] <= now - 1.0:
+        recent.popleft()
+    if len(recent) >= discord.global_rate_limit:
+        raise RateLimitedError(round(recent[0] + 1.0 - now, 3), is_global=True)
+    recent.append(now)
 
 
 def build_api(discord: "LoopbackDiscord") -> web.Application:
@@ -121,6 +136,8 @@ def build_api(discord: "LoopbackDiscord") -> web.Application:
                 needs_token = request.path.split("/")[3] not in ("webhooks", "interactions")
                 if needs_token and request.headers.get("Authorization") != f"Bot {discord.token}":
                     raise DiscordError(401, 0, "401: Unauthorized")
+                if needs_token:
+                    within_global_limit(discord)
             fault = discord.take_fault(request.method, request.path)
             if fault is not None:
                 raise _fault_error(fault)
@@ -381,6 +398,8 @@ def build_api(discord: "LoopbackDiscord") -> web.Application:
         if parent.guild_id is None or parent.type not in (0, 5):
             raise DiscordError(400, 50024, "Cannot execute action on this channel type")
         guild = discord.guilds[parent.guild_id]
+        if kind == PRIVATE_THREAD:
+            bot_may(guild, CREATE_PRIVATE_THREADS)
         # A thread started from a message has that message's id, as on Discord.
         thread = discord.add_channel(
             guild, name, kind=kind, channel_id=starter.id if starter else None
@@ -421,6 +440,11 @@ def build_api(discord: "LoopbackDiscord") -> web.Application:
             raise DiscordError.unknown("User", 10013)
         return _json(discord.dm_channel(user).to_json())
 
+    def bot_may(guild: Any, permission: int) -> None:
+        """Refuse, like Discord, what the bot's roles don't allow in ``guild``."""
+        if not guild.permissions_of(guild.members[discord.bot_user.id]) & permission:
+            raise DiscordError(403, 50013, "Missing Permissions")
+
     def guild_of(request: web.Request) -> Any:
         guild = discord.guilds.get(int(request.match_info["guild"]))
         if guild is None:
@@ -430,6 +454,20 @@ def build_api(discord: "LoopbackDiscord") -> web.Application:
     @routes.get(API + "/guilds/{guild}")
     async def get_guild(request: web.Request) -> web.Response:
         return _json(guild_of(request).to_json())
+
+    @routes.post(API + "/guilds/{guild}/channels")
+    async def create_channel(request: web.Request) -> web.Response:
+        guild, payload = guild_of(request), request[PAYLOAD]
+        bot_may(guild, MANAGE_CHANNELS)
+        if int(payload.get("type") or GUILD_TEXT) != GUILD_TEXT:
+            raise DiscordError.invalid(["only text channels are supported here"])
+        channel = discord.add_channel(
+            guild,
+            str(payload.get("name", ""))[:100],
+            parent_id=int(payload["parent_id"]) if payload.get("parent_id") else None,
+            overwrites=list(payload.get("permission_overwrites") or []),
+        )
+        return _json(channel.to_json(), status=201)
 
     @routes.get(API + "/guilds/{guild}/roles")
     async def get_roles(request: web.Request) -> web.Response:
@@ -450,8 +488,8 @@ def build_api(discord: "LoopbackDiscord") -> web.Application:
         role = guild.roles.get(int(request.match_info["role"]))
         if member is None or role is None:
             raise DiscordError.unknown("Member" if member is None else "Role", 10007)
-        me = guild.members[discord.bot_user.id]
-        if not guild.permissions_of(me) & MANAGE_ROLES or role.position >= guild.top_position(me):
+        bot_may(guild, MANAGE_ROLES)
+        if role.position >= guild.top_position(guild.members[discord.bot_user.id]):
             raise DiscordError(403, 50013, "Missing Permissions")
         if request.method == "PUT" and role.id not in member.role_ids:
             member.role_ids.append(role.id)

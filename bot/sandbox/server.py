@@ -13,6 +13,7 @@ what real Discord rejects, and lets a test or the sandbox act as members::
 """
 
 import asyncio
+import collections
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +72,10 @@ class LoopbackDiscord(DiscordState):
         self.faults: list[Fault] = []
         self.identify_count = 0
         self.identify_budget = 1000
+        self.global_rate_limit: int | None = None
+        """Requests per second the bot may make (interaction responses aside), as Discord's
+        global rate limit; None: unlimited. Beyond it, 429 with ``global: true``."""
+        self.recent_requests: collections.deque[float] = collections.deque()
         self.sessions: list[GatewaySession] = []
         self.identified = asyncio.Event()
         self._pending: list[asyncio.Future[None]] = []

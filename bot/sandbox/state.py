@@ -92,15 +92,36 @@ class DiscordState:
         return member
 
     def add_channel(
-        self, guild: Guild, name: str, *, kind: int = GUILD_TEXT, channel_id: int | None = None
+        self,
+        guild: Guild,
+        name: str,
+        *,
+        kind: int = GUILD_TEXT,
+        channel_id: int | None = None,
+        parent_id: int | None = None,
+        overwrites: list[dict[str, Any]] | None = None,
     ) -> Channel:
         channel_id = channel_id or self.ids.next()
-        channel = Channel(channel_id, name, kind, guild.id, position=len(guild.channels))
+        channel = Channel(channel_id, name, kind, guild.id, parent_id, position=len(guild.channels))
+        channel.overwrites = overwrites or []
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel
         if kind not in (PUBLIC_THREAD, PRIVATE_THREAD):
             self.announce("CHANNEL_CREATE", channel.to_json(), guild.id)
         return channel
+
+    def set_permissions(self, role: Role, permissions: int) -> None:
+        """A server admin changes what ``role`` allows."""
+        role.permissions = permissions
+        self.announce(
+            "GUILD_ROLE_UPDATE",
+            {"guild_id": str(role.guild_id), "role": role.to_json()},
+            role.guild_id,
+        )
+
+    def bot_role(self, guild: Guild) -> Role:
+        """The role Discord made for the bot when it joined ``guild``."""
+        return guild.roles[guild.members[self.bot_user.id].role_ids[0]]
 
     def remove_guild(self, guild: Guild) -> None:
         """Kick the bot out of ``guild``."""

@@ -134,6 +134,9 @@ class Channel:
     recipients: list[User] = field(default_factory=list)
     thread_members: set[int] = field(default_factory=set)
     position: int = 0
+    overwrites: list[dict[str, Any]] = field(default_factory=list)
+    """Permission overwrites as the API takes them: ``id``, ``type`` (0 role, 1 member),
+    ``allow`` and ``deny`` (stored and shown, not applied)."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": str(self.id), "type": self.type, "flags": 0}
@@ -145,7 +148,7 @@ class Channel:
             name=self.name,
             guild_id=str(self.guild_id),
             position=self.position,
-            permission_overwrites=[],
+            permission_overwrites=self.overwrites,
             nsfw=False,
             parent_id=str(self.parent_id) if self.parent_id else None,
             topic=None,

@@ -294,7 +294,7 @@ class ChallengeEntryService:
             row.helpful = True
             source = f"feedback:{row.id}:helpful"
             now = self._clock.now()
-            await award(session, guild_id, row.author_id, source, HELPFUL_POINTS, now)
+            await award(session, guild_id, [(row.author_id, source, HELPFUL_POINTS)], now)
             return self._note(row, entry, post)
 
     async def set_nudges(self, guild_id: int, user_id: int, enabled: bool) -> None:

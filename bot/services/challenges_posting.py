@@ -24,7 +24,7 @@ from bot.models.guild import GuildSettings
 from bot.services.challenges import PostInfo, guild_zone, local_today
 from bot.services.challenges_schedule import ChallengeScheduleService
 from bot.services.challenges_scores import ChallengeScoreService, Results, month_key
-from bot.services.once_a_day import claim_send, due_date
+from bot.services.once_a_day import CLAIM_BATCH, CLAIM_LEASE, claim_send, due_date
 
 NUDGE_HOURS = 3
 """How long before the deadline members with a streak get their "at risk" DM."""
@@ -71,22 +71,35 @@ class ChallengePostingService:
 
     # -- the daily post ----------------------------------------------------------------------
 
-    async def claim_due(self, now: datetime) -> list[PostInfo]:
-        """Claim today's post of every guild whose time has come, and any of today's
-        unconfirmed claims whose lease has run out."""
+    async def claim_due(self, now: datetime, limit: int = CLAIM_BATCH) -> list[PostInfo]:
+        """Claim today's post of up to ``limit`` guilds whose time has come (and of today's
+        unconfirmed claims whose lease has run out). Call again while it returns ``limit``
+        posts: small batches keep each claim's lease far longer than its sending."""
         async with self._database.read() as session:
             rows = await session.execute(
                 select(ChallengeConfig.guild_id, ChallengeConfig.post_time, GuildSettings.timezone)
                 .join(GuildSettings, GuildSettings.guild_id == ChallengeConfig.guild_id)
                 .where(ChallengeConfig.paused.is_(False))
             )
-            configs = list(rows.all())
-        due = []
-        for guild_id, post_time, zone in configs:
-            if not self._owns(guild_id):
-                continue
-            day = due_date(now, zone, post_time)
-            if day is not None and (post := await self._claim(guild_id, day, force=False)):
+            days = {
+                guild_id: day
+                for guild_id, post_time, zone in rows.all()
+                if self._owns(guild_id) and (day := due_date(now, zone, post_time)) is not None
+            }
+            sent = await session.execute(
+                select(ChallengePost.guild_id, ChallengePost.local_date).where(
+                    ChallengePost.local_date.in_(set(days.values())),
+                    ChallengePost.message_id.is_not(None),
+                )
+            )
+            done = {(guild_id, day) for guild_id, day in sent.all()}
+        due: list[PostInfo] = []
+        for guild_id, day in days.items():
+            if len(due) == limit:
+                break
+            if (guild_id, day) not in done and (
+                post := await self._claim(guild_id, day, force=False)
+            ):
                 due.append(post)
         return due
 
@@ -148,6 +161,7 @@ class ChallengePostingService:
             ChallengePost.message_id,
             post.claimed_at,
             now,
+            self._clock.span(CLAIM_LEASE),
         )
         return PostInfo.of(post) if taken else None
 
@@ -192,6 +206,7 @@ class ChallengePostingService:
                     ChallengePost.reminder_message_id,
                     post.reminder_claimed_at,
                     now,
+                    self._clock.span(CLAIM_LEASE),
                 ):
                     left = max(1, round((post.deadline_at - now) / timedelta(hours=1)))
                     due.append(Reminder(PostInfo.of(post), config.reminder_role_id, left))
@@ -247,6 +262,7 @@ class ChallengePostingService:
                     ChallengePost.results_message_id,
                     post.results_claimed_at,
                     now,
+                    self._clock.span(CLAIM_LEASE),
                 ):
                     due.append(await self._scores.close(session, PostInfo.of(post)))
         return due

@@ -2,6 +2,7 @@
 the leaderboards, a member's history and streak, and who is at risk of losing one."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.engine import Database
-from bot.db.upsert import insert_or_update
+from bot.db.upsert import insert_for
 from bot.models.challenges import (
     ChallengeConfig,
     ChallengeFeedback,
@@ -77,17 +78,29 @@ def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(), zone)
 
 
+AWARDS_PER_STATEMENT = 1_000
+"""Rows per ``INSERT``: five values each stays far below SQLite's 32,766 parameters."""
+
+
 async def award(
-    session: AsyncSession, guild_id: int, user_id: int, source: str, points: int, now: datetime
+    session: AsyncSession,
+    guild_id: int,
+    awards: Sequence[tuple[int, str, int]],
+    now: datetime,
 ) -> None:
-    """Add ``points`` to the ledger once per ``source`` (a second award is a no-op)."""
-    await insert_or_update(
-        session,
-        ChallengePoints,
-        keys={"guild_id": guild_id, "user_id": user_id, "source": source},
-        insert_values={"points": points, "awarded_at": now},
-        update_values={},
-    )
+    """Add each (member, source, points) to the ledger once per source (a second award is a
+    no-op), a thousand rows a statement: a big day's results are a few statements."""
+    insert = insert_for(session)
+    for start in range(0, len(awards), AWARDS_PER_STATEMENT):
+        rows = [
+            {"guild_id": guild_id, "user_id": user, "source": source, "points": points}
+            | {"awarded_at": now}
+            for user, source, points in awards[start : start + AWARDS_PER_STATEMENT]
+        ]
+        statement = insert(ChallengePoints).values(rows)
+        await session.execute(
+            statement.on_conflict_do_nothing(index_elements=["guild_id", "user_id", "source"])
+        )
 
 
 def _ranked(totals: list[tuple[int, int]]) -> list[Standing]:
@@ -230,9 +243,11 @@ class ChallengeScoreService:
             ),
         )
         current = {user: streak.current for user, streak in streaks.items()}
-        for item in awards(tallies, placed, current):
-            source = f"post:{post.id}:{item.reason}"
-            await award(session, post.guild_id, item.user_id, source, item.points, post.deadline_at)
+        earned = [
+            (item.user_id, f"post:{post.id}:{item.reason}", item.points)
+            for item in awards(tallies, placed, current)
+        ]
+        await award(session, post.guild_id, earned, post.deadline_at)
         messages = {sid: message for sid, _user, _at, message, _count in entries}
         return Results(
             post,

@@ -2,15 +2,26 @@
 they hold across restarts and processes."""
 
 import math
-from datetime import timedelta
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, select
 
 from bot.clock import Clock
 from bot.db.engine import Database
+from bot.db.upsert import insert_for
 from bot.errors import DomainError
 from bot.models.guild import Cooldown
+
+SUGGEST_COOLDOWN = timedelta(minutes=2)
+"""Each suggestion posts in the moderators' channel."""
+REPORT_COOLDOWN = timedelta(minutes=1)
+"""Each report posts in the moderators' log channel."""
+REQUEST_COOLDOWN = timedelta(seconds=30)
+"""Each mentoring request DMs a mentor (or opens a thread)."""
+ENTRY_COOLDOWN = timedelta(seconds=10)
+"""Each challenge entry posts in the challenge's thread (and replaces an earlier one)."""
 
 
 class OnCooldown(DomainError):
@@ -26,13 +37,34 @@ class CooldownService:
         self._database = database
         self._clock = clock
 
-    async def start(self, guild_id: int, user_id: int, action: str, period: timedelta) -> None:
-        """Start ``action``'s cooldown, or raise ``OnCooldown`` if one is still running.
-        One atomic statement: two clicks at once cannot both get through."""
+    @asynccontextmanager
+    async def hold(
+        self, guild_id: int, user_id: int, action: str, period: timedelta
+    ) -> AsyncIterator[None]:
+        """Start ``action``'s cooldown for the block inside (``OnCooldown`` if one runs);
+        if the action fails (bad input, a refusal), the cooldown is lifted again, so only
+        actions that went through count."""
+        until = await self.start(guild_id, user_id, action, period)
+        try:
+            yield
+        except BaseException:
+            async with self._database.write() as session:
+                await session.execute(
+                    delete(Cooldown).where(
+                        Cooldown.guild_id == guild_id,
+                        Cooldown.user_id == user_id,
+                        Cooldown.action == action,
+                        Cooldown.until == until,
+                    )
+                )
+            raise
+
+    async def start(self, guild_id: int, user_id: int, action: str, period: timedelta) -> datetime:
+        """Start ``action``'s cooldown (returns when it ends), or raise ``OnCooldown`` if one
+        is still running. One atomic statement: two clicks at once cannot both get through."""
         now = self._clock.now()
         async with self._database.write() as session:
-            dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-            statement = dialect.insert(Cooldown).values(
+            statement = insert_for(session)(Cooldown).values(
                 guild_id=guild_id, user_id=user_id, action=action, until=now + period
             )
             statement = statement.on_conflict_do_update(
@@ -42,7 +74,7 @@ class CooldownService:
             )
             started = await session.execute(statement)
             if started.rowcount == 1:  # type: ignore[attr-defined]
-                return
+                return now + period
             until = await session.scalar(
                 select(Cooldown.until).where(
                     Cooldown.guild_id == guild_id,

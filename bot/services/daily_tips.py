@@ -24,7 +24,13 @@ from bot.models.career import DailyTipConfig, DailyTipPost
 from bot.models.guild import GuildSettings
 from bot.services.career import CareerService, TipCard
 from bot.services.guild_settings import ensure_guild
-from bot.services.once_a_day import CLAIM_LEASE, claim_send, due_date, parse_post_time
+from bot.services.once_a_day import (
+    CLAIM_BATCH,
+    CLAIM_LEASE,
+    claim_send,
+    due_date,
+    parse_post_time,
+)
 
 __all__ = ["CLAIM_LEASE", "DailySchedule", "DailyTipService", "DueTip"]
 
@@ -99,11 +105,15 @@ class DailyTipService:
         return DailySchedule(guild_id, config.channel_id, config.post_time, config.enabled, zone)
 
     async def claim_due(
-        self, now: datetime | None = None, owns: Callable[[int], bool] | None = None
+        self,
+        now: datetime | None = None,
+        owns: Callable[[int], bool] | None = None,
+        limit: int = CLAIM_BATCH,
     ) -> list[DueTip]:
-        """Claim today's post for every guild whose time has come, and return those plus any
-        claim of today whose sending was never confirmed and whose lease has run out.
-        ``owns`` limits the work to the guilds of this process's shards."""
+        """Claim today's post for up to ``limit`` guilds whose time has come, including
+        claims of today whose sending was never confirmed and whose lease has run out; call
+        again while it returns ``limit``. ``owns`` limits the work to the guilds of this
+        process's shards."""
         now = now or self._clock.now()
         async with self._database.read() as session:
             rows = await session.execute(
@@ -111,19 +121,26 @@ class DailyTipService:
                 .join(GuildSettings, GuildSettings.guild_id == DailyTipConfig.guild_id)
                 .where(DailyTipConfig.enabled.is_(True))
             )
-            configs = [
-                (config.guild_id, config.channel_id, config.post_time, zone)
+            due_days = {
+                config.guild_id: (config.channel_id, day)
                 for config, zone in rows.all()
-            ]
+                if (owns is None or owns(config.guild_id))
+                and (day := due_date(now, zone, config.post_time)) is not None
+            }
+            sent = await session.execute(
+                select(DailyTipPost.guild_id, DailyTipPost.local_date).where(
+                    DailyTipPost.local_date.in_({day for _, day in due_days.values()}),
+                    DailyTipPost.message_id.is_not(None),
+                )
+            )
+            done = {(guild_id, day) for guild_id, day in sent.all()}
         due: list[DueTip] = []
-        for guild_id, channel_id, post_time, zone in configs:
-            if owns is not None and not owns(guild_id):
-                continue
-            day = due_date(now, zone, post_time)
-            if day is None:
-                continue
-            claimed = await self._claim(guild_id, channel_id, day)
-            if claimed is not None:
+        for guild_id, (channel_id, day) in due_days.items():
+            if len(due) == limit:
+                break
+            if (guild_id, day) not in done and (
+                claimed := await self._claim(guild_id, channel_id, day)
+            ):
                 due.append(claimed)
         return due
 
@@ -161,6 +178,7 @@ class DailyTipService:
             DailyTipPost.message_id,
             post.claimed_at,
             self._clock.now(),
+            self._clock.span(CLAIM_LEASE),
         )
         if not taken:
             return None

@@ -17,7 +17,7 @@ DEFAULT_TIMEZONE = "UTC"
 
 FEATURE_CHANNELS = {
     "suggestions": "where /suggest posts members' suggestions for the moderators",
-    "mod-log": "where /report sends members' reports, for the moderators only",
+    "mod-log": "where /report sends members' reports and I say what needs fixing (moderators only)",
 }
 """Features that post into a channel of the guild's choosing, and what they post."""
 
@@ -28,6 +28,7 @@ class GuildConfig:
     timezone: str = DEFAULT_TIMEZONE
     moderator_role_id: int | None = None
     channels: dict[str, int] = field(default_factory=dict)
+    mentor_role_id: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -86,7 +87,9 @@ class GuildSettingsService:
             mapping = dict(channels.all())
         if row is None:
             return GuildConfig(guild_id)
-        return GuildConfig(guild_id, row.timezone, row.moderator_role_id, mapping)
+        return GuildConfig(
+            guild_id, row.timezone, row.moderator_role_id, mapping, row.mentor_role_id
+        )
 
     async def _touch(self, session: AsyncSession, guild_id: int, **values: object) -> None:
         await ensure_guild(session, guild_id, self._clock.now(), **values)
@@ -112,16 +115,20 @@ class GuildSettingsService:
             )
             return list(rows)
 
-    async def set_timezone(self, guild_id: int, timezone: str) -> GuildConfig:
-        zone = validate_timezone(timezone)
+    async def _update(self, guild_id: int, **values: object) -> GuildConfig:
         async with self._database.write() as session:
-            await self._touch(session, guild_id, timezone=zone)
+            await self._touch(session, guild_id, **values)
         return await self.get(guild_id)
 
+    async def set_timezone(self, guild_id: int, timezone: str) -> GuildConfig:
+        return await self._update(guild_id, timezone=validate_timezone(timezone))
+
     async def set_moderator_role(self, guild_id: int, role_id: int | None) -> GuildConfig:
-        async with self._database.write() as session:
-            await self._touch(session, guild_id, moderator_role_id=role_id)
-        return await self.get(guild_id)
+        return await self._update(guild_id, moderator_role_id=role_id)
+
+    async def set_mentor_role(self, guild_id: int, role_id: int | None) -> GuildConfig:
+        """The role mentors hold while they mentor someone (None: no such role)."""
+        return await self._update(guild_id, mentor_role_id=role_id)
 
     async def set_channel(self, guild_id: int, feature: str, channel_id: int | None) -> GuildConfig:
         if feature not in FEATURE_CHANNELS:

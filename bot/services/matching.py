@@ -3,13 +3,18 @@
 A round groups members in pairs (or threes) by complementary skills, shared genres and DAWs
 and time-zone distance; never two who blocked each other, and two who met recently only when
 nothing else works. Up to ``EXACT_LIMIT`` members: exactly; larger rounds: sparse candidate
-lists, a greedy pass and swaps (docs/matching.md). CPU-bound: use ``asyncio.to_thread``."""
+lists, a greedy pass and swaps (docs/matching.md). CPU-bound: the bot calls it through
+``plan_round_elsewhere``, in a worker process."""
 
+import asyncio
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from multiprocessing import get_context
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +27,7 @@ REPEAT_PENALTY = 1_000.0  # per pair that met recently: any repeat-free choice s
 SHAPE_PENALTY = 100.0  # per group of the other size: worth it to avoid a repeat, not else
 CANDIDATES, RANDOM_CANDIDATES = 20, 4
 IMPROVEMENT_PASSES, SWAPS_PER_MEMBER, SINGLES_LIMIT = 4, 4, 2_000
+REPAIR_STEPS = 5_000  # regroupings tried to remove the repeats the swaps left
 MASK_BITS = 62  # bits per field (skills, genres, DAWs); the lists offered are far shorter
 
 Ints = NDArray[np.int64]
@@ -351,7 +357,68 @@ def _solve_heuristic(problem: _Problem, size: int, seed: int) -> list[tuple[int,
     for _ in range(IMPROVEMENT_PASSES):
         if not _improve(problem, groups, edges):
             break
+    _repair_repeats(problem, groups, np.random.default_rng(seed))
     return groups
+
+
+def _repeats_in(problem: _Problem, group: Sequence[int]) -> int:
+    return sum(problem.key(a, b) in problem.met for a, b in itertools.combinations(group, 2))
+
+
+def _rearrangements(
+    mine: tuple[int, ...], theirs: tuple[int, ...], x: int
+) -> list[list[tuple[int, ...]]]:
+    """Ways to regroup two groups around their member ``x`` of ``mine``: x trades places
+    with each member of ``theirs``; x moves over (three and pair become pair and three);
+    two threes become three pairs."""
+    rest = tuple(m for m in mine if m != x)
+    options = [[(*rest, y), tuple(x if m == y else m for m in theirs)] for y in theirs]
+    if len(mine) == 3 and len(theirs) == 2:
+        options.append([rest, (*theirs, x)])
+    if len(mine) == 3 and len(theirs) == 3:
+        six = (x, *rest, *theirs)
+        for partner in six[1:]:
+            a, b, c, d = (m for m in six if m not in (x, partner))
+            options += [[(x, partner), (a, b), (c, d)], [(x, partner), (a, c), (b, d)]]
+            options.append([(x, partner), (a, d), (b, c)])
+    return options
+
+
+def _repair_repeats(
+    problem: _Problem, groups: list[tuple[int, ...]], rng: np.random.Generator
+) -> None:
+    """Regroup a member of a group holding a repeat with another group
+    (``_rearrangements``) until no repeat is left or ``REPAIR_STEPS`` tries are spent.
+    Nothing may break a block or add repeats: the regrouping with the fewest repeats is
+    taken when it removes one, else a random one that keeps the count (so the search does
+    not stall on dense histories)."""
+    faulty = {g for g, group in enumerate(groups) if _repeats_in(problem, group)}
+    for _ in range(REPAIR_STEPS):
+        if not faulty or len(groups) < 2:
+            return
+        g = sorted(faulty)[int(rng.integers(len(faulty)))]
+        h = int(rng.integers(len(groups) - 1))
+        h += h >= g
+        mine, theirs = groups[g], groups[h]
+        before = _repeats_in(problem, mine) + _repeats_in(problem, theirs)
+        options = [
+            (sum(_repeats_in(problem, group) for group in option), option)
+            for option in _rearrangements(mine, theirs, mine[int(rng.integers(len(mine)))])
+            if all(
+                problem.allowed(a, b) for grp in option for a, b in itertools.combinations(grp, 2)
+            )
+        ]
+        fewest, chosen = min(options, key=lambda option: option[0], default=(before, []))
+        if fewest >= before:  # no regrouping removes a repeat: step sideways, if possible
+            level = [option for repeats, option in options if repeats == before]
+            level = [option for option in level if len(option) == 2]
+            chosen = level[int(rng.integers(len(level)))] if level else []
+        if chosen:
+            groups[g], groups[h] = chosen[0], chosen[1]
+            groups.extend(chosen[2:])
+            touched = [g, h, *range(len(groups) - len(chosen) + 2, len(groups))]
+            faulty.difference_update(touched)
+            faulty.update(i for i in touched if _repeats_in(problem, groups[i]))
 
 
 def _reason(problem: _Problem, member: int) -> str:
@@ -397,3 +464,19 @@ def affinity_total(people: Sequence[Person], groups: Sequence[Sequence[int]]) ->
     problem = _Problem(people, frozenset(), frozenset())
     index = {person.user_id: i for i, person in enumerate(problem.people)}
     return problem.score([[index[user] for user in group] for group in groups])
+
+
+_planner: ProcessPoolExecutor | None = None
+
+
+async def plan_round_elsewhere(
+    people: Sequence[Person], *, size: int, blocked: Pairs, met: Pairs, seed: int
+) -> RoundPlan:
+    """``plan_round`` in a worker process: a thread would still hold the interpreter lock
+    for most of a large round (measured: up to 120 ms of event-loop lag at 20,000 members),
+    a process leaves the loop free to answer interactions."""
+    global _planner
+    if _planner is None:
+        _planner = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+    job = functools.partial(plan_round, people, size=size, blocked=blocked, met=met, seed=seed)
+    return await asyncio.get_running_loop().run_in_executor(_planner, job)

@@ -145,6 +145,10 @@ class MentoringService:
         await self._safety.forget_closed_dm(guild_id, user_id)
         return await self.mentor(guild_id, user_id)
 
+    async def active_mentorships(self, guild_id: int, mentor_id: int) -> int:
+        async with self._database.read() as session:
+            return await _active_count(session, guild_id, mentor_id)
+
     async def offer_of(self, guild_id: int, user_id: int) -> MentorInfo | None:
         async with self._database.read() as session:
             row = await session.get(MentorOffer, (guild_id, user_id))

@@ -3,10 +3,10 @@ groups the members who opted in (``matching.plan_round``), introduces each group
 halfway and closes the round. Each step is claimed in the database before anything is sent:
 a round by its unique (guild, date), a post by a claim time with a short lease."""
 
-import asyncio
 import hashlib
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -19,11 +19,11 @@ from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.upsert import insert_or_update
 from bot.errors import InvalidInput, NotFound
-from bot.models.mentoring import NetworkConfig, NetworkGroup, NetworkMember
+from bot.models.mentoring import NetworkConfig, NetworkGroup, NetworkMember, NetworkNotice
 from bot.models.mentoring import NetworkPlacement as Placement
 from bot.models.mentoring import NetworkRound as Round
 from bot.services.guild_settings import GuildSettingsService as GuildSettings
-from bot.services.matching import RoundPlan, plan_round
+from bot.services.matching import RoundPlan, plan_round_elsewhere
 from bot.services.profiles import ProfileInfo, ProfileService, starters
 from bot.services.safety import SafetyService, blocked_pairs, pair_key, pause_silent_members
 
@@ -88,6 +88,7 @@ class CheckIn:
 class Notice:
     """Why a round left a member out (alone, blocked, no-room), or that they were paused."""
 
+    id: int
     guild_id: int
     user_id: int
     channel_id: int
@@ -106,6 +107,17 @@ class RoundStats:
     paused: int
 
 
+def _owe_notices(
+    session: AsyncSession, guild_id: int, channel_id: int, reasons: dict[int, str], now: datetime
+) -> None:
+    session.add_all(
+        NetworkNotice(
+            guild_id=guild_id, user_id=u, channel_id=channel_id, reason=reason, created_at=now
+        )
+        for u, reason in reasons.items()
+    )
+
+
 def first_round_after(today: date, weekday: int) -> date:
     """The first ``weekday`` after ``today`` (a week on if today is that day)."""
     return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
@@ -119,10 +131,17 @@ def round_seed(guild_id: int, day: date) -> int:
 
 class NetworkService:
     def __init__(
-        self, database: Database, clock: Clock, profiles: ProfileService, guilds: GuildSettings
+        self,
+        database: Database,
+        clock: Clock,
+        profiles: ProfileService,
+        guilds: GuildSettings,
+        owns: Callable[[int], bool] | None = None,
     ) -> None:
+        """``owns`` limits the scheduled work to the guilds of this process's shards."""
         self._database, self._clock = database, clock
         self._profiles, self._guild_settings = profiles, guilds
+        self._owns = owns or (lambda _guild_id: True)
 
     async def setup(
         self, guild_id: int, channel_id: int, every_weeks: int, weekday: int, size: int
@@ -209,8 +228,8 @@ class NetworkService:
                 recent_groups[user_id].append(group_id)
         met = {pair_key(u, o) for u, gs in recent_groups.items() for g in gs for o in groups[g]}
         seed, size = round_seed(guild_id, day), settings.size
-        return await asyncio.to_thread(
-            plan_round, people, size=size, blocked=blocked, met=frozenset(met), seed=seed
+        return await plan_round_elsewhere(
+            people, size=size, blocked=blocked, met=frozenset(met), seed=seed
         )
 
     async def _started(self, guild_id: int, day: date | None) -> bool:
@@ -228,26 +247,21 @@ class NetworkService:
             day = settings.first_round if day is None else day + settings.period
         return day, await self._plan(settings, day)
 
-    async def start_rounds(self, now: datetime) -> list[Notice]:
-        """Start every round that is due: group the members and record the groups, once.
-        Returns the members left out, to be told why."""
+    async def start_rounds(self, now: datetime) -> None:
+        """Start every round that is due: group the members and record the groups, once,
+        with a notice for each member left out (``claim_notices``)."""
         async with self._database.read() as session:
             enabled = select(NetworkConfig.guild_id).where(NetworkConfig.enabled.is_(True))
             guild_ids = list(await session.scalars(enabled))
-        notices = []
-        for guild_id in guild_ids:
+        for guild_id in filter(self._owns, guild_ids):
             settings = await self.settings(guild_id)
             day = settings.due(now)
             if day is not None and not await self._started(guild_id, day):
-                plan = await self._plan(settings, day)
-                if await self._record(settings, day, plan):
-                    notices += [
-                        Notice(guild_id, user_id, settings.channel_id, reason)
-                        for user_id, reason in plan.left_out.items()
-                    ]
-        return notices
+                await self._record(settings, day, await self._plan(settings, day), now)
 
-    async def _record(self, settings: NetworkSettings, day: date, plan: RoundPlan) -> bool:
+    async def _record(
+        self, settings: NetworkSettings, day: date, plan: RoundPlan, now: datetime
+    ) -> None:
         guild_id, starts = settings.guild_id, settings.starts_at(day)
         async with self._database.write() as session:
             row = Round(
@@ -263,7 +277,7 @@ class NetworkService:
                 async with session.begin_nested():
                     session.add(row)
             except IntegrityError:
-                return False  # another process started this round
+                return  # another process started this round
             for members in plan.groups:
                 group = NetworkGroup(guild_id=guild_id, round_id=row.id)
                 session.add(group)
@@ -276,9 +290,9 @@ class NetworkService:
                 Placement(round_id=row.id, user_id=u, guild_id=guild_id, left_out=reason)
                 for u, reason in plan.left_out.items()
             )
+            _owe_notices(session, guild_id, settings.channel_id, plan.left_out, now)
         sizes = f"groups={len(plan.groups)} left_out={len(plan.left_out)}"
         log.info("network round guild=%s date=%s seed=%s %s", guild_id, day, plan.seed, sizes)
-        return True
 
     async def _claim(
         self, session: AsyncSession, now: datetime, stamp: str, *where: ColumnElement[bool]
@@ -295,6 +309,8 @@ class NetworkService:
         )
         claimed = []
         for group, round_row in rows.all():
+            if not self._owns(group.guild_id):
+                continue
             setattr(group, stamp, now)
             ids = await session.scalars(
                 select(Placement.user_id)
@@ -307,7 +323,7 @@ class NetworkService:
     async def claim_intros(self, now: datetime) -> list[GroupIntro]:
         """Groups still to be introduced, each claimed for a short lease."""
         async with self._database.write() as session:
-            stale = NetworkGroup.intro_claimed_at < now - CLAIM_LEASE
+            stale = NetworkGroup.intro_claimed_at < now - self._clock.span(CLAIM_LEASE)
             claimed = await self._claim(
                 session,
                 now,
@@ -348,17 +364,16 @@ class NetworkService:
                 CheckIn(g.guild_id, g.id, g.thread_id or 0, tuple(ids)) for g, _, ids in claimed
             ]
 
-    async def close_rounds(self, now: datetime) -> list[Notice]:
+    async def close_rounds(self, now: datetime) -> None:
         """Close rounds that have ended; members who leave too many introductions without
-        a check-in answer (``SafetyService.check_in``) are paused."""
-        notices = []
+        a check-in answer (``SafetyService.check_in``) are paused, with a notice."""
         async with self._database.write() as session:
             rounds = await session.scalars(
                 select(Round)
                 .where(Round.closed_at.is_(None), Round.ends_at <= now)
                 .with_for_update(skip_locked=True)
             )
-            for row in rounds.all():
+            for row in filter(lambda r: self._owns(r.guild_id), rounds.all()):
                 row.closed_at = now
                 answers = await session.execute(
                     select(Placement.user_id, Placement.answer).where(
@@ -366,8 +381,38 @@ class NetworkService:
                     )
                 )
                 paused = await pause_silent_members(session, row.guild_id, dict(answers.all()), now)
-                notices += [Notice(row.guild_id, u, row.channel_id, "paused") for u in paused]
-        return notices
+                owed = dict.fromkeys(paused, "paused")
+                _owe_notices(session, row.guild_id, row.channel_id, owed, now)
+
+    async def claim_notices(self, now: datetime) -> list[Notice]:
+        """Notices still to be sent, each claimed for a short lease (``confirm_notice``)."""
+        async with self._database.write() as session:
+            rows = await session.scalars(
+                select(NetworkNotice)
+                .where(
+                    NetworkNotice.sent_at.is_(None),
+                    or_(
+                        NetworkNotice.claimed_at.is_(None),
+                        NetworkNotice.claimed_at < now - self._clock.span(CLAIM_LEASE),
+                    ),
+                )
+                .order_by(NetworkNotice.id)
+                .limit(BATCH)
+                .with_for_update(skip_locked=True)
+            )
+            notices = []
+            for row in filter(lambda r: self._owns(r.guild_id), rows.all()):
+                row.claimed_at = now
+                notices.append(
+                    Notice(row.id, row.guild_id, row.user_id, row.channel_id, row.reason)
+                )
+            return notices
+
+    async def confirm_notice(self, notice_id: int, now: datetime) -> None:
+        async with self._database.write() as session:
+            await session.execute(
+                update(NetworkNotice).where(NetworkNotice.id == notice_id).values(sent_at=now)
+            )
 
     async def stats(self, guild_id: int) -> RoundStats:
         """The latest round's meet rate (groups where someone answered "Yes") and totals."""

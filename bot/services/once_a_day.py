@@ -7,8 +7,11 @@ run out, and is sent again with the same nonce, so Discord returns the first mes
 instead of posting twice.
 """
 
+import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, update
@@ -17,8 +20,12 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.errors import InvalidInput
 
+T = TypeVar("T")
+
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 CLAIM_LEASE = timedelta(seconds=90)
+CLAIM_BATCH = 50
+"""Daily posts claimed at a time: sent within seconds, far inside their lease."""
 """How long a claimer has to confirm its send before another tick may send it again (with
 the same nonce, well inside the few minutes Discord remembers one)."""
 
@@ -46,14 +53,30 @@ async def claim_send(
     sent: InstrumentedAttribute[int | None],
     claimed_at: datetime | None,
     now: datetime,
+    lease: timedelta,
 ) -> bool:
     """Claim the send of the ``row`` whose ``claimed`` column reads ``claimed_at``: a first
-    claim, or the take-over of an unconfirmed one whose lease ran out. Compare-and-set on
+    claim, or the take-over of an unconfirmed one whose ``lease`` (``CLAIM_LEASE`` on the
+    caller's clock) ran out. Compare-and-set on
     the claim time, so one claimer wins."""
-    if claimed_at is not None and now - claimed_at < CLAIM_LEASE:
+    if claimed_at is not None and now - claimed_at < lease:
         return False
     unchanged = claimed.is_(None) if claimed_at is None else claimed == claimed_at
     result = await session.execute(
         update(claimed.class_).where(row, unchanged, sent.is_(None)).values({claimed.key: now})
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def in_batches(
+    claim: Callable[[], Awaitable[list[T]]], send: Callable[[T], Awaitable[object]]
+) -> None:
+    """Claim ``CLAIM_BATCH`` at a time and send each batch concurrently (the shared send
+    budget paces them) until nothing due is left; the next batch is claimed while the
+    current one waits for its turns to send."""
+    batch = await claim()
+    while batch:
+        sending = asyncio.gather(*(send(item) for item in batch))
+        following = await claim() if len(batch) == CLAIM_BATCH else []
+        await sending
+        batch = following

@@ -13,6 +13,7 @@ from bot.content.career import CareerContent, Level
 from bot.errors import InvalidInput
 from bot.services.career import CareerService, SkillState
 from bot.services.daily_tips import DailyTipService, DueTip
+from bot.services.once_a_day import in_batches
 from bot.ui.views import Paginator
 from cogs.career import render
 from cogs.career.views import GuildTipModal, PathBrowser, daily_view, tip_view
@@ -323,29 +324,34 @@ class CareerCog(
     # -- the tip of the day ----------------------------------------------------------------
 
     async def post_daily_tips(self, now: datetime) -> None:
-        for due in await self.daily.claim_due(now, self.bot.owns_guild):
-            await self._post(due)
+        await in_batches(lambda: self.daily.claim_due(now, self.bot.owns_guild), self._post)
 
     async def _post(self, due: DueTip) -> None:
+        if not self.bot.guild_available(due.guild_id):
+            return  # an outage, or not loaded yet: the claim lapses and is retried
         channel = self.bot.get_channel(due.channel_id)
         if not isinstance(channel, discord.TextChannel | discord.Thread):
-            log.warning(
-                "guild %s: tip channel %s is gone; daily tip turned off",
-                due.guild_id,
-                due.channel_id,
-            )
-            await self.daily.disable(due.guild_id)
+            await self._stop_daily(due)
             return
         embed = render.tip(self.career, due.tip, heading="Tip of the day · ")
+        await self.bot.fanout.wait()
         try:
             message = await channel.send(embed=embed, view=daily_view(due.tip.id), nonce=due.nonce)
         except discord.Forbidden:
-            log.warning(
-                "guild %s: may not post in %s; daily tip turned off", due.guild_id, channel.id
-            )
-            await self.daily.disable(due.guild_id)
+            await self._stop_daily(due)
             return
         except discord.HTTPException:
             log.warning("guild %s: daily tip not sent, will retry", due.guild_id, exc_info=True)
             return
         await self.daily.confirm(due, message.id)
+        log.info("tip of the day posted guild=%s date=%s", due.guild_id, due.local_date)
+
+    async def _stop_daily(self, due: DueTip) -> None:
+        await self.daily.disable(due.guild_id)
+        await self.bot.tell_moderators(
+            due.guild_id,
+            "tip-channel",
+            f"I couldn't post the tip of the day in <#{due.channel_id}>: the channel is gone "
+            "or I lack View Channel, Send Messages or Embed Links there, so the tip of the "
+            "day is **off**. Fix the channel, then turn it on again with `/career daily`.",
+        )

@@ -9,6 +9,7 @@ from bot.charts import Bar, bar_chart
 from bot.content.career import CareerContent, CareerPath, GearCategory, PathKind, Tier
 from bot.services.career import NextSteps, SkillState, SkillStatus, SkillTally, TipCard
 from bot.ui.embeds import BRAND_COLOUR, truncate
+from bot.ui.text import member_text
 
 STATE_ICON = {
     SkillState.NOT_STARTED: "⬜",
@@ -70,7 +71,7 @@ def tip(career: CareerContent, card: TipCard, *, heading: str = "") -> discord.E
     topic = career.topic(card.topic)
     embed = discord.Embed(
         title=f"{heading}{topic.emoji} {topic.name} · {card.level.value}",
-        description=card.text,
+        description=member_text(card.text),
         colour=BRAND_COLOUR,
     )
     origin = "a tip from this server" if card.from_guild else "tip"
@@ -86,7 +87,7 @@ def tip_pages(career: CareerContent, cards: list[TipCard], title: str) -> list[d
             topic = career.topic(card.topic)
             embed.add_field(
                 name=f"{topic.emoji} {topic.name} · {card.level.value} · `{card.id}`",
-                value=card.text,
+                value=truncate(member_text(card.text), 1024),
                 inline=False,
             )
         pages.append(embed)

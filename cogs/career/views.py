@@ -9,7 +9,7 @@ from bot.checks import producer_bot, require_guild_id
 from bot.content.career import CareerContent, Level
 from bot.services.career import TIP_TEXT_MAX, CareerService
 from bot.tree import reports_errors
-from bot.ui.views import OwnedView, ReportingModal
+from bot.ui.views import OwnedView, PersistentButtons, ReportingModal
 from cogs.career import render
 
 ANY = "-"
@@ -136,16 +136,11 @@ class AnotherTipButton(
 
 
 def tip_view(tip_id: str, topic: str | None, level: Level | None) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(AnotherTipButton(topic, level))
-    view.add_item(SaveTipButton(tip_id))
-    return view
+    return PersistentButtons(AnotherTipButton(topic, level), SaveTipButton(tip_id))
 
 
 def daily_view(tip_id: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(SaveTipButton(tip_id))
-    return view
+    return PersistentButtons(SaveTipButton(tip_id))
 
 
 class GuildTipModal(ReportingModal, title="A tip for this server"):

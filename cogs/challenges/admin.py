@@ -11,11 +11,10 @@ from bot.errors import InvalidInput
 from bot.services.challenges_services import ChallengeServices
 from bot.services.challenges_settings import Cadence
 from bot.services.guild_settings import search_timezones
-from bot.services.role_rewards import beyond_setter
 from bot.ui.embeds import truncate
-from bot.ui.roles import role_facts, setter_top_position
+from bot.ui.roles import choice_problems
 from cogs.challenges import render
-from cogs.challenges.jobs import ChallengeJobs, role_problems
+from cogs.challenges.jobs import ChallengeJobs
 from cogs.challenges.queue import ChallengeForm, QueueView
 
 
@@ -125,10 +124,8 @@ class ModeratorCommands(commands.Cog):
     async def champion(
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
-        guild, member = interaction.guild, interaction.user
-        if role is not None and guild is not None and isinstance(member, discord.Member):
-            problems = role_problems(role, guild)
-            problems += beyond_setter(role_facts(role), setter_top_position(member))
+        if role is not None and isinstance(interaction.user, discord.Member):
+            problems = choice_problems(role, interaction.user, "/challenge champion")
             if problems:
                 raise InvalidInput("\n".join(problems))
         settings = await self.services.settings.set_champion_role(

@@ -15,20 +15,16 @@ from bot.services.challenges import PostInfo
 from bot.services.challenges_posting import ChampionChange
 from bot.services.challenges_scores import Results
 from bot.services.challenges_services import ChallengeServices
-from bot.services.role_rewards import grant_blockers
+from bot.services.once_a_day import in_batches
 from bot.ui.embeds import truncate
-from bot.ui.roles import bot_facts, role_facts
+from bot.ui.roles import grant_problems
+from bot.ui.views import PersistentButtons
 from cogs.challenges import render
-from cogs.challenges.views import SubmitButton, persistent
+from cogs.challenges.views import SubmitButton
 
 log = logging.getLogger(__name__)
 THREAD_ALREADY_EXISTS = 160004
 DMS_CLOSED = 50007
-
-
-def role_problems(role: discord.Role, guild: discord.Guild) -> list[str]:
-    """Why the bot can't (or mustn't) give ``role`` as the champion role, with fixes."""
-    return grant_blockers(role_facts(role), bot_facts(guild), "/challenge champion")
 
 
 class ChallengeJobs:
@@ -58,20 +54,22 @@ class ChallengeJobs:
     # -- the daily post ----------------------------------------------------------------------
 
     async def post_due(self, now: datetime) -> None:
-        for post in await self.services.posting.claim_due(now):
-            await self.send_post(post)
+        await in_batches(lambda: self.services.posting.claim_due(now), self.send_post)
 
     async def send_post(self, post: PostInfo) -> discord.Message | None:
         """Post the challenge and open its thread; pauses the guild if the channel is gone
         or closed to the bot, leaves the claim unconfirmed on other errors."""
+        if not self.bot.guild_available(post.guild_id):
+            return None  # an outage, or not loaded yet: the claim lapses and is retried
         channel = self._channel(post)
         if channel is None:
             await self._pause(post)
             return None
+        await self.bot.fanout.wait(2)  # the post and its thread
         try:
             message = await channel.send(
                 embed=render.challenge(self.career, post),
-                view=persistent(SubmitButton(post.id)),
+                view=PersistentButtons(SubmitButton(post.id)),
                 nonce=post.nonce("c"),
             )
             thread = await self._thread(channel, message, post)
@@ -82,11 +80,19 @@ class ChallengeJobs:
             log.warning("guild %s: challenge not posted, will retry", post.guild_id, exc_info=True)
             return None
         await self.services.posting.confirm(post, message.id, thread.id if thread else None)
+        log.info("challenge posted guild=%s date=%s", post.guild_id, post.local_date)
         return message
 
     async def _pause(self, post: PostInfo) -> None:
-        log.warning("guild %s: can't post in %s; paused", post.guild_id, post.channel_id)
         await self.services.settings.set_paused(post.guild_id, True)
+        await self.bot.tell_moderators(
+            post.guild_id,
+            "challenge-channel",
+            f"I couldn't post today's challenge in <#{post.channel_id}>: the channel is gone "
+            "or I lack View Channel, Send Messages or Embed Links there, so the daily "
+            "challenges are **paused**. Fix the channel (or pick another with `/challenge "
+            "setup`), then `/challenge resume`.",
+        )
 
     async def _thread(
         self, channel: discord.TextChannel, message: discord.Message, post: PostInfo
@@ -112,6 +118,7 @@ class ChallengeJobs:
             mentions = discord.AllowedMentions(
                 everyone=False, users=False, roles=roles, replied_user=False
             )
+            await self.bot.fanout.wait()
             try:
                 message = await channel.send(
                     render.reminder(item), allowed_mentions=mentions, nonce=item.post.nonce("r")
@@ -131,6 +138,7 @@ class ChallengeJobs:
         channel = self._channel(post)
         if channel is None or post.message_id is None:
             return
+        await self.bot.fanout.wait(2)  # close the post, announce the results
         try:
             closed = channel.get_partial_message(post.message_id)
             await closed.edit(embed=render.challenge(self.career, post, closed=True), view=None)
@@ -144,10 +152,12 @@ class ChallengeJobs:
             log.warning("guild %s: results not posted, will retry", post.guild_id, exc_info=True)
             return
         await self.services.posting.confirm_results(post, message_id)
+        log.info("challenge results guild=%s date=%s", post.guild_id, post.local_date)
 
     async def nudge(self, now: datetime) -> None:
         for item in await self.services.posting.claim_nudges(now):
             guild = self.bot.get_guild(item.post.guild_id)
+            await self.bot.fanout.wait(2)  # a DM channel and the message
             try:
                 dm = await self.bot.create_dm(discord.Object(item.user_id))
                 await dm.send(render.nudge(item, guild.name if guild else "your server"))
@@ -164,8 +174,16 @@ class ChallengeJobs:
     async def _move_role(self, change: ChampionChange) -> None:
         guild = self.bot.get_guild(change.guild_id)
         role = guild.get_role(change.role_id) if guild else None
-        if guild is None or role is None or role_problems(role, guild):
-            log.warning("guild %s: can't hand out the champion role", change.guild_id)
+        if guild is None:
+            return  # the guild left; its data goes after the grace period
+        problems = (
+            grant_problems(role, guild, "/challenge champion")
+            if role
+            else ["The champion role was deleted."]
+        )
+        if role is None or problems:
+            text = f"I couldn't hand out the challenge champion role: {' '.join(problems)}"
+            await self.bot.tell_moderators(change.guild_id, "champion-role", text)
             return
         reason = f"Challenge champion of {change.month}"
         for user_id, give in ((change.previous_user_id, False), (change.user_id, True)):

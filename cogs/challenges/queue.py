@@ -9,6 +9,7 @@ from bot.content.challenges import Difficulty
 from bot.services.challenges import BRIEF_MAX, TITLE_MAX, ChallengeCard
 from bot.services.challenges_schedule import QueueItem
 from bot.services.challenges_services import ChallengeServices
+from bot.ui.text import member_text
 from bot.ui.views import Paginator, ReportingModal
 from cogs.challenges import render
 
@@ -82,7 +83,8 @@ class ChallengeForm(ReportingModal, title="A challenge for this server"):
             f"for {added.local_date:%a %d %b %Y}" if added.local_date else "at the end of the queue"
         )
         await interaction.response.send_message(
-            f"Scheduled **{added.card.title}** {where}. See `/challenge queue`.", ephemeral=True
+            f"Scheduled **{member_text(added.card.title)}** {where}. See `/challenge queue`.",
+            ephemeral=True,
         )
 
 

@@ -12,6 +12,7 @@ from bot.services.challenges_rules import RULES, Streak
 from bot.services.challenges_schedule import PlannedDay, QueueItem
 from bot.services.challenges_scores import HistoryEntry, Leaderboard, Results
 from bot.ui.embeds import BRAND_COLOUR, truncate
+from bot.ui.text import member_text
 
 MEDALS = ("🥇", "🥈", "🥉")
 PER_PAGE = 10
@@ -34,8 +35,8 @@ def _details(embed: discord.Embed, career: CareerContent, skill: str, difficulty
 
 def challenge(career: CareerContent, post: PostInfo, *, closed: bool = False) -> discord.Embed:
     embed = discord.Embed(
-        title=truncate(f"🎛️ Daily challenge · {post.title}", 256),
-        description=post.brief,
+        title=truncate(f"🎛️ Daily challenge · {member_text(post.title)}", 256),
+        description=member_text(post.brief),
         colour=discord.Colour.dark_grey() if closed else BRAND_COLOUR,
     )
     _details(embed, career, post.skill, post.difficulty)
@@ -52,15 +53,18 @@ def challenge(career: CareerContent, post: PostInfo, *, closed: bool = False) ->
 
 def entry_heading(entry: Entry) -> str:
     verb = "New take" if entry.replaced_message_id else "Entry"
-    return f"🎧 {verb} by <@{entry.user_id}> for **{truncate(entry.post.title, 80)}**"
+    return f"🎧 {verb} by <@{entry.user_id}> for **{truncate(member_text(entry.post.title), 80)}**"
 
 
 def entry(item: Entry) -> discord.Embed:
-    embed = discord.Embed(description=item.notes or "*No notes.*", colour=BRAND_COLOUR)
+    notes = member_text(item.notes or "") or "*No notes.*"
+    embed = discord.Embed(description=notes, colour=BRAND_COLOUR)
     if item.link:
-        embed.add_field(name="Listen", value=item.link, inline=False)
+        embed.add_field(name="Listen", value=member_text(item.link), inline=False)
     if item.file_name:
-        embed.add_field(name="File", value=truncate(item.file_name, 1024), inline=False)
+        embed.add_field(
+            name="File", value=truncate(member_text(item.file_name), 1024), inline=False
+        )
     embed.set_footer(text="Vote for the takes you like (one vote each), and leave feedback.")
     return embed
 
@@ -71,7 +75,7 @@ REPLACED = "🎧 ~~This take was replaced by a newer one from the same member.~~
 def feedback(note: FeedbackNote) -> tuple[str, discord.Embed]:
     link = jump(note.post.guild_id, note.post.entries_channel_id, note.entry_message_id)
     heading = f"💬 Feedback from <@{note.author_id}> for <@{note.receiver_id}>'s [entry]({link})"
-    embed = discord.Embed(description=note.text, colour=BRAND_COLOUR)
+    embed = discord.Embed(description=member_text(note.text), colour=BRAND_COLOUR)
     embed.set_footer(text="The entry's author can mark it helpful (it earns points).")
     return heading, embed
 
@@ -86,7 +90,7 @@ def results(career: CareerContent, outcome: Results) -> discord.Embed:
     if not lines:
         lines = ["No entry received a vote, so there is no podium this time."]
     embed = discord.Embed(
-        title=truncate(f"🏁 Results · {post.title}", 256),
+        title=truncate(f"🏁 Results · {member_text(post.title)}", 256),
         description="\n".join(lines),
         colour=BRAND_COLOUR,
     )
@@ -106,7 +110,8 @@ def reminder(item: Reminder) -> str:
     ping = f"<@&{item.role_id}> " if item.role_id else ""
     link = jump(item.post.guild_id, item.post.channel_id, item.post.message_id)
     hours = f"{item.hours_left} hour{'s' * (item.hours_left != 1)}"
-    return f"⏰ {ping}{hours} left for today's challenge **{item.post.title}**: {link}"
+    title = member_text(item.post.title)
+    return f"⏰ {ping}{hours} left for today's challenge **{title}**: {link}"
 
 
 def nudge(item: Nudge, guild_name: str) -> str:
@@ -118,7 +123,8 @@ def nudge(item: Nudge, guild_name: str) -> str:
     )
     return (
         f"🔥 Your {item.streak}-day challenge streak in **{truncate(guild_name, 100)}** is at "
-        f"risk: **{item.post.title}** closes {when(item.post.deadline_at)}. {cover}\n{link}\n"
+        f"risk: **{member_text(item.post.title)}** closes {when(item.post.deadline_at)}. {cover}\n"
+        f"{link}\n"
         "(Turn these off with `/challenge streakdm enabled:False`.)"
     )
 
@@ -164,7 +170,7 @@ def history(name: str, entries: list[HistoryEntry]) -> list[discord.Embed]:
     for item in entries:
         place = f" · {MEDALS[item.place - 1]}" if item.place else ""
         state = "open" if item.open else f"{item.votes} votes · {item.points} points{place}"
-        lines.append(f"`{item.local_date}` **{truncate(item.title, 80)}** · {state}")
+        lines.append(f"`{item.local_date}` **{truncate(member_text(item.title), 80)}** · {state}")
     return _pages(f"🎧 {truncate(name, 200)}'s challenges", lines, PER_PAGE, "No entries yet.")
 
 
@@ -186,7 +192,7 @@ def settings(value: ChallengeSettings) -> str:
 
 def card_line(day: date | None, card: ChallengeCard, source: str) -> str:
     label = f"`{day:%a %d %b}`" if day else "`queued`"
-    return f"{label} **{truncate(card.title, 80)}** · {card.difficulty} · {source}"
+    return f"{label} **{truncate(member_text(card.title), 80)}** · {card.difficulty} · {source}"
 
 
 def plan(

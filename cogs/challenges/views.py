@@ -21,8 +21,10 @@ from bot.services.challenges_entries import (
     AudioFile,
 )
 from bot.services.challenges_services import ChallengeServices
+from bot.services.cooldowns import ENTRY_COOLDOWN
 from bot.tree import reports_errors
-from bot.ui.views import ReportingModal
+from bot.ui.text import member_text
+from bot.ui.views import PersistentButtons, ReportingModal
 from cogs.challenges import render
 
 Button = discord.ui.Button[Any]
@@ -45,13 +47,6 @@ async def entries_channel(
     return channel
 
 
-def persistent(*items: discord.ui.Item[Any]) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for item in items:
-        view.add_item(item)
-    return view
-
-
 async def deliver_entry(
     interaction: discord.Interaction,
     post_id: int,
@@ -69,9 +64,11 @@ async def deliver_entry(
         if attachment
         else None
     )
-    entry = await services.entries.submit(
-        guild_id, interaction.user.id, post_id, link=link, notes=notes, file=audio
-    )
+    cooldowns = producer_bot(interaction).cooldowns
+    async with cooldowns.hold(guild_id, interaction.user.id, "challenge-entry", ENTRY_COOLDOWN):
+        entry = await services.entries.submit(
+            guild_id, interaction.user.id, post_id, link=link, notes=notes, file=audio
+        )
     channel = await entries_channel(interaction.client, entry.post.entries_channel_id)
     files = (
         [discord.File(io.BytesIO(await attachment.read()), attachment.filename)]
@@ -97,7 +94,8 @@ async def deliver_entry(
             await old.edit(content=render.REPLACED, embed=None, view=None, attachments=[])
     verb = "replaced your earlier take" if entry.replaced_message_id else "is in"
     await interaction.followup.send(
-        f"Your entry for **{entry.post.title}** {verb}: {message.jump_url}", ephemeral=True
+        f"Your entry for **{member_text(entry.post.title)}** {verb}: {message.jump_url}",
+        ephemeral=True,
     )
 
 
@@ -205,7 +203,9 @@ class FeedbackForm(ReportingModal, title="Feedback on this take"):
         )
         heading, embed = render.feedback(note)
         channel = await entries_channel(interaction.client, note.post.entries_channel_id)
-        message = await channel.send(heading, embed=embed, view=persistent(HelpfulButton(note.id)))
+        message = await channel.send(
+            heading, embed=embed, view=PersistentButtons(HelpfulButton(note.id))
+        )
         await services.entries.attach_feedback(guild_id, note.id, message.id)
         await interaction.followup.send("Thanks: your feedback is posted.", ephemeral=True)
 
@@ -256,12 +256,12 @@ class HelpfulButton(discord.ui.DynamicItem[Button], template=r"challenge:helpful
             guild_id, self.feedback_id, interaction.user.id
         )
         await interaction.edit_original_response(
-            view=persistent(HelpfulButton(self.feedback_id, marked=True))
+            view=PersistentButtons(HelpfulButton(self.feedback_id, marked=True))
         )
 
 
 def entry_view(submission_id: int) -> discord.ui.View:
-    return persistent(VoteButton(submission_id), FeedbackButton(submission_id))
+    return PersistentButtons(VoteButton(submission_id), FeedbackButton(submission_id))
 
 
 DYNAMIC_ITEMS = (SubmitButton, VoteButton, FeedbackButton, HelpfulButton)

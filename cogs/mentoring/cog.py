@@ -1,17 +1,29 @@
+import logging
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import moderator_only, require_guild_id
 from bot.client import ProducerBot
+from bot.errors import InvalidInput
+from bot.services.cooldowns import REQUEST_COOLDOWN
 from bot.services.mentoring import MESSAGE_MAX, Introduction, MentoringService, SentRequest
 from bot.services.profiles import ProfileService
 from bot.services.safety import SafetyService
+from bot.ui.roles import choice_problems, grant_problems
 from bot.ui.views import Paginator
 from cogs.mentoring import render
 from cogs.mentoring.views import EndedView, OfferModal, request_view
 from cogs.profiles import delivery
 from cogs.profiles.render import introduction, profile_embed
+
+log = logging.getLogger(__name__)
+NO_PRIVATE_ROOM = (
+    "I couldn't open a private thread in <#{channel}> for {what}, so I used DMs instead. "
+    "Give me **Create Private Threads** in that channel (or **Manage Channels**, and I'll "
+    "open a small private channel when threads are not allowed)."
+)
 
 
 def skill_choices(names: dict[str, str], current: str) -> list[app_commands.Choice[str]]:
@@ -38,8 +50,9 @@ class MentoringCog(
         super().__init__()
 
     async def introduce(self, intro: Introduction) -> str:
-        """Open the pair's private thread (in the channel the request came from), or DM
-        them both when no thread can be opened. Returns where, for the mentor's reply."""
+        """Introduce the pair in a private thread of the channel the request came from, or
+        a private channel beside it when the server allows no private threads, or else by
+        DM. Returns where, for the mentor's reply."""
         request = intro.request
         pair = [request.mentor_id, request.mentee_id]
         guild = self.bot.get_guild(request.guild_id)
@@ -48,10 +61,18 @@ class MentoringCog(
         )
         text = f"<@{request.mentor_id}> meet your mentee <@{request.mentee_id}>!"
         channel = delivery.text_channel(guild, request.origin_channel_id)
-        thread = await delivery.private_thread(channel, "Mentoring", pair, text, embeds=embeds)
-        if thread is not None:
-            await self.service.set_thread(request.guild_id, intro.mentorship_id, thread.id)
-            return f"in {thread.mention}"
+        room: discord.Thread | discord.TextChannel | None = None
+        if channel is not None:
+            room = await delivery.private_thread(
+                channel, "Mentoring", pair, text, embeds=embeds
+            ) or await delivery.private_channel(
+                channel, f"mentoring-{intro.mentorship_id}", pair, text, embeds=embeds
+            )
+        await self.recognise(request.guild_id, request.mentor_id)
+        if room is not None:
+            await self.service.set_thread(request.guild_id, intro.mentorship_id, room.id)
+            return f"in {room.mention}"
+        await self._no_room(request.guild_id, request.origin_channel_id, "a mentor introduction")
         for user_id in pair:
             await delivery.send_dm(
                 self.bot, self.safety, request.guild_id, user_id, text, embeds=embeds
@@ -111,9 +132,16 @@ class MentoringCog(
         guild_id = require_guild_id(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         channel = delivery.text_channel(interaction.guild, interaction.channel_id)
-        sent = await self.service.request(
-            guild_id, interaction.user.id, mentor.id, message or "", channel.id if channel else None
-        )
+        async with self.bot.cooldowns.hold(
+            guild_id, interaction.user.id, "mentor-request", REQUEST_COOLDOWN
+        ):
+            sent = await self.service.request(
+                guild_id,
+                interaction.user.id,
+                mentor.id,
+                message or "",
+                channel.id if channel else None,
+            )
         where = await self._deliver(sent, channel)
         reply = (
             f"Your request is on its way to {mentor.mention} ({where}). You'll hear back when "
@@ -143,7 +171,36 @@ class MentoringCog(
         thread = await delivery.private_thread(
             channel, "Mentoring request", [request.mentor_id], text, embeds=embeds, view=view
         )
+        if thread is None:
+            await self._no_room(guild_id, request.origin_channel_id, "a mentoring request")
         return "in a private thread here" if thread else ""
+
+    async def _no_room(self, guild_id: int, channel_id: int | None, what: str) -> None:
+        text = NO_PRIVATE_ROOM.format(channel=channel_id, what=what)
+        await self.bot.tell_moderators(guild_id, "private-threads", text)
+
+    async def recognise(self, guild_id: int, mentor_id: int) -> None:
+        """Give the server's mentor role to a mentor with a running mentorship, and take it
+        from one without; a role the bot may not give is reported to the moderators."""
+        role_id = (await self.bot.guild_settings.get(guild_id)).mentor_role_id
+        guild = self.bot.get_guild(guild_id)
+        if role_id is None or guild is None:
+            return
+        role = guild.get_role(role_id)
+        problems = grant_problems(role, guild, "/mentor role") if role else ["It was deleted."]
+        if role is None or problems:
+            text = "I couldn't give or take the mentor role: " + " ".join(problems)
+            await self.bot.tell_moderators(guild_id, "mentor-role", text)
+            return
+        mentoring = await self.service.active_mentorships(guild_id, mentor_id) > 0
+        try:
+            member = await guild.fetch_member(mentor_id)
+            if mentoring and role not in member.roles:
+                await member.add_roles(role, reason="Mentoring a member")
+            elif not mentoring and role in member.roles:
+                await member.remove_roles(role, reason="No running mentorship")
+        except discord.HTTPException:
+            log.warning("guild %s: mentor role not updated for %s", guild_id, mentor_id)
 
     @app_commands.command(
         name="signoff", description="Mentors: sign off a skill your mentee has shown."
@@ -171,6 +228,7 @@ class MentoringCog(
             view=EndedView(self, guild_id, interaction.user.id, ended.id),
             ephemeral=True,
         )
+        await self.recognise(guild_id, ended.mentor_id)
 
     @app_commands.command(name="mine", description="Your mentorships and requests.")
     async def mine(self, interaction: discord.Interaction) -> None:
@@ -185,6 +243,28 @@ class MentoringCog(
     async def feedback(self, interaction: discord.Interaction) -> None:
         found = await self.safety.all_feedback(require_guild_id(interaction))
         await Paginator(interaction.user.id, render.feedback_pages(found)).send(interaction)
+
+    @app_commands.command(
+        name="role", description="Moderators: a role mentors hold while they mentor, or none."
+    )
+    @app_commands.describe(role="The mentor role (leave empty to stop giving one)")
+    @moderator_only
+    async def role(
+        self, interaction: discord.Interaction, role: discord.Role | None = None
+    ) -> None:
+        guild_id = require_guild_id(interaction)
+        if role is not None and isinstance(interaction.user, discord.Member):
+            problems = choice_problems(role, interaction.user, "/mentor role")
+            if problems:
+                raise InvalidInput("\n".join(problems))
+        await self.bot.guild_settings.set_mentor_role(guild_id, role.id if role else None)
+        await interaction.response.send_message(
+            f"Mentors now hold {role.mention} while they mentor someone; it goes when their "
+            "last mentorship ends."
+            if role
+            else "Mentors no longer get a role.",
+            ephemeral=True,
+        )
 
     @list_mentors.autocomplete("skill")
     @find.autocomplete("skill")

@@ -7,6 +7,7 @@ from bot.services.mentoring import MentorInfo, Pairing, Ranked, RequestInfo
 from bot.services.profiles import DAWS, GENRES
 from bot.services.safety import FeedbackInfo
 from bot.ui.embeds import BRAND_COLOUR, truncate
+from bot.ui.text import member_text
 from cogs.profiles.render import names
 
 PER_PAGE = 5
@@ -29,7 +30,7 @@ def mentor_line(mentor: MentorInfo, skill_names: dict[str, str]) -> str:
     state = "paused" if mentor.paused else f"{mentor.free_places} of {mentor.capacity} places free"
     return (
         f"<@{mentor.user_id}> · {state}\nTopics: {names(mentor.topics, skill_names)}\n"
-        f"Available: {mentor.availability}"
+        f"Available: {member_text(mentor.availability)}"
     )
 
 
@@ -66,7 +67,7 @@ def suggestion_pages(ranked: list[Ranked], skill_names: dict[str, str]) -> list[
         (
             f"{number}. Suggested mentor",
             f"<@{r.mentor.user_id}>\n**Why:** {reasons(r.suggestion, skill_names)}\n"
-            f"Available: {r.mentor.availability}",
+            f"Available: {member_text(r.mentor.availability)}",
         )
         for number, r in enumerate(ranked, 1)
     ]
@@ -79,8 +80,9 @@ def suggestion_pages(ranked: list[Ranked], skill_names: dict[str, str]) -> list[
 
 def request_embed(request: RequestInfo) -> discord.Embed:
     text = f"<@{request.mentee_id}> would like you as their mentor."
-    if request.message:
-        text += f"\n\n> {request.message}"
+    message = member_text(request.message)
+    if message:
+        text += f"\n\n>>> {message}"
     embed = discord.Embed(title="A mentoring request", colour=BRAND_COLOUR, description=text)
     embed.set_footer(text="Their profile is below. Accept or decline with the buttons.")
     return embed
@@ -109,7 +111,8 @@ def feedback_pages(feedback: list[FeedbackInfo]) -> list[discord.Embed]:
         (
             f"{'★' * f.rating}{'☆' * (5 - f.rating)} from "
             + ("the mentor" if f.author_id == f.mentor_id else "the mentee"),
-            f"Mentor <@{f.mentor_id}>, mentee <@{f.mentee_id}>\n{f.comment or '(no comment)'}",
+            f"Mentor <@{f.mentor_id}>, mentee <@{f.mentee_id}>\n"
+            + (member_text(f.comment) or "(no comment)"),
         )
         for f in feedback
     ]

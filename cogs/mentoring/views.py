@@ -5,11 +5,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.checks import producer_bot
+from bot.checks import button_of_this_guild, producer_bot
 from bot.services.mentoring import AVAILABILITY_MAX, CAPACITY_MAX, MentorInfo
 from bot.services.safety import COMMENT_MAX
 from bot.tree import reports_errors
-from bot.ui.views import OwnedView, ReportingModal
+from bot.ui.views import OwnedView, PersistentButtons, ReportingModal
 from cogs.profiles import delivery
 from cogs.profiles.views import choices, picked, text_field
 
@@ -95,6 +95,7 @@ class RequestButton(
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
+        button_of_this_guild(interaction, self.guild_id)
         cog = _cog(interaction)
         if self.action == "decline":
             request = await cog.service.decline(self.guild_id, self.request_id, interaction.user.id)
@@ -119,10 +120,10 @@ class RequestButton(
 
 
 def request_view(guild_id: int, request_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(RequestButton("accept", guild_id, request_id))
-    view.add_item(RequestButton("decline", guild_id, request_id))
-    return view
+    return PersistentButtons(
+        RequestButton("accept", guild_id, request_id),
+        RequestButton("decline", guild_id, request_id),
+    )
 
 
 class FeedbackModal(ReportingModal, title="How did the mentorship go?"):

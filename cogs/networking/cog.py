@@ -116,22 +116,27 @@ class NetworkingCog(
 
     async def run_rounds(self, now: datetime) -> None:
         """Close ended rounds, start due ones, then send what is claimed."""
-        for notice in await self.service.close_rounds(now):
-            await self._tell(notice, render.PAUSED)
-        for notice in await self.service.start_rounds(now):
-            await self._tell(notice, render.left_out(notice.reason))
+        await self.service.close_rounds(now)
+        await self.service.start_rounds(now)
+        for notice in await self.service.claim_notices(now):
+            await self._tell(notice)
         for intro in await self.service.claim_intros(now):
             await self._introduce(intro)
         for check in await self.service.claim_checkins(now):
             await self._check_in(check)
 
-    async def _tell(self, notice: Notice, text: str) -> None:
+    async def _tell(self, notice: Notice) -> None:
+        """Send a notice once: stamped as sent even when the member can't be reached (a
+        closed DM and no thread), so it is not retried every minute."""
         guild = self.bot.get_guild(notice.guild_id)
+        text = render.PAUSED if notice.reason == "paused" else render.left_out(notice.reason)
+        await self.bot.fanout.wait(2)  # a DM channel and the message
         told = await delivery.tell(
             self.bot, self.safety, guild, notice.user_id, notice.channel_id, text
         )
         if not told:
             log.warning("guild %s: could not tell %s", notice.guild_id, notice.user_id)
+        await self.service.confirm_notice(notice.id, self.bot.clock.now())
 
     async def _introduce(self, intro: GroupIntro) -> None:
         guild = self.bot.get_guild(intro.guild_id)
@@ -144,17 +149,27 @@ class NetworkingCog(
             + f": meet each other! Find a time for a chat; I'll check in on {halfway}."
         )
         channel = delivery.text_channel(guild, intro.channel_id)
+        await self.bot.fanout.wait(2 + len(members))  # the thread, its members, the message
         thread = await delivery.private_thread(channel, title, members, text, embeds=embeds)
         if thread is None:
+            await self.bot.tell_moderators(
+                intro.guild_id,
+                "private-threads",
+                f"I couldn't open private threads in <#{intro.channel_id}> for the networking "
+                "introductions, so I sent them by DM. Give me **Create Private Threads** "
+                "there, or pick another channel with `/network setup`.",
+            )
             for user_id in members:
                 await delivery.send_dm(
                     self.bot, self.safety, intro.guild_id, user_id, text, embeds=embeds
                 )
         await self.service.confirm_intro(intro.guild_id, intro.group_id, thread.id if thread else 0)
+        log.info("network intro guild=%s group=%s", intro.guild_id, intro.group_id)
 
     async def _check_in(self, check: CheckIn) -> None:
         view = checkin_view(check.guild_id, check.group_id)
         text = render.checkin(check.members)
+        await self.bot.fanout.wait(len(check.members))
         if check.thread_id == 0:
             for user_id in check.members:
                 await delivery.send_dm(

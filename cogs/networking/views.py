@@ -5,9 +5,10 @@ from typing import Any
 
 import discord
 
-from bot.checks import producer_bot
+from bot.checks import button_of_this_guild, producer_bot
 from bot.services.safety import ANSWERS, SafetyService
 from bot.tree import reports_errors
+from bot.ui.views import PersistentButtons
 
 THANKS = {
     "met": "Great to hear! Keep in touch.",
@@ -41,6 +42,7 @@ class CheckInButton(
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
+        button_of_this_guild(interaction, self.guild_id)
         safety = getattr(producer_bot(interaction).get_cog("Networking"), "safety", None)
         if not isinstance(safety, SafetyService):
             raise RuntimeError("the networking cog is not loaded")
@@ -49,7 +51,4 @@ class CheckInButton(
 
 
 def checkin_view(guild_id: int, group_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for answer in ANSWERS:
-        view.add_item(CheckInButton(guild_id, group_id, answer))
-    return view
+    return PersistentButtons(*(CheckInButton(guild_id, group_id, answer) for answer in ANSWERS))

@@ -55,6 +55,48 @@ async def private_thread(
     return thread
 
 
+def _private_to(
+    guild: discord.Guild, user_ids: Sequence[int]
+) -> dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite]:
+    """Overwrites that hide a channel from everyone but ``user_ids`` and the bot."""
+    member = discord.PermissionOverwrite(
+        view_channel=True, send_messages=True, read_message_history=True, attach_files=True
+    )
+    return {
+        guild.default_role: discord.PermissionOverwrite(view_channel=False),
+        guild.me: discord.PermissionOverwrite(
+            view_channel=True, send_messages=True, embed_links=True
+        ),
+        **{discord.Object(user_id): member for user_id in user_ids},
+    }
+
+
+async def private_channel(
+    channel: discord.TextChannel,
+    name: str,
+    user_ids: Sequence[int],
+    content: str,
+    *,
+    embeds: Sequence[discord.Embed] = (),
+) -> discord.TextChannel | None:
+    """A text channel beside ``channel`` that only ``user_ids`` (and the bot) can see, with
+    one message that pings them; for servers that allow no private threads. None if the
+    bot may not create it (it needs Manage Channels)."""
+    guild = channel.guild
+    try:
+        created = await guild.create_text_channel(
+            name[:100],
+            category=channel.category,
+            overwrites=_private_to(guild, user_ids),
+            reason="A private introduction (private threads are not allowed here)",
+        )
+        await created.send(content, embeds=list(embeds), allowed_mentions=mentions(user_ids))
+    except discord.HTTPException:
+        log.warning("could not open a private channel in guild %s", guild.id, exc_info=True)
+        return None
+    return created
+
+
 async def send_dm(
     client: discord.Client,
     safety: SafetyService,

@@ -15,6 +15,7 @@ from bot.services.profiles import (
     ProfileInfo,
 )
 from bot.ui.embeds import BRAND_COLOUR, truncate
+from bot.ui.text import member_text
 
 NOTHING = "—"
 COMPACT_FIELD = 150
@@ -36,7 +37,9 @@ def profile_embed(
     """A member's card; ``private`` fields are marked with a lock (the owner's own view),
     ``compact`` keeps several cards inside one message's limits."""
     limit = COMPACT_FIELD if compact else 1024
-    bio = truncate(profile.bio, COMPACT_BIO) if compact else profile.bio
+    bio = member_text(profile.bio)
+    if compact:
+        bio = truncate(bio, COMPACT_BIO)
     embed = discord.Embed(
         title="Producer profile",
         colour=BRAND_COLOUR,
@@ -59,7 +62,7 @@ def profile_embed(
     add("timezone", "Time zone", profile.timezone or NOTHING)
     add("looking_for", "Looking for", names(profile.looking_for, LOOKING_FOR))
     if profile.links:
-        add("links", "Portfolio", "\n".join(f"<{link}>" for link in profile.links))
+        add("links", "Portfolio", "\n".join(f"<{member_text(link)}>" for link in profile.links))
     return embed
 
 

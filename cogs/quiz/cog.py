@@ -20,6 +20,7 @@ from bot.services.quiz_rules import ANSWER_WINDOW
 from bot.services.role_rewards import beyond_setter, grant_blockers, unsafe_role_reasons
 from bot.ui.embeds import truncate
 from bot.ui.roles import bot_facts, role_facts, setter_top_position
+from bot.ui.text import member_text
 from bot.ui.views import Paginator
 from cogs.quiz import render
 from cogs.quiz.views import (
@@ -237,7 +238,9 @@ class QuizCog(
     @moderator_only
     async def remove(self, interaction: discord.Interaction, question: str) -> None:
         removed = await self.services.bank.remove(require_guild_id(interaction), question)
-        await interaction.response.send_message(f"Removed: **{removed.prompt}**", ephemeral=True)
+        await interaction.response.send_message(
+            f"Removed: **{member_text(removed.prompt)}**", ephemeral=True
+        )
 
     @app_commands.command(name="leaderboard", description="Who knows their craft best here.")
     @app_commands.describe(

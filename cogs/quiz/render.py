@@ -1,6 +1,7 @@
 """Embeds and charts of the quiz. Pure functions of service results and content."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 import discord
@@ -8,6 +9,7 @@ import discord
 from bot.charts import Bar, bar_chart
 from bot.content import Content
 from bot.services.quiz import TypeProfile, TypeResult, TypeStep
+from bot.services.quiz_bank import Question
 from bot.services.quiz_board import Leaderboard
 from bot.services.quiz_ear import is_ear_key
 from bot.services.quiz_live import LiveClosing
@@ -15,6 +17,7 @@ from bot.services.quiz_rounds import RoundQuestion
 from bot.services.quiz_rules import MAX_POINTS
 from bot.services.quiz_solo import SoloFeedback
 from bot.ui.embeds import BRAND_COLOUR, truncate
+from bot.ui.text import member_text
 
 LETTERS = "ABCDE"
 MEDALS = ("🥇", "🥈", "🥉")
@@ -135,8 +138,19 @@ def stats_chart(bars: Sequence[Bar]) -> bytes:
 # -- knowledge rounds -------------------------------------------------------------------------
 
 
+def shown(question: Question) -> Question:
+    """``question`` with its texts made inert: a guild's own questions are written by its
+    moderators."""
+    return replace(
+        question,
+        prompt=member_text(question.prompt),
+        choices=[member_text(choice) for choice in question.choices],
+        explanation=member_text(question.explanation),
+    )
+
+
 def knowledge_question(asked: RoundQuestion, topic_name: str) -> discord.Embed:
-    question = asked.question
+    question = shown(asked.question)
     live = asked.kind == "live"
     embed = discord.Embed(
         title=f"{'Live quiz' if live else 'Quiz'} · Question {asked.position + 1} of {asked.total}",
@@ -158,7 +172,7 @@ def knowledge_question(asked: RoundQuestion, topic_name: str) -> discord.Embed:
 
 
 def solo_feedback(feedback: SoloFeedback) -> list[discord.Embed]:
-    question = feedback.question
+    question = shown(feedback.question)
     if feedback.choice is None:
         verdict = "⏱️ Too late: the answer window had closed, so this one counts as missed."
         colour = discord.Colour.orange()
@@ -193,7 +207,7 @@ def solo_feedback(feedback: SoloFeedback) -> list[discord.Embed]:
 
 
 def live_closed_question(closing: LiveClosing, topic_name: str) -> discord.Embed:
-    question = closing.question
+    question = shown(closing.question)
     embed = discord.Embed(
         title=f"Live quiz · Question {closing.position + 1} of {closing.total} (closed)",
         description=f"**{question.prompt}**\n\n"
@@ -209,7 +223,7 @@ def live_closed_question(closing: LiveClosing, topic_name: str) -> discord.Embed
 
 
 def live_results(closing: LiveClosing) -> discord.Embed:
-    question = closing.question
+    question = shown(closing.question)
     answered = sum(closing.counts)
     right = closing.counts[question.answer]
     text = (

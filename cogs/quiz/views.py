@@ -20,7 +20,8 @@ from bot.services.role_rewards import grant_blockers
 from bot.tree import reports_errors
 from bot.ui.embeds import truncate
 from bot.ui.roles import bot_facts, role_facts
-from bot.ui.views import ReportingModal
+from bot.ui.text import member_text
+from bot.ui.views import PersistentButtons, ReportingModal
 from cogs.quiz import render
 
 Button = discord.ui.Button[Any]
@@ -35,13 +36,6 @@ def quiz_services(interaction: discord.Interaction) -> QuizServices:
 
 def _button(custom_id: str, label: str, style: discord.ButtonStyle, **options: Any) -> Button:
     return discord.ui.Button(label=truncate(label, 80), style=style, custom_id=custom_id, **options)
-
-
-def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for item in items:
-        view.add_item(item)
-    return view
 
 
 # -- the producer-type quiz -------------------------------------------------------------------
@@ -115,7 +109,7 @@ def type_step_view(step: TypeStep) -> discord.ui.View:
         for index, answer in enumerate(step.question.answers)
     ]
     back = TypeBackButton(step.session_id, step.position, disabled=step.position == 0)
-    return persistent_view(*answers, back)
+    return PersistentButtons(*answers, back)
 
 
 async def type_chart_file(interaction: discord.Interaction, result: TypeResult) -> discord.File:
@@ -181,7 +175,7 @@ class TakeRoleButton(discord.ui.DynamicItem[Button], template=r"quiz:role:(?P<re
 
 def result_view(result: TypeResult) -> discord.ui.View:
     """A "Take my role" button when moderators set a role for the result's type."""
-    return persistent_view(TakeRoleButton(result.id)) if result.role_id else persistent_view()
+    return PersistentButtons(TakeRoleButton(result.id)) if result.role_id else PersistentButtons()
 
 
 # -- knowledge rounds -------------------------------------------------------------------------
@@ -253,8 +247,8 @@ class SoloNextButton(
 
 def feedback_view(feedback: SoloFeedback) -> discord.ui.View:
     if feedback.summary is not None:
-        return persistent_view()
-    return persistent_view(SoloNextButton(feedback.round_id, feedback.position))
+        return PersistentButtons()
+    return PersistentButtons(SoloNextButton(feedback.round_id, feedback.position))
 
 
 class LiveAnswerButton(
@@ -274,7 +268,7 @@ class LiveAnswerButton(
             self.choice,
         )
         await interaction.followup.send(
-            f"🔒 Locked in for question {receipt.position + 1}: **{receipt.choice}**. "
+            f"🔒 Locked in for question {receipt.position + 1}: **{member_text(receipt.choice)}**. "
             "The results come when the time is up.",
             ephemeral=True,
         )
@@ -291,7 +285,7 @@ async def question_files(question: Question) -> list[discord.File]:
 def question_view(asked: RoundQuestion) -> discord.ui.View:
     button = SoloAnswerButton if asked.kind == "solo" else LiveAnswerButton
     count = len(asked.question.choices)
-    return persistent_view(*(button(asked.round_id, asked.position, i) for i in range(count)))
+    return PersistentButtons(*(button(asked.round_id, asked.position, i) for i in range(count)))
 
 
 DYNAMIC_ITEMS = (
@@ -338,7 +332,7 @@ class GuildQuestionModal(ReportingModal, title="Add a quiz question"):
             self.explanation.value,
         )
         await interaction.response.send_message(
-            f"Added to {self.bank.topic_name(question.topic)}: **{question.prompt}** "
-            f"(answer: {question.correct_choice}).",
+            f"Added to {self.bank.topic_name(question.topic)}: **{member_text(question.prompt)}** "
+            f"(answer: {member_text(question.correct_choice)}).",
             ephemeral=True,
         )

@@ -5,13 +5,15 @@ from discord.ext import commands
 from bot.checks import require_guild_id
 from bot.client import ProducerBot
 from bot.errors import NotFound
+from bot.services.cooldowns import REPORT_COOLDOWN
 from bot.services.safety import REASON_MAX, ReportInfo, SafetyService
+from bot.ui.text import member_text
 from cogs.profiles.delivery import text_channel
 
 
 def report_embed(report: ReportInfo) -> discord.Embed:
     embed = discord.Embed(title="Member report", colour=discord.Colour.red())
-    embed.description = report.reason
+    embed.description = member_text(report.reason)
     embed.add_field(name="Reported", value=f"<@{report.reported_id}>", inline=True)
     embed.add_field(name="By", value=f"<@{report.reporter_id}>", inline=True)
     embed.set_footer(text=f"Report #{report.id}")
@@ -56,8 +58,11 @@ class SafetyCog(commands.Cog, name="Safety"):
                 "This server has no channel for reports yet; please contact a moderator directly "
                 "(moderators: `/settings channel feature:mod-log`)."
             )
-        report = await self.service.report(guild_id, interaction.user.id, member.id, reason)
-        await channel.send(embed=report_embed(report), allowed_mentions=AllowedMentions.none())
+        async with self.bot.cooldowns.hold(
+            guild_id, interaction.user.id, "report", REPORT_COOLDOWN
+        ):
+            report = await self.service.report(guild_id, interaction.user.id, member.id, reason)
+            await channel.send(embed=report_embed(report), allowed_mentions=AllowedMentions.none())
         await interaction.response.send_message(
             "Thank you. Your report went to the moderators; only they can see it.", ephemeral=True
         )

@@ -1,24 +1,26 @@
 """The suggestion form and the persistent "Mark handled" button."""
 
 import re
-from datetime import timedelta
 from typing import Any
 
 import discord
 
 from bot.checks import ensure_moderator, producer_bot, require_guild_id
 from bot.errors import NotAllowed
+from bot.services.cooldowns import SUGGEST_COOLDOWN
 from bot.services.suggestions import BODY_MAX, TITLE_MAX, SuggestionInfo, SuggestionService
 from bot.tree import reports_errors
 from bot.ui.embeds import BRAND_COLOUR
-from bot.ui.views import ReportingModal
-
-SUGGEST_COOLDOWN = timedelta(minutes=2)
-"""Each suggestion posts in the moderators' channel: one per member every two minutes."""
+from bot.ui.text import member_text
+from bot.ui.views import PersistentButtons, ReportingModal
 
 
 def suggestion_embed(suggestion: SuggestionInfo, author: str) -> discord.Embed:
-    embed = discord.Embed(title=suggestion.title, description=suggestion.body, colour=BRAND_COLOUR)
+    embed = discord.Embed(
+        title=member_text(suggestion.title),
+        description=member_text(suggestion.body),
+        colour=BRAND_COLOUR,
+    )
     embed.set_author(name=f"Suggestion from {author}")
     state = "handled" if suggestion.status == "handled" else "open"
     embed.set_footer(text=f"Suggestion #{suggestion.id} · {state}")
@@ -28,7 +30,7 @@ def suggestion_embed(suggestion: SuggestionInfo, author: str) -> discord.Embed:
 
 def announcement(suggestion: SuggestionInfo) -> str:
     """The message text: it names the author and quotes the title, so it must never ping."""
-    return f"💡 New suggestion from <@{suggestion.author_id}>: **{suggestion.title}**"
+    return f"💡 New suggestion from <@{suggestion.author_id}>: **{member_text(suggestion.title)}**"
 
 
 class SuggestionModal(ReportingModal, title="Suggest something"):
@@ -51,12 +53,11 @@ class SuggestionModal(ReportingModal, title="Suggest something"):
         guild_id = require_guild_id(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         cooldowns = producer_bot(interaction).cooldowns
-        await cooldowns.start(guild_id, interaction.user.id, "suggest", SUGGEST_COOLDOWN)
-        suggestion = await self.service.create(
-            guild_id, interaction.user.id, self.headline.value, self.details.value
-        )
-        view = discord.ui.View(timeout=None)
-        view.add_item(HandledButton(suggestion.id))
+        async with cooldowns.hold(guild_id, interaction.user.id, "suggest", SUGGEST_COOLDOWN):
+            suggestion = await self.service.create(
+                guild_id, interaction.user.id, self.headline.value, self.details.value
+            )
+        view = PersistentButtons(HandledButton(suggestion.id))
         try:
             message = await self.channel.send(
                 announcement(suggestion),
@@ -70,7 +71,7 @@ class SuggestionModal(ReportingModal, title="Suggest something"):
             ) from None
         await self.service.attach_message(guild_id, suggestion.id, message.channel.id, message.id)
         await interaction.followup.send(
-            f"Thanks! Your suggestion **{suggestion.title}** is with the moderators.",
+            f"Thanks! Your suggestion **{member_text(suggestion.title)}** is with the moderators.",
             ephemeral=True,
         )
 
@@ -110,8 +111,7 @@ class HandledButton(
         )
         author = interaction.message.embeds[0].author.name if interaction.message else None
         embed = suggestion_embed(suggestion, (author or "").removeprefix("Suggestion from "))
-        done = discord.ui.View(timeout=None)
-        done.add_item(
+        done = PersistentButtons(  # a disabled label: nothing to answer
             discord.ui.Button(
                 label=f"Handled by {interaction.user.display_name}"[:80],
                 style=discord.ButtonStyle.secondary,

@@ -1,7 +1,10 @@
 """End-to-end fixtures: the real bot, connected to the loopback Discord."""
 
-from collections.abc import AsyncIterator
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -9,11 +12,28 @@ from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.sandbox.demo import start_bot, stop_bot
+from bot.sandbox import demo
+from bot.sandbox.demo import stop_bot
 from bot.sandbox.server import LoopbackDiscord
 from bot.sandbox.world import MANAGE_GUILD, Guild, Member
 
 __all__ = ["Server", "start_bot", "stop_bot"]
+
+QUIET_SCHEDULER = 3600.0
+"""Seconds between the scheduler's own ticks in tests: time moves only when a test moves
+the clock (or calls ``run_due``), so a tick can't race the test's own steps."""
+
+
+async def start_bot(
+    discord: LoopbackDiscord,
+    database: Database,
+    clock: ManualClock,
+    content: Content,
+    extra_extensions: tuple[str, ...] = (),
+    **options: Any,
+) -> tuple[ProducerBot, "asyncio.Task[None]"]:
+    options.setdefault("scheduler_interval", QUIET_SCHEDULER)
+    return await demo.start_bot(discord, database, clock, content, extra_extensions, **options)
 
 
 @dataclass
@@ -65,3 +85,12 @@ async def bot(
 def database(any_database: Database) -> Database:
     """End to end, the bot runs on SQLite and, when TEST_POSTGRES_URL is set, on PostgreSQL."""
     return any_database
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait for work the bot does after it has answered (a role change, a follow-up)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the condition never became true")
+        await asyncio.sleep(0.02)

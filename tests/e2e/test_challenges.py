@@ -12,6 +12,7 @@ from bot.db.engine import Database
 from bot.sandbox.server import LoopbackDiscord
 from bot.sandbox.world import Channel, Message
 from bot.services.challenges_services import ChallengeServices
+from bot.services.cooldowns import ENTRY_COOLDOWN
 from tests.e2e.conftest import Server, start_bot, stop_bot
 
 MP3 = b"ID3" + b"\0" * 2048
@@ -87,7 +88,12 @@ async def test_a_day_of_challenge_from_post_to_results(
         f"<@{server.alice.id}>" in alice_entry.text and "https://example.com/t" in alice_entry.text
     )
 
-    # Bad inputs are refused with a sentence, privately.
+    # Entries fan out into the thread: a second one within seconds waits.
+    hasty = await discord.slash("challenge submit", member=server.bob, link="https://e.com/b")
+    assert "again in 10 seconds" in hasty.text and hasty.ephemeral
+    clock.advance(ENTRY_COOLDOWN)
+
+    # Bad inputs are refused with a sentence, privately (and cost no cooldown).
     bad_link = await discord.slash("challenge submit", member=server.bob, link="ftp://x/y")
     assert bad_link.ephemeral and "https://" in bad_link.text
     picture = discord.upload("cover.png", b"\x89PNG", "image/png")
@@ -353,3 +359,29 @@ def test_every_bank_challenge_renders_within_discords_limits(kind: str, content:
         ]
     assert [p for embed in embeds for p in check_embeds([embed.to_dict()])] == []
     assert len(embeds) == 2 * len(content.challenges.challenges)
+
+
+async def test_a_channel_closed_to_the_bot_pauses_and_tells_the_moderators_once(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot, clock: ManualClock
+) -> None:
+    """Permissions removed: the post gets 403, is not retried in a loop, the challenges
+    pause, and the mod-log says what to fix. The same failure again the same day (after a
+    hasty resume) is logged, not posted to the moderators a second time."""
+    log = discord.add_channel(server.guild, "mod-log")
+    await discord.dispatch("CHANNEL_CREATE", log.to_json(), server.guild.id)
+    await discord.slash("settings channel", member=server.moderator, feature="mod-log", channel=log)
+    channel = await set_up(discord, server, bot)
+    posting = f"/channels/{channel.id}/messages"
+    discord.inject_fault("POST", posting, 403, code=50013, times=2)
+    await tick(bot, clock, datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    assert (await services_of(bot).settings.settings(server.guild.id)).paused
+    [alert] = discord.channel_messages(log)
+    assert "`/challenge resume`" in alert.embeds[0]["description"] and alert.pings.nobody
+    await discord.slash("challenge resume", member=server.moderator)
+    await tick(bot, clock, datetime(2026, 11, 24, 9, 5, tzinfo=UTC))  # the claim's lease is over
+    attempts = [r for r in discord.requests if r.method == "POST" and r.path.endswith(posting)]
+    assert [r.status for r in attempts] == [403, 403]
+    assert len(discord.channel_messages(log)) == 1
+    await discord.slash("challenge resume", member=server.moderator)
+    await tick(bot, clock, datetime(2026, 11, 24, 9, 10, tzinfo=UTC))
+    assert len(discord.channel_messages(channel)) == 1  # fixed: today's challenge is out

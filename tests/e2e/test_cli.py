@@ -39,13 +39,19 @@ async def cli(tmp_path: Path, *args: str, **extra: str) -> tuple[int, str, str]:
 
 
 async def start_run(
-    tmp_path: Path, discord: LoopbackDiscord, *flags: str
+    tmp_path: Path,
+    discord: LoopbackDiscord,
+    *flags: str,
+    log_name: str = "run.log",
+    logged_in: bool = True,
+    **extra: str,
 ) -> asyncio.subprocess.Process:
-    """``python -m bot run`` against ``discord``, once it has logged in to the gateway. Its
-    log goes to ``run.log`` in ``tmp_path``."""
+    """``python -m bot run`` against ``discord`` (``extra``: more environment), once it has
+    logged in to the gateway (unless not ``logged_in``). Its log goes to ``log_name`` in
+    ``tmp_path``."""
     discord.identified.clear()
-    env = {"DISCORD_TOKEN": discord.token, "DISCORD_API_BASE": discord.base_url}
-    with (tmp_path / "run.log").open("ab") as log:
+    env = {"DISCORD_TOKEN": discord.token, "DISCORD_API_BASE": discord.base_url, **extra}
+    with (tmp_path / log_name).open("ab") as log:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -57,7 +63,8 @@ async def start_run(
             stdout=asyncio.subprocess.DEVNULL,
             stderr=log,
         )
-    await asyncio.wait_for(discord.identified.wait(), 30)
+    if logged_in:
+        await asyncio.wait_for(discord.identified.wait(), 30)
     return process
 
 
@@ -137,6 +144,32 @@ async def test_sigterm_stops_the_bot_gracefully(tmp_path: Path) -> None:
     log = (tmp_path / "run.log").read_text()
     assert process.returncode == 0, log
     assert "Traceback" not in log
+
+
+async def test_a_crashing_bot_restarts_with_growing_pauses_and_stops_on_sigterm(
+    tmp_path: Path,
+) -> None:
+    """The database is down: each start fails before any gateway login, the pauses between
+    starts double, and SIGTERM ends the wait at once."""
+    discord = LoopbackDiscord()
+    await discord.start()
+    down = "postgresql+asyncpg://postgres@127.0.0.1:9/down"
+    log_path = tmp_path / "run.log"
+    process = await start_run(tmp_path, discord, logged_in=False, DATABASE_URL=down)
+    try:
+        deadline = asyncio.get_running_loop().time() + 30
+        while "restarting in 10 s" not in log_path.read_text():
+            assert asyncio.get_running_loop().time() < deadline, log_path.read_text()
+            await asyncio.sleep(0.2)
+        assert discord.identify_count == 0
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 5) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await discord.stop()
+    text = log_path.read_text()
+    assert text.count("the bot crashed") == 2 and "restarting in 5 s" in text
 
 
 async def test_backup_makes_a_consistent_copy_that_restores(tmp_path: Path) -> None:

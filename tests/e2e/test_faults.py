@@ -1,12 +1,13 @@
 """The bot keeps working through gateway and REST faults, and never leaks its token."""
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.client import ProducerBot
+from bot.client import ProducerBot, use_api_base
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
@@ -102,3 +103,28 @@ async def test_a_low_identify_budget_is_logged_at_start(
         await stop_bot(bot, task)
     [warning] = [r for r in caplog.records if r.name == "bot.client"]
     assert "only 50 of 1000 gateway logins left" in warning.getMessage()
+
+
+async def test_an_almost_spent_identify_budget_is_not_touched(
+    discord: LoopbackDiscord,
+    server: Server,
+    database: Database,
+    clock: ManualClock,
+    content: Content,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A restart loop must never spend the last logins of the day: the bot waits for
+    Discord's reset instead of identifying."""
+    discord.identify_count = 990
+    use_api_base(discord.base_url)
+    bot = ProducerBot(database=database, clock=clock, content=content, api_base=discord.base_url)
+    with caplog.at_level(logging.ERROR, logger="bot.client"):
+        task = asyncio.create_task(bot.start(discord.token))
+        await asyncio.sleep(1.5)
+        assert discord.identify_count == 990 and not task.done()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await bot.close()
+    [error] = [r for r in caplog.records if r.name == "bot.client"]
+    assert "only 10 of 1000 gateway logins left: waiting 24.0 h" in error.getMessage()

@@ -116,12 +116,12 @@ async def test_suggestion_modal_posts_and_no_user_text_pings_anyone(
         form, {"Title": hostile[:100], "Your idea": f"Please {hostile}"}, member=server.alice
     )
     assert thanks.ephemeral
-    assert "@everyone" in thanks.text
+    assert "@\u200beveryone" in thanks.text  # shown as typed, inert
     assert thanks.message.pings.nobody
 
     [posted] = discord.channel_messages(board)
-    assert "@everyone" in posted.content
-    assert f"<@&{mods.id}>" in posted.content
+    assert "@\u200beveryone" in posted.content
+    assert f"<@\u200b&{mods.id}>" in posted.content
     assert posted.pings.nobody
     sent = [r for r in discord.requests if r.method == "POST" and str(board.id) in r.path]
     assert sent[-1].body["allowed_mentions"] == {"parse": []}
@@ -131,7 +131,7 @@ async def test_suggestion_modal_posts_and_no_user_text_pings_anyone(
     handled = await discord.click(posted, "Mark handled", member=server.moderator)
     assert handled.message.id == posted.id
     assert posted.edited_at is not None
-    assert "@everyone" in posted.content
+    assert "@\u200beveryone" in posted.content
     assert posted.pings.nobody
     assert posted.buttons()[0]["label"] == "Handled by Mona"
     assert posted.buttons()[0]["disabled"] is True

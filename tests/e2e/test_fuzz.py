@@ -7,6 +7,9 @@ not notify anyone.
 """
 
 import asyncio
+import contextlib
+import logging
+import sqlite3
 import threading
 from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
@@ -72,6 +75,23 @@ class Harness:
     discord: LoopbackDiscord
     members: list[Member]
     moderator: Member
+    database_file: Path
+    refusals: list[str]
+    """What the bot refused, in order (its "refused ..." log lines)."""
+
+    def stored(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, read straight from the database file."""
+        with contextlib.closing(sqlite3.connect(self.database_file)) as connection:
+            tables = [
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table'"
+                )
+            ]
+            return {
+                table: sorted(map(repr, connection.execute(f'SELECT * FROM "{table}"')))
+                for table in tables
+            }
 
     def run(self, work: Coroutine[Any, Any, T], timeout: float = 60) -> T:
         return asyncio.run_coroutine_threadsafe(work, self.loop).result(timeout)
@@ -102,7 +122,13 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     database, discord, members, moderator, bot, task = asyncio.run_coroutine_threadsafe(
         setup(), loop
     ).result(60)
-    yield Harness(loop, discord, members, moderator)
+    refusals, tree_log = Refusals(), logging.getLogger("bot.tree")
+    level = tree_log.level
+    tree_log.setLevel(logging.INFO)
+    tree_log.addHandler(refusals)
+    yield Harness(loop, discord, members, moderator, folder / "fuzz.sqlite3", refusals.seen)
+    tree_log.removeHandler(refusals)
+    tree_log.setLevel(level)
 
     async def teardown() -> None:
         await stop_bot(bot, task)
@@ -112,6 +138,16 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     asyncio.run_coroutine_threadsafe(teardown(), loop).result(60)
     loop.call_soon_threadsafe(loop.stop)
     thread.join(10)
+
+
+class Refusals(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("refused"):
+            self.seen.append(record.getMessage())
 
 
 def leaves(command: dict[str, Any]) -> list[tuple[list[str], list[dict[str, Any]]]]:
@@ -183,6 +219,12 @@ def assert_safe(harness: Harness, reply: ix.Reply, before: set[int]) -> None:
         assert INTERNAL_ERROR not in message.text, message.text
 
 
+def unchanged_if_refused(harness: Harness, rows: dict[str, Any], refused: int) -> None:
+    """A refused input leaves the stored data as it was."""
+    if len(harness.refusals) > refused:
+        assert harness.stored() == rows, f"refused, yet stored data changed: {harness.refusals[-1]}"
+
+
 @settings(
     max_examples=150,
     derandomize=True,
@@ -199,9 +241,10 @@ def test_hostile_input_never_breaks_the_bot_or_pings_anyone(
 ) -> None:
     command, actor, options, modal_text = data.draw(invocations(harness))
     discord = harness.discord
-    before = set(discord.messages)
+    before, rows, refused = set(discord.messages), harness.stored(), len(harness.refusals)
     reply = harness.run(discord.slash(command, member=actor, options=options))
     assert_safe(harness, reply, before)
+    unchanged_if_refused(harness, rows, refused)
     if reply.record.callback_type == ix.MODAL:
         answers = {}
         for row in reply.modal.get("components") or []:
@@ -209,9 +252,10 @@ def test_hostile_input_never_breaks_the_bot_or_pings_anyone(
             if inner.get("type") == 4:
                 limit = inner.get("max_length", 4000)
                 answers[inner["custom_id"]] = (modal_text or "x")[:limit] or "x"
-        before = set(discord.messages)
+        before, rows, refused = set(discord.messages), harness.stored(), len(harness.refusals)
         try:
             submitted = harness.run(discord.submit(reply, answers, member=actor))
         except LookupError:
             return  # a form with fields we cannot fill with text (uploads, selects)
         assert_safe(harness, submitted, before)
+        unchanged_if_refused(harness, rows, refused)

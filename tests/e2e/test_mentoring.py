@@ -10,9 +10,20 @@ from bot.content import Content
 from bot.db.engine import Database
 from bot.sandbox.interactions import Reply
 from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import PRIVATE_THREAD, Channel, Member, Message
+from bot.sandbox.state import BOT_PERMISSIONS
+from bot.sandbox.world import (
+    CREATE_PRIVATE_THREADS,
+    MANAGE_CHANNELS,
+    MANAGE_GUILD,
+    PRIVATE_THREAD,
+    VIEW_CHANNEL,
+    Channel,
+    Member,
+    Message,
+)
+from bot.services.cooldowns import REQUEST_COOLDOWN
 from bot.services.profiles import ProfileService
-from tests.e2e.conftest import Server, start_bot, stop_bot
+from tests.e2e.conftest import Server, eventually, start_bot, stop_bot
 
 
 def profiles(bot: ProducerBot) -> ProfileService:
@@ -188,20 +199,28 @@ async def test_decline_blocks_the_pair_for_30_days_and_pending_requests_are_limi
     [told] = await discord.wait_for_messages(discord.dm_channel(server.alice.user), 1)
     assert "can't take you on" in told.text and told.pings.nobody
 
+    clock.advance(REQUEST_COOLDOWN)
     again = await discord.slash(
         "mentor request", member=server.alice, options={"mentor": server.bob}
     )
     assert "declined your request recently" in again.text and again.ephemeral
     for mentor in mentors[1:4]:
+        clock.advance(REQUEST_COOLDOWN)
         sent = await discord.slash(
             "mentor request", member=server.alice, options={"mentor": mentor}
         )
         assert "on its way" in sent.text
+    hasty = await discord.slash(
+        "mentor request", member=server.alice, options={"mentor": mentors[4]}
+    )
+    assert "again in 30 seconds" in hasty.text and hasty.ephemeral
+    clock.advance(REQUEST_COOLDOWN)
     full = await discord.slash(
         "mentor request", member=server.alice, options={"mentor": mentors[4]}
     )
     assert "already have 3 requests waiting" in full.text
     await discord.click(request_notice(discord, mentors[1]), "Decline", member=mentors[1])
+    clock.advance(REQUEST_COOLDOWN)
     freed = await discord.slash(
         "mentor request", member=server.alice, options={"mentor": mentors[4]}
     )
@@ -286,3 +305,69 @@ async def test_mentor_commands_need_a_mentor_offer(
         "mentor request", member=server.alice, options={"mentor": server.alice}
     )
     assert "your own mentor" in yourself.text
+
+
+async def accept_request(discord: LoopbackDiscord, mentee: Member, mentor: Member) -> Reply:
+    await discord.slash("mentor request", member=mentee, options={"mentor": mentor})
+    [notice] = [m for m in discord.dms(mentor.user) if m.buttons()]
+    return await discord.click(notice, "Accept", member=mentor)
+
+
+async def test_mentor_role_and_a_private_channel_when_threads_are_not_allowed(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
+) -> None:
+    """Without Create Private Threads the pair meets in a channel only they (and the bot)
+    can see; without Manage Channels too, by DM, and the moderators hear of it once. The
+    mentor role comes with the first running mentorship and goes with the last."""
+    guild, carol = server.guild, discord.add_member(server.guild, "carol")
+    log = discord.add_channel(guild, "mod-log")
+    await discord.slash("settings channel", member=server.moderator, feature="mod-log", channel=log)
+    bot_role = discord.bot_role(guild)
+    bot_role.position = 50  # above the roles it hands out, as the owner would arrange
+    discord.set_permissions(bot_role, BOT_PERMISSIONS & ~CREATE_PRIVATE_THREADS | MANAGE_CHANNELS)
+    mentor_role = discord.add_role(guild, "Mentor", position=10)
+    powerful = discord.add_role(guild, "Helpers", permissions=MANAGE_GUILD, position=11)
+
+    refused = await discord.slash("mentor role", member=server.alice, options={"role": mentor_role})
+    assert "Only moderators" in refused.text
+    unsafe = await discord.slash("mentor role", member=server.owner, options={"role": powerful})
+    assert "never hand out roles with moderator powers" in unsafe.text
+    above = await discord.slash(
+        "mentor role", member=server.moderator, options={"role": mentor_role}
+    )
+    assert "not below your own highest role" in above.text
+    chosen = await discord.slash("mentor role", member=server.owner, options={"role": mentor_role})
+    assert chosen.ephemeral and mentor_role.mention in chosen.text
+
+    await offer(discord, server.bob, ["mastering"])
+    accepted = await accept_request(discord, server.alice, server.bob)
+    [room] = [c for c in guild.channels.values() if c.name.startswith("mentoring-")]
+    assert room.mention in accepted.text and not threads(discord)
+    hidden = {int(o["id"]): (int(o["allow"]), int(o["deny"])) for o in room.overwrites}
+    assert hidden[guild.id][1] & VIEW_CHANNEL  # @everyone can't see it
+    for user_id in (server.alice.id, server.bob.id, discord.bot_user.id):
+        assert hidden[user_id][0] & VIEW_CHANNEL
+    assert len(hidden) == 4
+    [intro] = discord.channel_messages(room)
+    assert intro.pings.users == {server.alice.id, server.bob.id} and not intro.pings.roles
+    assert mentor_role.id in server.bob.role_ids
+
+    discord.set_permissions(bot_role, BOT_PERMISSIONS & ~CREATE_PRIVATE_THREADS)
+    for mentee in (carol, server.moderator):
+        if mentee is server.moderator:
+            await discord.slash("mentor end", member=carol, options={"member": server.bob})
+        accepted = await accept_request(discord, mentee, server.bob)
+        assert "by DM" in accepted.text
+        assert any("meet your mentee" in m.text for m in discord.dms(mentee.user))
+    [alert] = discord.channel_messages(log)
+    assert "Create Private Threads" in alert.embeds[0]["description"] and alert.pings.nobody
+
+    def looked_up() -> int:  # how often the bot fetched bob to check his mentor role
+        return sum(r.path.endswith(f"/members/{server.bob.id}") for r in discord.requests)
+
+    before = looked_up()
+    await discord.slash("mentor end", member=server.alice, options={"member": server.bob})
+    await eventually(lambda: looked_up() > before)
+    assert mentor_role.id in server.bob.role_ids  # still mentoring the moderator
+    await discord.slash("mentor end", member=server.bob, options={"member": server.moderator})
+    await eventually(lambda: mentor_role.id not in server.bob.role_ids)

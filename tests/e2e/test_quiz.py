@@ -4,8 +4,6 @@ questions and leaderboards."""
 
 import asyncio
 import re
-import time
-from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -20,7 +18,7 @@ from bot.sandbox.interactions import Reply
 from bot.sandbox.server import LoopbackDiscord
 from bot.sandbox.world import ADMINISTRATOR, Member, Message
 from bot.services import quiz_ear
-from tests.e2e.conftest import Server, start_bot, stop_bot
+from tests.e2e.conftest import Server, eventually, start_bot, stop_bot
 from tests.unit.test_quiz_service import heard_answer
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -53,14 +51,6 @@ def asked_question(content: Content, text: str) -> KnowledgeQuestion:
     """The built-in question whose prompt a message shows (the longest match)."""
     found = [q for q in content.quiz.knowledge if f"**{q.prompt}**" in text]
     return max(found, key=lambda q: len(q.prompt))
-
-
-async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the condition never became true")
-        await asyncio.sleep(0.02)
 
 
 # -- the producer-type quiz -------------------------------------------------------------------

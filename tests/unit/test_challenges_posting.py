@@ -12,7 +12,7 @@ from bot.db.engine import Database
 from bot.errors import InvalidInput
 from bot.services.career import CareerService
 from bot.services.challenges_services import ChallengeServices
-from bot.services.once_a_day import CLAIM_LEASE
+from bot.services.once_a_day import CLAIM_BATCH, CLAIM_LEASE
 
 GUILD, CHANNEL = 1, 100
 
@@ -195,3 +195,22 @@ async def test_unconfirmed_results_are_claimed_again_after_the_lease(
     assert again == first
     board = await berlin.scores.leaderboard(GUILD, "all", 5)
     assert board.mine is not None and board.mine.points == 10 + 1  # awarded once
+
+
+async def test_many_guilds_are_claimed_in_batches_until_all_are_sent(
+    any_database: Database, clock: ManualClock, content: Content
+) -> None:
+    """A fan-out to many guilds claims a batch at a time, so no claim waits long enough
+    for its lease to run out; every guild gets its post once."""
+    services = build(any_database, clock, content)
+    guilds = range(1, 2 * CLAIM_BATCH + 8)
+    for guild_id in guilds:
+        await services.settings.setup(guild_id, CHANNEL, "09:00", "UTC")
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    batches = []
+    while claimed := await services.posting.claim_due(clock.now()):
+        batches.append(len(claimed))
+        for post in claimed:
+            await services.posting.confirm(post, 1000 + post.id, None)
+    assert batches == [CLAIM_BATCH, CLAIM_BATCH, 7]
+    assert await services.posting.claim_due(clock.now()) == []

@@ -5,6 +5,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.db.engine import Database
+from bot.errors import InvalidInput
 from bot.services.cooldowns import CooldownService, OnCooldown
 
 GUILD, ALICE = 1, 10
@@ -43,5 +44,19 @@ async def test_concurrent_attempts_let_exactly_one_through(
         *(cooldowns.start(GUILD, ALICE, "report", timedelta(minutes=5)) for _ in range(20)),
         return_exceptions=True,
     )
-    assert sum(result is None for result in results) == 1
-    assert all(isinstance(r, OnCooldown) for r in results if r is not None)
+    started = [r for r in results if not isinstance(r, OnCooldown)]
+    assert started == [clock.now() + timedelta(minutes=5)]
+
+
+async def test_an_action_that_fails_gives_its_cooldown_back(
+    any_database: Database, clock: ManualClock
+) -> None:
+    cooldowns = CooldownService(any_database, clock)
+    with pytest.raises(InvalidInput):
+        async with cooldowns.hold(GUILD, ALICE, "request", timedelta(seconds=30)):
+            raise InvalidInput("that mentor is paused")
+    async with cooldowns.hold(GUILD, ALICE, "request", timedelta(seconds=30)):
+        pass  # went through: the cooldown stays
+    with pytest.raises(OnCooldown, match="30 seconds"):
+        async with cooldowns.hold(GUILD, ALICE, "request", timedelta(seconds=30)):
+            pytest.fail("a second request within the cooldown must not run")

@@ -112,6 +112,29 @@ def test_large_rounds_avoid_the_last_rounds_partners(n: int, seed: int) -> None:
         assert plan.repeats == 0 and not plan.left_out
 
 
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(min_value=15, max_value=39),
+    seed=st.integers(min_value=0, max_value=10_000),
+    size=st.sampled_from([2, 3]),
+)
+def test_mid_sized_rounds_avoid_repeats_across_a_dense_history(
+    n: int, seed: int, size: int
+) -> None:
+    """Eight rounds in a row, each avoiding the partners of the last five: too many members
+    for the exact solver, so the heuristic's regrouping has to find the repeat-free plans
+    (with 15 members in threes, only a few such plans exist by the sixth round)."""
+    people = crowd(n, seed)
+    history: list[set[tuple[int, int]]] = []
+    for number in range(8):
+        met = frozenset(set().union(*history[-5:]))
+        plan = plan_round(people, size=size, met=met, seed=seed + number)
+        assert plan.repeats == 0 and not plan.left_out, f"round {number}"
+        history.append(
+            {pair_key(a, b) for group in plan.groups for a, b in itertools.combinations(group, 2)}
+        )
+
+
 def test_lonely_and_blocked_members_are_left_out_with_a_reason() -> None:
     alone = plan_round([Person(1)])
     assert alone.groups == [] and alone.left_out == {1: "alone"}

@@ -13,7 +13,12 @@ from bot.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from bot.services.career import CareerService
 from bot.services.guild_settings import GuildSettingsService
 from bot.services.mentoring import MentoringService
-from bot.services.networking import NetworkService, NetworkSettings, first_round_after
+from bot.services.networking import (
+    CLAIM_LEASE,
+    NetworkService,
+    NetworkSettings,
+    first_round_after,
+)
 from bot.services.profiles import (
     ProfileInfo,
     ProfileService,
@@ -224,7 +229,8 @@ async def test_rounds_start_once_match_the_preview_and_avoid_repeats(
     for intro in intros:
         await network.confirm_intro(GUILD, intro.group_id, 777)
     clock.set(datetime(2026, 12, 7, 12, tzinfo=UTC))
-    assert await network.close_rounds(clock.now()) == []
+    await network.close_rounds(clock.now())
+    assert await network.claim_notices(clock.now()) == []
     await network.start_rounds(clock.now())
     second = await network.claim_intros(clock.now())
     first_pairs = {tuple(p.user_id for p in i.members) for i in intros}
@@ -242,10 +248,14 @@ async def test_three_ignored_intros_pause_a_member(
     for member in (11, 12, 13):
         await network.join(GUILD, member)
     start = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    paused = []
     for week in range(4):
         clock.set(start + timedelta(weeks=week))
-        paused = await network.close_rounds(clock.now())
+        await network.close_rounds(clock.now())
         await network.start_rounds(clock.now())
+        for notice in await network.claim_notices(clock.now()):
+            paused.append(notice.user_id)
+            await network.confirm_notice(notice.id, clock.now())
         for intro in await network.claim_intros(clock.now()):
             await network.confirm_intro(GUILD, intro.group_id, 777)
         clock.set(start + timedelta(weeks=week, days=4))
@@ -255,8 +265,34 @@ async def test_three_ignored_intros_pause_a_member(
                 await safety.check_in(GUILD, check.group_id, 11, "skip")
                 with pytest.raises(NotAllowed):
                     await safety.check_in(GUILD, check.group_id, 99, "met")
-    assert [notice.user_id for notice in paused] == [12]
+    assert paused == [12]
     clock.set(start + timedelta(weeks=4))
-    assert [notice.user_id for notice in await network.close_rounds(clock.now())] == [11]
+    await network.close_rounds(clock.now())
+    assert [notice.user_id for notice in await network.claim_notices(clock.now())] == [11]
     with pytest.raises(DomainError):
         await safety.check_in(GUILD, 1, 11, "maybe")
+
+
+async def test_left_out_notices_survive_a_crash_and_go_out_once(
+    any_database: Database, network: NetworkService, clock: ManualClock
+) -> None:
+    """The notice is written with the round: a process that dies before sending it leaves
+    it to the next claim after the lease; once confirmed it is never sent again."""
+    safety = SafetyService(any_database, clock)
+    await network.setup(GUILD, 555, 1, 0, 2)
+    for member in (11, 12, 13):
+        await network.join(GUILD, member)
+    for other in (11, 12):
+        await safety.block(GUILD, 13, other)
+    clock.set(datetime(2026, 11, 30, 12, tzinfo=UTC))
+    await network.start_rounds(clock.now())
+    await network.start_rounds(clock.now())  # a second process, or a rerun: no new notice
+    [notice] = await network.claim_notices(clock.now())
+    assert (notice.user_id, notice.reason, notice.channel_id) == (13, "blocked", 555)
+    assert await network.claim_notices(clock.now()) == []  # claimed, then the process died
+    clock.advance(CLAIM_LEASE + timedelta(seconds=1))
+    [again] = await network.claim_notices(clock.now())
+    assert again.id == notice.id
+    await network.confirm_notice(again.id, clock.now())
+    clock.advance(timedelta(days=1))
+    assert await network.claim_notices(clock.now()) == []
