@@ -37,6 +37,7 @@ class Scheduler:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._tick_lock = asyncio.Lock()
+        self._stopping = False
         if isinstance(clock, ManualClock):
             clock.on_change(self._wake.set)
 
@@ -50,10 +51,12 @@ class Scheduler:
 
     async def run_due(self) -> None:
         """One tick: run every job once at the clock's current time. A failing job is
-        logged and does not stop the others."""
+        logged and does not stop the others; once stopping, no further job starts."""
         async with self._tick_lock:
             now = self._clock.now()
             for registered in list(self._jobs):
+                if self._stopping:
+                    return
                 try:
                     await registered.run(now)
                 except Exception:
@@ -63,19 +66,32 @@ class Scheduler:
         """Tick from now on, or once ``after`` has returned (the bot is ready: every shard's
         guilds are known, so no job mistakes a guild not loaded yet for a deleted one)."""
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._loop(after), name="scheduler")
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def stop(self, grace: float = 8.0) -> None:
+        """End the ticks. A job in flight may finish (up to ``grace`` seconds, inside
+        Docker's default ten-second stop) so that what it sent is also recorded; no other
+        job starts."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        if not self._tick_lock.locked():
+            task.cancel()  # idle: waiting for the next tick
+        try:
+            await asyncio.wait_for(task, grace)
+        except TimeoutError:
+            log.warning("scheduled work cancelled after %.0f s of shutdown", grace)
+        except asyncio.CancelledError:
+            if not task.cancelled():
+                raise
 
     async def _loop(self, after: Callable[[], Awaitable[object]] | None) -> None:
         if after is not None:
             await after()
-        while True:
+        while not self._stopping:
             self._wake.clear()  # before the tick: a clock move during it triggers another
             await self.run_due()
             with contextlib.suppress(TimeoutError):

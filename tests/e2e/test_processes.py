@@ -27,7 +27,7 @@ from bot.services.profiles import ProfileService
 from tests.e2e.test_cli import start_run
 
 START = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # a Monday: the first networking round
-END = datetime(2026, 12, 7, 22, 0, tzinfo=UTC)  # hours after the last post: the processes lag
+END = datetime(2026, 12, 8, 5, 0, tzinfo=UTC)  # hours after the last round: the processes lag
 SPEED = 30_000.0  # a simulated week in about 22 seconds
 DAYS = [date(2026, 11, 30) + timedelta(days=n) for n in range(8)]
 JOB_LINE = re.compile(r"(challenge posted|tip of the day posted|network intro) guild=(\d+)(.*)")
