@@ -41,6 +41,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -68,6 +69,7 @@ from bot.models import (
     ChallengeMember,
     ChallengePoints,
     ChallengePost,
+    ChallengeStanding,
     ChallengeSubmission,
     ChallengeVote,
     GuildSettings,
@@ -88,6 +90,7 @@ from bot.services.challenges_rules import (
     STREAK_BONUS_MAX,
     VOTE_POINTS,
 )
+from bot.services.challenges_scores import period_keys
 from bot.services.challenges_services import ChallengeServices
 from bot.services.mentoring import MentoringService
 from bot.services.profiles import DAWS, EXPERIENCE, GENRES, LOOKING_FOR, ROLES, ProfileService
@@ -260,6 +263,9 @@ class GuildFacts:
     not_entered_today: list[int]
 
 
+Periods = tuple[str, ...]
+
+
 @dataclass
 class Counts:
     rows: dict[str, int] = field(default_factory=dict)
@@ -277,6 +283,7 @@ class Builder:
         self.next_post = self.next_submission = self.next_feedback = self.next_point = 1
         self.next_request = self.next_mentorship = 1
         self.points: list[Row] = []
+        self.standings: dict[tuple[int, str, int], int] = defaultdict(int)
         self.skill_ids = [skill.id for skill in content.career.skills]
 
     async def flush_points(self, force: bool = False) -> None:
@@ -494,20 +501,33 @@ class Builder:
             )
             if helpful:
                 awarded = min(written + timedelta(hours=1), NOW)
-                self.point(
-                    spec.guild_id, author, f"feedback:{fid}:helpful", HELPFUL_POINTS, awarded
-                )
+                periods = period_keys(awarded.astimezone(ZoneInfo(spec.zone)).date())
+                source = f"feedback:{fid}:helpful"
+                self.point(spec.guild_id, author, source, HELPFUL_POINTS, awarded, periods)
         return rows
 
-    def point(self, guild_id: int, user_id: int, source: str, points: int, at: datetime) -> None:
+    def point(
+        self, guild_id: int, user_id: int, source: str, points: int, at: datetime, periods: Periods
+    ) -> None:
+        """A ledger row, and its points added to the member's running totals."""
         self.points.append((self.next_point, guild_id, user_id, source, points, at))
         self.next_point += 1
+        for period in periods:
+            self.standings[guild_id, period, user_id] += points
+
+    async def flush_standings(self) -> None:
+        rows = [
+            (guild, period, user, points)
+            for (guild, period, user), points in self.standings.items()
+        ]
+        await self.bulk(ChallengeStanding.__table__, STANDING_COLUMNS, rows)
+        self.standings.clear()
 
     async def ledger(self, spec: GuildSpec, posts: list[PostEntries], entered: BoolArray) -> None:
         """The awards the results job writes when each post closes, in the order they close:
         entry, votes, streak bonus (streaks over the days closed by then, with freezes) and
         the podium."""
-        members = len(spec.members)
+        members, zone = len(spec.members), ZoneInfo(spec.zone)
         state_days: list[int] = []
         state = streak_start(members)
         closed_days: list[int] = []
@@ -524,13 +544,16 @@ class Builder:
             users = spec.members[item.authors].tolist()
             bonus = np.minimum(current[item.authors], STREAK_BONUS_MAX).tolist()
             at = plan.deadline_at
+            periods = period_keys(at.astimezone(zone).date())
             prefix = f"post:{plan.id}:"
             for user, votes, streak in zip(users, item.votes.tolist(), bonus, strict=True):
-                self.point(spec.guild_id, user, prefix + "entry", ENTRY_POINTS, at)
+                self.point(spec.guild_id, user, prefix + "entry", ENTRY_POINTS, at, periods)
                 if votes:
-                    self.point(spec.guild_id, user, prefix + "votes", VOTE_POINTS * votes, at)
+                    self.point(
+                        spec.guild_id, user, prefix + "votes", VOTE_POINTS * votes, at, periods
+                    )
                 if streak:
-                    self.point(spec.guild_id, user, prefix + "streak", streak, at)
+                    self.point(spec.guild_id, user, prefix + "streak", streak, at, periods)
             eligible = np.flatnonzero(item.votes > 0)
             order = eligible[
                 np.lexsort((item.ids[eligible], item.offsets[eligible], -item.votes[eligible]))
@@ -538,9 +561,12 @@ class Builder:
             for place, (index, points) in enumerate(
                 zip(order.tolist(), PODIUM_POINTS, strict=False), start=1
             ):
-                self.point(spec.guild_id, users[index], f"{prefix}place{place}", points, at)
+                self.point(
+                    spec.guild_id, users[index], f"{prefix}place{place}", points, at, periods
+                )
             await self.flush_points()
         await self.flush_points(force=True)
+        await self.flush_standings()
 
     # -- members: profiles, mentors, skill maps, preferences -----------------------------
 
@@ -822,6 +848,7 @@ FEEDBACK_COLUMNS = (
     "created_at",
 )
 POINT_COLUMNS = ("id", "guild_id", "user_id", "source", "points", "awarded_at")
+STANDING_COLUMNS = ("guild_id", "period", "user_id", "points")
 Streaks = tuple[IntArray, IntArray, IntArray]  # current, run, freezes per member
 
 
@@ -1147,8 +1174,7 @@ def scenarios(
 
     async def month_top(_run: int) -> object:
         async with database.read() as session:
-            zone = ZoneInfo("America/New_York")
-            return await challenges.scores.month_top(session, guild, date(2027, 5, 31), zone)
+            return await challenges.scores.month_top(session, guild, date(2027, 5, 31))
 
     scores = challenges.scores
     return [

@@ -28,10 +28,10 @@ def _current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def _upgrade(connection: Connection) -> None:
+def _upgrade(connection: Connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)
 
 
 async def current_revision(database: Database) -> str | None:
@@ -43,13 +43,14 @@ MIGRATION_LOCK = 7_301_994
 """PostgreSQL advisory lock key: processes started together migrate one after another."""
 
 
-async def upgrade_to_head(database: Database) -> None:
+async def upgrade_to_head(database: Database, revision: str = "head") -> None:
+    """Migrate to the latest schema (or, for tests of a data migration, to ``revision``)."""
     async with database.engine.begin() as connection:
         if database.dialect == "postgresql":
             await connection.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
             )
-        await connection.run_sync(_upgrade)
+        await connection.run_sync(_upgrade, revision)
 
 
 async def is_at_head(database: Database) -> bool:

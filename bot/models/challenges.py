@@ -148,15 +148,10 @@ class ChallengeFeedback(Base):
 
 class ChallengePoints(Base):
     """The points ledger: ``source`` names why (``post:12:votes``), and the unique key makes
-    every award idempotent."""
+    every award idempotent. Leaderboards read the running totals in ``ChallengeStanding``."""
 
     __tablename__ = "challenge_points"
-    __table_args__ = (
-        UniqueConstraint("guild_id", "user_id", "source"),
-        # Leaderboards sum points per member over a period, or over all time: covering.
-        Index("ix_challenge_points_period", "guild_id", "awarded_at", "user_id", "points"),
-        Index("ix_challenge_points_member", "guild_id", "user_id", "points"),
-    )
+    __table_args__ = (UniqueConstraint("guild_id", "user_id", "source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     guild_id: Mapped[int] = mapped_column(Snowflake)
@@ -164,6 +159,21 @@ class ChallengePoints(Base):
     source: Mapped[str] = mapped_column(String(64))
     points: Mapped[int]
     awarded_at: Mapped[datetime]
+
+
+class ChallengeStanding(Base):
+    """A member's running points total for one leaderboard period: ``all``, a week
+    (``week:2026-11-23``, its local Monday) or a month (``month:2026-11``), in the guild's
+    time zone when the points were awarded. Kept with every award, so a leaderboard reads
+    its top rows from an index instead of summing the ledger."""
+
+    __tablename__ = "challenge_standings"
+    __table_args__ = (Index("ix_challenge_standings_rank", "guild_id", "period", "points"),)
+
+    guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)
+    points: Mapped[int]
 
 
 class ChallengeMember(Base):

@@ -288,7 +288,7 @@ class ChallengePostingService:
                 if config.champion_month == key or role_id is None:
                     continue
                 previous = config.champion_user_id
-                champion = await self._scores.month_top(session, config.guild_id, last_month, zone)
+                champion = await self._scores.month_top(session, config.guild_id, last_month)
                 taken = await session.execute(
                     update(ChallengeConfig)
                     .where(

@@ -4,7 +4,7 @@ the leaderboards, a member's history and streak, and who is at risk of losing on
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from bot.models.challenges import (
     ChallengeMember,
     ChallengePoints,
     ChallengePost,
+    ChallengeStanding,
     ChallengeSubmission,
     ChallengeVote,
 )
@@ -74,12 +75,14 @@ def month_key(day: date) -> str:
     return f"{day:%Y-%m}"
 
 
-def local_midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(), zone)
-
-
 AWARDS_PER_STATEMENT = 1_000
 """Rows per ``INSERT``: five values each stays far below SQLite's 32,766 parameters."""
+
+
+def period_keys(day: date) -> tuple[str, str, str]:
+    """The standings periods a local ``day`` counts in: all time, its week, its month."""
+    monday = day - timedelta(days=day.weekday())
+    return "all", f"week:{monday.isoformat()}", f"month:{month_key(day)}"
 
 
 async def award(
@@ -89,17 +92,37 @@ async def award(
     now: datetime,
 ) -> None:
     """Add each (member, source, points) to the ledger once per source (a second award is a
-    no-op), a thousand rows a statement: a big day's results are a few statements."""
+    no-op), a thousand rows a statement, and what was new to the members' standings for
+    the week, month (in the guild's time zone) and all time that ``now`` falls in."""
     insert = insert_for(session)
+    gained: dict[int, int] = defaultdict(int)
     for start in range(0, len(awards), AWARDS_PER_STATEMENT):
         rows = [
             {"guild_id": guild_id, "user_id": user, "source": source, "points": points}
             | {"awarded_at": now}
             for user, source, points in awards[start : start + AWARDS_PER_STATEMENT]
         ]
-        statement = insert(ChallengePoints).values(rows)
+        statement = (
+            insert(ChallengePoints)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["guild_id", "user_id", "source"])
+            .returning(ChallengePoints.user_id, ChallengePoints.points)
+        )
+        for user, points in (await session.execute(statement)).all():
+            gained[user] += points
+    zone = ZoneInfo(await guild_zone(session, guild_id))
+    additions = [
+        {"guild_id": guild_id, "period": period, "user_id": user, "points": points}
+        for period in period_keys(now.astimezone(zone).date())
+        for user, points in gained.items()
+    ]
+    for start in range(0, len(additions), AWARDS_PER_STATEMENT):
+        upsert = insert(ChallengeStanding).values(additions[start : start + AWARDS_PER_STATEMENT])
         await session.execute(
-            statement.on_conflict_do_nothing(index_elements=["guild_id", "user_id", "source"])
+            upsert.on_conflict_do_update(
+                index_elements=["guild_id", "period", "user_id"],
+                set_={"points": ChallengeStanding.points + upsert.excluded.points},
+            )
         )
 
 
@@ -261,48 +284,48 @@ class ChallengeScoreService:
 
     # -- leaderboards and history ----------------------------------------------------------
 
-    async def _since(self, session: AsyncSession, guild_id: int, period: Period) -> datetime | None:
-        if period == "all":
-            return None
-        zone = ZoneInfo(await guild_zone(session, guild_id))
-        today = self._clock.now().astimezone(zone).date()
-        start = (
-            today - timedelta(days=today.weekday()) if period == "week" else today.replace(day=1)
+    async def _top(
+        self, session: AsyncSession, guild_id: int, period: str, limit: int
+    ) -> list[Standing]:
+        rows = await session.execute(
+            select(ChallengeStanding.user_id, ChallengeStanding.points)
+            .where(ChallengeStanding.guild_id == guild_id, ChallengeStanding.period == period)
+            .order_by(ChallengeStanding.points.desc(), ChallengeStanding.user_id)
+            .limit(limit)
         )
-        return local_midnight(start, zone)
+        return _ranked([(user, points) for user, points in rows.all()])
 
-    async def _totals(
-        self, session: AsyncSession, guild_id: int, since: datetime | None, until: datetime | None
-    ) -> list[tuple[int, int]]:
-        query = (
-            select(ChallengePoints.user_id, func.sum(ChallengePoints.points))
-            .where(ChallengePoints.guild_id == guild_id)
-            .group_by(ChallengePoints.user_id)
+    async def _standing(
+        self, session: AsyncSession, guild_id: int, period: str, user_id: int
+    ) -> Standing | None:
+        in_period = (ChallengeStanding.guild_id == guild_id) & (ChallengeStanding.period == period)
+        points = await session.scalar(
+            select(ChallengeStanding.points).where(in_period, ChallengeStanding.user_id == user_id)
         )
-        if since is not None:
-            query = query.where(ChallengePoints.awarded_at >= since)
-        if until is not None:
-            query = query.where(ChallengePoints.awarded_at < until)
-        return [(user, int(points)) for user, points in (await session.execute(query)).all()]
+        if points is None:
+            return None
+        ahead = await session.scalar(
+            select(func.count()).where(in_period, ChallengeStanding.points > points)
+        )
+        return Standing((ahead or 0) + 1, user_id, points)
 
     async def leaderboard(self, guild_id: int, period: Period, user_id: int) -> Leaderboard:
+        """The top of this week's, month's (in the guild's time zone) or all-time standings,
+        and the caller's own place."""
         async with self._database.read() as session:
-            since = await self._since(session, guild_id, period)
-            standings = _ranked(await self._totals(session, guild_id, since, None))
-        mine = next((s for s in standings if s.user_id == user_id), None)
-        return Leaderboard(period, standings[:BOARD_SIZE], mine)
+            zone = ZoneInfo(await guild_zone(session, guild_id))
+            every, week, month = period_keys(self._clock.now().astimezone(zone).date())
+            key = {"all": every, "week": week, "month": month}[period]
+            standings = await self._top(session, guild_id, key, BOARD_SIZE)
+            mine = next((s for s in standings if s.user_id == user_id), None)
+            if mine is None:
+                mine = await self._standing(session, guild_id, key, user_id)
+        return Leaderboard(period, standings, mine)
 
-    async def month_top(
-        self, session: AsyncSession, guild_id: int, day: date, zone: ZoneInfo
-    ) -> int | None:
+    async def month_top(self, session: AsyncSession, guild_id: int, day: date) -> int | None:
         """The member with the most points in the local month of ``day``."""
-        start = day.replace(day=1)
-        end = (start + timedelta(days=32)).replace(day=1)
-        totals = await self._totals(
-            session, guild_id, local_midnight(start, zone), local_midnight(end, zone)
-        )
-        standings = _ranked(totals)
-        return standings[0].user_id if standings else None
+        top = await self._top(session, guild_id, period_keys(day)[2], 1)
+        return top[0].user_id if top else None
 
     async def history(self, guild_id: int, user_id: int) -> list[HistoryEntry]:
         """A member's entries, newest first, with their votes, points and place."""

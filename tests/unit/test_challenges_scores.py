@@ -10,7 +10,7 @@ from bot.db.engine import Database
 from bot.services.career import CareerService
 from bot.services.challenges import PostInfo
 from bot.services.challenges_rules import ENTRY_POINTS, PODIUM_POINTS, VOTE_POINTS, Streak
-from bot.services.challenges_scores import Standing
+from bot.services.challenges_scores import BOARD_SIZE, Standing, award
 from bot.services.challenges_services import ChallengeServices
 
 GUILD, CHANNEL = 1, 100
@@ -144,3 +144,28 @@ async def test_leaderboard_periods_follow_the_guilds_calendar(
     month = await services.scores.leaderboard(GUILD, "month", ALICE)
     assert (month.standings, month.mine) == ([], None)
     assert len((await services.scores.leaderboard(GUILD, "all", ALICE)).standings) == 1
+
+
+async def test_standings_rank_the_whole_guild_and_count_each_award_once(
+    services: ChallengeServices, any_database: Database, clock: ManualClock
+) -> None:
+    """Sixty members, points 60 down to 1 with a tie at the top: the board shows the best
+    fifty with competition ranks, a member below it still sees their place, and awarding
+    the same sources again changes nothing."""
+    earned = [(1000 + n, f"bonus:{n}", min(60 - n, 59)) for n in range(60)]
+    for _ in range(2):
+        async with any_database.write() as session:
+            await award(session, GUILD, earned, clock.now())
+            await award(session, GUILD + 1, [(1000, "bonus:0", 500)], clock.now())
+    board = await services.scores.leaderboard(GUILD, "all", 1059)
+    assert len(board.standings) == BOARD_SIZE
+    assert board.standings[:3] == [
+        Standing(1, 1000, 59),
+        Standing(1, 1001, 59),
+        Standing(3, 1002, 58),
+    ]
+    assert board.mine == Standing(60, 1059, 1)
+    week = await services.scores.leaderboard(GUILD, "week", 1055)
+    assert week.mine == Standing(56, 1055, 5)
+    assert (await services.scores.leaderboard(GUILD, "month", 1000)).mine == Standing(1, 1000, 59)
+    assert (await services.scores.leaderboard(GUILD, "all", 4242)).mine is None

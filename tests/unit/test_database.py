@@ -2,6 +2,7 @@
 
 import asyncio
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,7 +13,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.db.base import Base
 from bot.db.engine import Database
-from bot.db.migrate import current_revision, head_revision
+from bot.db.migrate import current_revision, head_revision, upgrade_to_head
+from bot.models.challenges import ChallengeStanding
 from bot.models.guild import GuildSettings
 
 
@@ -100,3 +102,45 @@ async def test_concurrent_read_modify_write_loses_nothing(any_database: Database
     assert errors == []
     async with database.read() as session:
         assert await session.scalar(select(Counter.value).where(Counter.id == 1)) == 2000
+
+
+async def test_the_standings_migration_totals_the_existing_ledger(tmp_path: Path) -> None:
+    """Points awarded before running totals existed land in the right week and month of
+    each guild's time zone, and in all time."""
+    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
+    await upgrade_to_head(database, "0008")
+    at = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # Monday in UTC, still Sunday in New York
+    async with database.engine.begin() as connection:
+        for guild, zone in ((1, "America/New_York"), (2, "UTC")):
+            await connection.execute(
+                text(
+                    "INSERT INTO guild_settings (guild_id, timezone, created_at, updated_at)"
+                    " VALUES (:guild, :zone, :at, :at)"
+                ),
+                {"guild": guild, "zone": zone, "at": at},
+            )
+        for guild, user, source, points in ((1, 7, "a", 3), (1, 7, "b", 2), (2, 7, "a", 4)):
+            await connection.execute(
+                text(
+                    "INSERT INTO challenge_points (guild_id, user_id, source, points, awarded_at)"
+                    " VALUES (:guild, :user, :source, :points, :at)"
+                ),
+                {"guild": guild, "user": user, "source": source, "points": points, "at": at},
+            )
+    await upgrade_to_head(database)
+    async with database.read() as session:
+        rows = await session.execute(
+            select(
+                ChallengeStanding.guild_id, ChallengeStanding.period, ChallengeStanding.points
+            ).order_by(ChallengeStanding.guild_id, ChallengeStanding.period)
+        )
+        found = [tuple(row) for row in rows.all()]
+    await database.close()
+    assert found == [
+        (1, "all", 5),
+        (1, "month:2026-03", 5),
+        (1, "week:2026-02-23", 5),
+        (2, "all", 4),
+        (2, "month:2026-03", 4),
+        (2, "week:2026-03-02", 4),
+    ]
