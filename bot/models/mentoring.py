@@ -124,6 +124,7 @@ class MentorFeedback(Base):
 
 class Block(Base):
     __tablename__ = "member_blocks"
+    __table_args__ = (Index("ix_member_blocks_guild_blocked", "guild_id", "blocked_id"),)
 
     guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)
     blocker_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)

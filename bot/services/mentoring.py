@@ -25,7 +25,7 @@ from bot.services.profiles import (
 from bot.services.safety import (
     PENDING_FULL,
     SafetyService,
-    blocked_pairs,
+    blocks_of,
     count,
     is_blocked,
     request_slots,
@@ -197,7 +197,11 @@ class MentoringService:
     async def find(self, guild_id: int, mentee_id: int, skill: str | None = None) -> list[Ranked]:
         """Mentors for the mentee, best first; reasons resting on a mentor's private fields
         (time zone, experience) are left out."""
-        mentors = {m.user_id: m for m in await self.mentors(guild_id)}
+        mentors = {
+            m.user_id: m
+            for m in await self.mentors(guild_id, skill)
+            if not m.paused and m.free_places > 0 and m.user_id != mentee_id
+        }
         learning = [
             status.skill.id
             for status in await self._career.skill_map(guild_id, mentee_id)
@@ -205,7 +209,7 @@ class MentoringService:
         ]
         async with self._database.read() as session:
             infos = await self._profiles.infos(session, guild_id, [mentee_id, *mentors])
-            blocked = await blocked_pairs(session, guild_id)
+            blocked = await blocks_of(session, guild_id, mentee_id)
         now, shown = self._clock.now(), {info.user_id: info.public() for info in infos}
         mentee = infos[0].person(now)
         mentee = replace(mentee, goals=mentee.goals | frozenset(learning))

@@ -1,4 +1,5 @@
-"""running leaderboard totals per member and period, filled from the points ledger
+"""running leaderboard totals per member and period, filled from the points ledger;
+blocks looked up by the blocked member
 
 Revision ID: 0009
 Revises: 0008
@@ -53,6 +54,7 @@ def upgrade() -> None:
     )
     op.drop_index("ix_challenge_points_period", table_name="challenge_points")
     op.drop_index("ix_challenge_points_member", table_name="challenge_points")
+    op.create_index("ix_member_blocks_guild_blocked", "member_blocks", ["guild_id", "blocked_id"])
 
     bind = op.get_bind()
     settings = sa.select(guild_settings.c.guild_id, guild_settings.c.timezone)
@@ -77,6 +79,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_member_blocks_guild_blocked", table_name="member_blocks")
     op.create_index(
         "ix_challenge_points_member", "challenge_points", ["guild_id", "user_id", "points"]
     )
