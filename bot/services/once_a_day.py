@@ -72,11 +72,16 @@ async def in_batches(
     claim: Callable[[], Awaitable[list[T]]], send: Callable[[T], Awaitable[object]]
 ) -> None:
     """Claim ``CLAIM_BATCH`` at a time and send each batch concurrently (the shared send
-    budget paces them) until nothing due is left; the next batch is claimed while the
-    current one waits for its turns to send."""
+    budget paces them) until nothing due is left. A new batch starts sending as soon as it
+    is claimed, queueing behind the one still sending, so the budget never idles between
+    batches; at most two batches are in flight, which keeps every send inside its lease."""
     batch = await claim()
+    previous: Awaitable[object] | None = None
     while batch:
         sending = asyncio.gather(*(send(item) for item in batch))
+        if previous is not None:
+            await previous
         following = await claim() if len(batch) == CLAIM_BATCH else []
-        await sending
-        batch = following
+        previous, batch = sending, following
+    if previous is not None:
+        await previous
