@@ -25,6 +25,7 @@ from bot.services.cooldowns import CooldownService
 from bot.services.guild_settings import GuildSettingsService
 from bot.services.privacy import PrivacyService
 from bot.services.throttle import FANOUT_RATE, SendThrottle
+from bot.shards import Shards
 from bot.tree import ProducerTree
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,8 @@ class ProducerBot(commands.AutoShardedBot):
             tree_cls=ProducerTree,
             max_messages=None,  # no feature reads past messages from the cache: save the memory
         )
+        self.held_shards = Shards(shard_count or 1, tuple(shard_ids) or None)
+        """This process's shards: scheduled work runs for their guilds only."""
         self.database = database
         self.clock = clock
         self.content = content
@@ -109,8 +112,7 @@ class ProducerBot(commands.AutoShardedBot):
 
     def owns_guild(self, guild_id: int) -> bool:
         """Whether this process runs the shard of ``guild_id`` (and so its scheduled work)."""
-        count = self.shard_count or 1
-        return (guild_id >> 22) % count in (self.shard_ids or range(count))
+        return self.held_shards.owns(guild_id)
 
     def guild_available(self, guild_id: int) -> bool:
         """Whether the guild is loaded and not in an outage: only then does a missing

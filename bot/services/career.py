@@ -15,7 +15,7 @@ from bot.content import Content
 from bot.content.career import CareerPath, Level, Skill, Tier
 from bot.content.challenges import Challenge
 from bot.db.engine import Database
-from bot.db.upsert import insert_or_update
+from bot.db.upsert import insert_for, insert_or_update
 from bot.errors import InvalidInput, NotFound
 from bot.models.career import GuildTip, SavedTip, SeenTip, SkillProgress
 from bot.services.quiz import TypeQuizService
@@ -123,39 +123,26 @@ class CareerService:
         """A tip the member has not seen yet; once every tip of the selection has been seen,
         the selection starts over."""
         self._check_topic(topic)
-        async with self._database.write() as session:
+        mine = (SeenTip.guild_id == guild_id) & (SeenTip.user_id == user_id)
+        async with self._database.read() as session:
             pool = await self.tip_pool(session, guild_id, topic, level)
             if not pool:
                 raise NotFound("There are no tips for that choice yet. Try another level.")
             ids = [tip.id for tip in pool]
             seen = set(
-                await session.scalars(
-                    select(SeenTip.tip_id).where(
-                        SeenTip.guild_id == guild_id,
-                        SeenTip.user_id == user_id,
-                        SeenTip.tip_id.in_(ids),
-                    )
-                )
+                await session.scalars(select(SeenTip.tip_id).where(mine, SeenTip.tip_id.in_(ids)))
             )
-            unseen = [tip for tip in pool if tip.id not in seen]
+        unseen = [tip for tip in pool if tip.id not in seen]
+        tip = self._rng.choice(unseen or pool)
+        # Only the writes take the write lock: the reads above run beside other writers.
+        async with self._database.write() as session:
             if not unseen:
-                await session.execute(
-                    delete(SeenTip).where(
-                        SeenTip.guild_id == guild_id,
-                        SeenTip.user_id == user_id,
-                        SeenTip.tip_id.in_(ids),
-                    )
-                )
-                unseen = pool
-            tip = self._rng.choice(unseen)
-            session.add(
-                SeenTip(
-                    guild_id=guild_id,
-                    user_id=user_id,
-                    tip_id=tip.id,
-                    topic=tip.topic,
-                    seen_at=self._clock.now(),
-                )
+                await session.execute(delete(SeenTip).where(mine, SeenTip.tip_id.in_(ids)))
+            values = {"guild_id": guild_id, "user_id": user_id, "tip_id": tip.id}
+            await session.execute(
+                insert_for(session)(SeenTip)
+                .values(values | {"topic": tip.topic, "seen_at": self._clock.now()})
+                .on_conflict_do_nothing()
             )
         return tip
 

@@ -6,7 +6,6 @@ a round by its unique (guild, date), a post by a claim time with a short lease."
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -26,6 +25,7 @@ from bot.services.guild_settings import GuildSettingsService as GuildSettings
 from bot.services.matching import RoundPlan, plan_round_elsewhere
 from bot.services.profiles import ProfileInfo, ProfileService, starters
 from bot.services.safety import SafetyService, blocked_pairs, pair_key, pause_silent_members
+from bot.shards import EVERY_SHARD, Shards
 
 log = logging.getLogger(__name__)
 
@@ -136,12 +136,12 @@ class NetworkService:
         clock: Clock,
         profiles: ProfileService,
         guilds: GuildSettings,
-        owns: Callable[[int], bool] | None = None,
+        shards: Shards = EVERY_SHARD,
     ) -> None:
-        """``owns`` limits the scheduled work to the guilds of this process's shards."""
+        """``shards`` limits the scheduled work to the guilds of this process's shards."""
         self._database, self._clock = database, clock
         self._profiles, self._guild_settings = profiles, guilds
-        self._owns = owns or (lambda _guild_id: True)
+        self._shards = shards
 
     async def setup(
         self, guild_id: int, channel_id: int, every_weeks: int, weekday: int, size: int
@@ -253,7 +253,7 @@ class NetworkService:
         async with self._database.read() as session:
             enabled = select(NetworkConfig.guild_id).where(NetworkConfig.enabled.is_(True))
             guild_ids = list(await session.scalars(enabled))
-        for guild_id in filter(self._owns, guild_ids):
+        for guild_id in filter(self._shards.owns, guild_ids):
             settings = await self.settings(guild_id)
             day = settings.due(now)
             if day is not None and not await self._started(guild_id, day):
@@ -302,15 +302,13 @@ class NetworkService:
         rows = await session.execute(
             select(NetworkGroup, Round)
             .join(Round, Round.id == NetworkGroup.round_id)
-            .where(Round.closed_at.is_(None), *where)
+            .where(Round.closed_at.is_(None), self._shards.holds(NetworkGroup.guild_id), *where)
             .order_by(NetworkGroup.id)
             .limit(BATCH)
             .with_for_update(skip_locked=True, of=NetworkGroup)
         )
         claimed = []
         for group, round_row in rows.all():
-            if not self._owns(group.guild_id):
-                continue
             setattr(group, stamp, now)
             ids = await session.scalars(
                 select(Placement.user_id)
@@ -370,10 +368,14 @@ class NetworkService:
         async with self._database.write() as session:
             rounds = await session.scalars(
                 select(Round)
-                .where(Round.closed_at.is_(None), Round.ends_at <= now)
+                .where(
+                    Round.closed_at.is_(None),
+                    Round.ends_at <= now,
+                    self._shards.holds(Round.guild_id),
+                )
                 .with_for_update(skip_locked=True)
             )
-            for row in filter(lambda r: self._owns(r.guild_id), rounds.all()):
+            for row in rounds.all():
                 row.closed_at = now
                 answers = await session.execute(
                     select(Placement.user_id, Placement.answer).where(
@@ -391,6 +393,7 @@ class NetworkService:
                 select(NetworkNotice)
                 .where(
                     NetworkNotice.sent_at.is_(None),
+                    self._shards.holds(NetworkNotice.guild_id),
                     or_(
                         NetworkNotice.claimed_at.is_(None),
                         NetworkNotice.claimed_at < now - self._clock.span(CLAIM_LEASE),
@@ -401,7 +404,7 @@ class NetworkService:
                 .with_for_update(skip_locked=True)
             )
             notices = []
-            for row in filter(lambda r: self._owns(r.guild_id), rows.all()):
+            for row in rows.all():
                 row.claimed_at = now
                 notices.append(
                     Notice(row.id, row.guild_id, row.user_id, row.channel_id, row.reason)

@@ -9,7 +9,7 @@ from cogs.networking.views import CheckInButton
 
 async def setup(bot: ProducerBot) -> None:
     profiles = ProfileService(bot.database, bot.clock, bot.content)
-    service = NetworkService(bot.database, bot.clock, profiles, bot.guild_settings, bot.owns_guild)
+    service = NetworkService(bot.database, bot.clock, profiles, bot.guild_settings, bot.held_shards)
     bot.add_dynamic_items(CheckInButton)
     await bot.add_cog(NetworkingCog(bot, service, profiles))
 
