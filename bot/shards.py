@@ -3,7 +3,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, ColumnElement, SQLColumnExpression, true
+from sqlalchemy import BigInteger, ColumnElement, SQLColumnExpression, literal_column, true
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,7 @@ class Shards:
         never fill (or lock) this process's batch."""
         if self.every:
             return true()
-        shard = guild_id.op(">>", return_type=BigInteger)(22) % self.count
+        shard = guild_id.op(">>", return_type=BigInteger)(literal_column("22")) % self.count
         return shard.in_(self.ids or ())
 
 
