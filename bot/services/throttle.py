@@ -33,6 +33,8 @@ class SendThrottle:
             raise ValueError("the rate must be positive")
         self._database, self._interval, self._name = database, 1.0 / rate, name
         self._wall, self._sleep = wall, sleep
+        self._turn = asyncio.Lock()
+        self._free_at = 0.0
 
     async def reserve(self, cost: int = 1) -> float:
         """Book ``cost`` requests; returns how many seconds to wait before sending."""
@@ -56,7 +58,13 @@ class SendThrottle:
             return slot - now
 
     async def wait(self, cost: int = 1) -> None:
-        """Return when ``cost`` more requests may go out."""
-        delay = await self.reserve(cost)
-        if delay > 0:
-            await self._sleep(delay)
+        """Return when ``cost`` more requests may go out: at the slot booked, and never
+        sooner after this process's previous send than the budget's spacing, so senders
+        that wake late together (a busy event loop) go out one by one, not in a burst."""
+        at = self._wall() + await self.reserve(cost)
+        async with self._turn:
+            at = max(at, self._free_at)
+            delay = at - self._wall()
+            if delay > 0:
+                await self._sleep(delay)
+            self._free_at = max(at, self._wall()) + cost * self._interval

@@ -2,6 +2,8 @@
 get distinct, evenly spaced slots, so together they keep the rate."""
 
 import asyncio
+import itertools
+import time
 
 import pytest
 
@@ -57,3 +59,37 @@ async def test_wait_sleeps_until_the_slot(any_database: Database) -> None:
     for _ in range(3):
         await throttle.wait()
     assert slept == pytest.approx([1 / RATE, 2 / RATE], abs=1e-6)
+
+
+class CountingThrottle(SendThrottle):
+    """Tells when ``expected`` slots have been booked."""
+
+    expected = 5
+    reserved = 0
+    all_booked: asyncio.Event
+
+    async def reserve(self, cost: int = 1) -> float:
+        delay = await super().reserve(cost)
+        self.reserved += 1
+        if self.reserved == self.expected:
+            self.all_booked.set()
+        return delay
+
+
+async def test_senders_that_wake_late_together_leave_one_by_one(any_database: Database) -> None:
+    """The event loop is busy past five senders' slots (real time): they go out spaced by
+    the budget, not in a burst."""
+    throttle = CountingThrottle(any_database, RATE)
+    released: list[float] = []
+
+    async def send() -> None:
+        await throttle.wait()
+        released.append(time.monotonic())
+
+    throttle.all_booked = asyncio.Event()
+    senders = [asyncio.create_task(send()) for _ in range(throttle.expected)]
+    await asyncio.wait_for(throttle.all_booked.wait(), 10)
+    time.sleep(0.4)  # noqa: ASYNC251  (the point: a stall, every booked slot passes)
+    await asyncio.gather(*senders)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(released)]
+    assert min(gaps) >= 0.9 / RATE, gaps
