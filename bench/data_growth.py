@@ -1162,7 +1162,8 @@ def scenarios(
         # Yesterday's results again, in a transaction rolled back: all the reads and the
         # (no-op) award upserts the results job does when a day closes.
         async with AsyncSession(database.engine) as session:
-            results = await challenges.scores.close(session, big.last_closed)
+            closing = await challenges.scores.tally(session, big.last_closed)
+            results = await challenges.scores.settle(session, closing)
             await session.rollback()
         return results
 

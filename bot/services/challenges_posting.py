@@ -226,7 +226,7 @@ class ChallengePostingService:
     async def claim_nudges(self, now: datetime) -> list[Nudge]:
         """The "streak at risk" DMs of every open post ``NUDGE_HOURS`` from its deadline:
         claimed once per post, for opted-in members with a streak who have not entered."""
-        nudges = []
+        claimed_posts = []
         async with self._database.write() as session:
             for post, _config in await self._open_posts(session, now):
                 if now < post.deadline_at - timedelta(hours=NUDGE_HOURS):
@@ -236,17 +236,20 @@ class ChallengePostingService:
                     .where(ChallengePost.id == post.id, ChallengePost.nudged_at.is_(None))
                     .values(nudged_at=now)
                 )
-                if claimed.rowcount != 1:  # type: ignore[attr-defined]
-                    continue
+                if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                    claimed_posts.append(post)
+        nudges = []
+        for post in claimed_posts:  # who is at risk: a read, beside other writers
+            async with self._database.read() as session:
                 for user_id, streak in await self._scores.at_risk(session, post):
                     nudges.append(Nudge(PostInfo.of(post), user_id, streak.current, streak.freezes))
         return nudges
 
     async def claim_results(self, now: datetime) -> list[Results]:
-        """Results of every post whose deadline has passed: claimed once, with their points
-        awarded in the same unit of work (awards are idempotent, so a retake is safe)."""
-        due = []
-        async with self._database.write() as session:
+        """Results of every post whose deadline has passed: worked out in a read, then
+        claimed once with their points awarded in one short unit of work (awards are
+        idempotent, so a retake is safe)."""
+        async with self._database.read() as session:
             rows = await session.scalars(
                 select(ChallengePost).where(
                     ChallengePost.message_id.is_not(None),
@@ -254,7 +257,15 @@ class ChallengePostingService:
                     ChallengePost.deadline_at <= now,
                 )
             )
-            for post in [row for row in rows if self._owns(row.guild_id)]:
+            posts = [row for row in rows if self._owns(row.guild_id)]
+        lease = self._clock.span(CLAIM_LEASE)
+        due = []
+        for post in posts:
+            if post.results_claimed_at is not None and now - post.results_claimed_at < lease:
+                continue  # another tick is sending these results
+            async with self._database.read() as session:
+                closing = await self._scores.tally(session, PostInfo.of(post))
+            async with self._database.write() as session:
                 if await claim_send(
                     session,
                     ChallengePost.id == post.id,
@@ -262,9 +273,9 @@ class ChallengePostingService:
                     ChallengePost.results_message_id,
                     post.results_claimed_at,
                     now,
-                    self._clock.span(CLAIM_LEASE),
+                    lease,
                 ):
-                    due.append(await self._scores.close(session, PostInfo.of(post)))
+                    due.append(await self._scores.settle(session, closing))
         return due
 
     async def confirm_results(self, post: PostInfo, message_id: int) -> None:

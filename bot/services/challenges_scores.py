@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -45,6 +45,14 @@ class Results:
     entries: int
     podium: list[Placing]
     feedback_required: int
+
+
+@dataclass(frozen=True, slots=True)
+class Closing:
+    """A closed day's results and the awards they earn, before they are written."""
+
+    results: Results
+    earned: list[tuple[int, str, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,10 +216,9 @@ class ChallengeScoreService:
 
     # -- results ---------------------------------------------------------------------------
 
-    async def close(self, session: AsyncSession, post: PostInfo) -> Results:
-        """Within the caller's unit of work: the results of ``post`` (whose results are
-        claimed), with every award written to the ledger once, dated at the deadline (so
-        results processed late still count in the right week and month)."""
+    async def tally(self, session: AsyncSession, post: PostInfo) -> Closing:
+        """The results of ``post`` (its deadline passed, so its entries and votes are
+        final), worked out in a read: the heavy part of closing a day holds no write lock."""
         votes = (
             select(func.count())
             .where(ChallengeVote.submission_id == ChallengeSubmission.id)
@@ -261,7 +268,7 @@ class ChallengeScoreService:
             post.guild_id,
             [tally.user_id for tally in tallies],
             and_(
-                ChallengePost.results_claimed_at.is_not(None),
+                or_(ChallengePost.results_claimed_at.is_not(None), ChallengePost.id == post.id),
                 ChallengePost.local_date <= post.local_date,
             ),
         )
@@ -270,9 +277,8 @@ class ChallengeScoreService:
             (item.user_id, f"post:{post.id}:{item.reason}", item.points)
             for item in awards(tallies, placed, current)
         ]
-        await award(session, post.guild_id, earned, post.deadline_at)
         messages = {sid: message for sid, _user, _at, message, _count in entries}
-        return Results(
+        results = Results(
             post,
             len(entries),
             [
@@ -281,6 +287,15 @@ class ChallengeScoreService:
             ],
             required or 0,
         )
+        return Closing(results, earned)
+
+    async def settle(self, session: AsyncSession, closing: Closing) -> Results:
+        """Within the unit of work that claimed the results: every award written to the
+        ledger once, dated at the deadline (so results processed late still count in the
+        right week and month)."""
+        post = closing.results.post
+        await award(session, post.guild_id, closing.earned, post.deadline_at)
+        return closing.results
 
     # -- leaderboards and history ----------------------------------------------------------
 
