@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from bot.db.engine import Database
 from bot.models.guild import SendBudget
 
-FANOUT_RATE = 42.0
+FANOUT_RATE = 44.0
 """Requests per second for scheduled sends, all processes together: below Discord's 50,
-leaving room for interaction replies."""
+leaving room for the bot's other requests (interaction replies are not counted by Discord)."""
 
 
 class SendThrottle:
