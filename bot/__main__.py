@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -122,7 +123,18 @@ async def _run(settings: Settings, migrate_first: bool) -> None:
             await asyncio.wait_for(stopping.wait(), delay)
 
 
+async def _set_aside_after_ready(bot: ProducerBot) -> None:
+    """Once ready, take what was loaded so far (code, content, the guild caches) out of the
+    garbage collector's sight: its full collections then scan only newer objects, instead
+    of pausing every few seconds for tens of milliseconds in the middle of interactions."""
+    await bot.wait_until_ready()
+    gc.collect()
+    gc.freeze()
+    log.info("ready: %d objects set aside from garbage collection", gc.get_freeze_count())
+
+
 async def _run_once(bot: ProducerBot, token: str) -> None:
+    settle = asyncio.create_task(_set_aside_after_ready(bot))
     try:
         async with bot:
             await bot.start(token)
@@ -133,6 +145,8 @@ async def _run_once(bot: ProducerBot, token: str) -> None:
     except discord.PrivilegedIntentsRequired:
         raise Fatal("Discord refused the gateway intents this bot asked for.") from None
     finally:
+        settle.cancel()
+        gc.unfreeze()  # after a crash, the next bot starts with nothing set aside
         await bot.database.close()
 
 

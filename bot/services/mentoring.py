@@ -178,9 +178,17 @@ class MentoringService:
     async def mentors(self, guild_id: int, skill: str | None = None) -> list[MentorInfo]:
         """Every mentor (with ``skill`` among their topics), open ones with room first."""
         async with self._database.read() as session:
-            rows = (
-                await session.scalars(select(MentorOffer).where(MentorOffer.guild_id == guild_id))
-            ).all()
+            rows = await session.execute(
+                select(
+                    MentorOffer.user_id,
+                    MentorOffer.topics,
+                    MentorOffer.capacity,
+                    MentorOffer.availability,
+                    MentorOffer.dm_requests,
+                    MentorOffer.paused,
+                ).where(MentorOffer.guild_id == guild_id)
+            )
+            offers = rows.all()
             active = dict(
                 (
                     await session.execute(
@@ -190,8 +198,11 @@ class MentoringService:
                     )
                 ).all()
             )
-        found = [from_row(MentorInfo, row, active=active.get(row.user_id, 0)) for row in rows]
-        found = [m for m in found if skill is None or skill in m.topics]
+        found = [
+            MentorInfo(user, tuple(topics), capacity, availability, dm, paused, active.get(user, 0))
+            for user, topics, capacity, availability, dm, paused in offers
+            if skill is None or skill in topics
+        ]
         return sorted(found, key=lambda m: (m.paused, m.free_places == 0, -m.free_places))
 
     async def find(self, guild_id: int, mentee_id: int, skill: str | None = None) -> list[Ranked]:
@@ -208,21 +219,20 @@ class MentoringService:
             if status.state is SkillState.LEARNING
         ]
         async with self._database.read() as session:
-            infos = await self._profiles.infos(session, guild_id, [mentee_id, *mentors])
+            found = await self._profiles.matchables(session, guild_id, [mentee_id, *mentors])
             blocked = await blocks_of(session, guild_id, mentee_id)
-        now, shown = self._clock.now(), {info.user_id: info.public() for info in infos}
-        mentee = infos[0].person(now)
-        mentee = replace(mentee, goals=mentee.goals | frozenset(learning))
+        mentee = replace(found[0].person, goals=found[0].person.goals | frozenset(learning))
         candidates = [
-            MentorCandidate(info.person(now), frozenset(m.topics), m.free_places, m.paused)
-            for info, m in zip(infos[1:], mentors.values(), strict=True)
+            MentorCandidate(match.person, frozenset(m.topics), m.free_places, m.paused)
+            for match, m in zip(found[1:], mentors.values(), strict=True)
         ]
+        private = {match.person.user_id: match.private for match in found}
         result = []
         for suggestion in rank_mentors(mentee, candidates, blocked=blocked, skill=skill):
-            public = shown[suggestion.mentor_id]
-            if public.timezone is None:
+            hidden = private[suggestion.mentor_id]
+            if "timezone" in hidden:
                 suggestion = replace(suggestion, hours_apart=None)
-            if public.experience is None:
+            if "experience" in hidden:
                 suggestion = replace(suggestion, experience_gap=None)
             result.append(Ranked(suggestion, mentors[suggestion.mentor_id]))
         return result

@@ -79,6 +79,26 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class Matchable:
+    """A member as matching sees them, and which of their profile fields are private."""
+
+    person: Person
+    private: frozenset[str]
+
+
+MATCHING_COLUMNS = (
+    Profile.user_id,
+    Profile.skills,
+    Profile.goals,
+    Profile.genres,
+    Profile.daws,
+    Profile.timezone,
+    Profile.experience,
+    Profile.private_fields,
+)
+
+
+@dataclass(frozen=True, slots=True)
 class MentorCandidate:
     person: Person
     topics: frozenset[str]
@@ -128,18 +148,6 @@ class ProfileInfo:
             experience=None if "experience" in self.private_fields else self.experience,
             links=() if "links" in self.private_fields else self.links,
             looking_for=() if "looking_for" in self.private_fields else self.looking_for,
-        )
-
-    def person(self, now: datetime) -> Person:
-        levels = list(EXPERIENCE)
-        return Person(
-            self.user_id,
-            frozenset(self.skills),
-            frozenset(self.goals),
-            frozenset(self.genres),
-            frozenset(self.daws),
-            utc_offset(self.timezone, now),
-            levels.index(self.experience) if self.experience in levels else None,
         )
 
 
@@ -258,12 +266,31 @@ class ProfileService:
             found.update((row.user_id, from_row(ProfileInfo, row, exists=True)) for row in rows)
         return [found.get(i, ProfileInfo(guild_id, i)) for i in ids]
 
+    async def matchables(
+        self, session: AsyncSession, guild_id: int, ids: Sequence[int]
+    ) -> list[Matchable]:
+        """Matching data of ``ids`` in that order (members without a profile get an empty
+        one), read as the few columns matching needs rather than whole profiles."""
+        now, levels = self._clock.now(), {name: index for index, name in enumerate(EXPERIENCE)}
+        found: dict[int, Matchable] = {}
+        for start in range(0, len(ids), 500):
+            rows = await session.execute(
+                select(*MATCHING_COLUMNS).where(
+                    Profile.guild_id == guild_id, Profile.user_id.in_(ids[start : start + 500])
+                )
+            )
+            for user, skills, goals, genres, daws, zone, experience, private in rows.all():
+                sets = (frozenset(skills), frozenset(goals), frozenset(genres), frozenset(daws))
+                level = levels.get(experience) if experience else None
+                person = Person(user, *sets, utc_offset(zone, now), level)
+                found[user] = Matchable(person, frozenset(private))
+        return [found.get(i, Matchable(Person(i), frozenset())) for i in ids]
+
     async def persons(
         self, session: AsyncSession, guild_id: int, ids: Sequence[int]
     ) -> list[Person]:
         """Matching data for ``ids``, in that order."""
-        now = self._clock.now()
-        return [info.person(now) for info in await self.infos(session, guild_id, ids)]
+        return [match.person for match in await self.matchables(session, guild_id, ids)]
 
     async def _save(self, guild_id: int, user_id: int, values: dict[str, object]) -> ProfileInfo:
         now = self._clock.now()

@@ -2,11 +2,13 @@
 
 import asyncio
 import os
+import re
 import signal
 import sys
 from pathlib import Path
 
 from bot.sandbox.server import LoopbackDiscord
+from tests.e2e.conftest import eventually
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -124,6 +126,9 @@ async def test_the_bot_syncs_and_answers_help_through_any_compatible_api(tmp_pat
         process = await start_run(tmp_path, discord)
         reply = await discord.slash("help", member=alice)
         assert "Producer bot: help" in reply.text
+        # Once ready, what was loaded is out of the garbage collector's way.
+        set_aside = re.compile(r"ready: [1-9]\d* objects set aside from garbage collection")
+        await eventually(lambda: bool(set_aside.search((tmp_path / "run.log").read_text())))
     finally:
         if process is not None:
             process.terminate()
