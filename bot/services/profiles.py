@@ -272,6 +272,7 @@ class ProfileService:
         """Matching data of ``ids`` in that order (members without a profile get an empty
         one), read as the few columns matching needs rather than whole profiles."""
         now, levels = self._clock.now(), {name: index for index, name in enumerate(EXPERIENCE)}
+        offsets: dict[str | None, float | None] = {}  # members share a few dozen zones
         found: dict[int, Matchable] = {}
         for start in range(0, len(ids), 500):
             rows = await session.execute(
@@ -282,7 +283,9 @@ class ProfileService:
             for user, skills, goals, genres, daws, zone, experience, private in rows.all():
                 sets = (frozenset(skills), frozenset(goals), frozenset(genres), frozenset(daws))
                 level = levels.get(experience) if experience else None
-                person = Person(user, *sets, utc_offset(zone, now), level)
+                if zone not in offsets:
+                    offsets[zone] = utc_offset(zone, now)
+                person = Person(user, *sets, offsets[zone], level)
                 found[user] = Matchable(person, frozenset(private))
         return [found.get(i, Matchable(Person(i), frozenset())) for i in ids]
 
