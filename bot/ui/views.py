@@ -106,9 +106,11 @@ class Paginator(OwnedView):
 
 
 class ReportingModal(discord.ui.Modal):
-    """A modal whose errors reach the one error handler."""
+    """A modal whose errors reach the one error handler. A refused form is finished too:
+    Discord has closed it, and discord.py would otherwise keep it (it has no timeout)."""
 
     async def on_error(  # type: ignore[override]  # Modal narrows View's signature
         self, interaction: discord.Interaction, error: Exception, /
     ) -> None:
+        self.stop()
         await report_error(interaction, error)

@@ -385,3 +385,21 @@ async def test_a_channel_closed_to_the_bot_pauses_and_tells_the_moderators_once(
     await discord.slash("challenge resume", member=server.moderator)
     await tick(bot, clock, datetime(2026, 11, 24, 9, 10, tzinfo=UTC))
     assert len(discord.channel_messages(channel)) == 1  # fixed: today's challenge is out
+
+
+async def test_a_refused_form_is_not_kept(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot, clock: ManualClock
+) -> None:
+    """Discord closes a form once it is sent; a refused one must not stay in memory."""
+    channel = await set_up(discord, server, bot)
+    await tick(bot, clock, datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    [post] = discord.channel_messages(channel)
+    open_forms = bot._connection._view_store._modals
+    before = len(open_forms)
+    for _ in range(3):
+        form = await discord.click(post, "Submit", member=server.alice)
+        refused = await discord.submit(
+            form, {"Or a link to your track": "ftp://x/y"}, member=server.alice
+        )
+        assert "https://" in refused.text
+    assert len(open_forms) == before
