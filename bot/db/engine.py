@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
@@ -47,10 +48,21 @@ def _on_sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _json_text(value: object) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def create_engine(url: str) -> AsyncEngine:
-    """Create the async engine; for a SQLite file, its folder is created if missing."""
+    """Create the async engine; for a SQLite file, its folder is created if missing. JSON
+    columns (profiles' lists, quiz answers) go through orjson: several times faster than
+    the standard library where a call reads hundreds of rows."""
     parsed = make_url(url)
-    engine = create_async_engine(url, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+    engine = create_async_engine(
+        url,
+        pool_pre_ping=parsed.get_backend_name() != "sqlite",
+        json_serializer=_json_text,
+        json_deserializer=orjson.loads,
+    )
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
