@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.engine import Database
-from bot.db.upsert import insert_or_update
+from bot.db.upsert import insert_for, insert_or_update
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.challenges import (
     ChallengeFeedback,
@@ -201,31 +201,33 @@ class ChallengeEntryService:
 
     async def vote(self, guild_id: int, submission_id: int, voter_id: int, message_id: int) -> int:
         """Count one vote of ``voter_id`` for the entry shown in ``message_id``; returns
-        the entry's votes."""
+        the entry's votes. The checks read beside other writers; the write is one insert
+        that the primary key keeps to one vote per member."""
         now = self._clock.now()
-        async with self._database.write() as session:
+        async with self._database.read() as session:
             entry, post = await self._entry(session, guild_id, submission_id)
-            if entry.user_id == voter_id:
-                raise NotAllowed("You can't vote for your own entry.")
-            if now >= post.deadline_at:
-                raise ChallengeClosed()
-            if entry.message_id not in (None, message_id):
-                raise NotAllowed("This take was replaced: vote on the newer post in the thread.")
-            try:
-                async with session.begin_nested():
-                    session.add(
-                        ChallengeVote(
-                            submission_id=entry.id,
-                            voter_id=voter_id,
-                            guild_id=guild_id,
-                            voted_at=now,
-                        )
-                    )
-            except IntegrityError:
-                raise NotAllowed("You already voted for this entry.") from None
-            votes = await session.scalar(
-                select(func.count()).where(ChallengeVote.submission_id == entry.id)
-            )
+        if entry.user_id == voter_id:
+            raise NotAllowed("You can't vote for your own entry.")
+        if now >= post.deadline_at:
+            raise ChallengeClosed()
+        if entry.message_id not in (None, message_id):
+            raise NotAllowed("This take was replaced: vote on the newer post in the thread.")
+        ballot = {"submission_id": entry.id, "voter_id": voter_id, "guild_id": guild_id}
+        try:
+            async with self._database.write() as session:
+                counted = await session.scalar(
+                    insert_for(session)(ChallengeVote)
+                    .values(ballot | {"voted_at": now})
+                    .on_conflict_do_nothing()
+                    .returning(ChallengeVote.voter_id)
+                )
+                if counted is None:
+                    raise NotAllowed("You already voted for this entry.")
+                votes = await session.scalar(
+                    select(func.count()).where(ChallengeVote.submission_id == entry.id)
+                )
+        except IntegrityError:  # the entry was deleted since it was read
+            raise NotFound("That entry no longer exists.") from None
         return votes or 0
 
     async def give_feedback(
