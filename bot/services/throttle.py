@@ -61,7 +61,8 @@ class SendThrottle:
         """Return when ``cost`` more requests may go out: at the slot booked, and never
         sooner after this process's previous send than the budget's spacing, so senders
         that wake late together (a busy event loop) go out one by one, not in a burst."""
-        at = self._wall() + await self.reserve(cost)
+        delay = await self.reserve(cost)
+        at = self._wall() + delay  # measured after booking: never before the slot
         async with self._turn:
             at = max(at, self._free_at)
             delay = at - self._wall()
