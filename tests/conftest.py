@@ -48,16 +48,23 @@ async def _fresh_postgres(url: str) -> Database:
     return database
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def any_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """The same tests on SQLite and, when TEST_POSTGRES_URL is set, on PostgreSQL."""
-    if request.param == "sqlite":
-        database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}")
+async def migrated_database(backend: str, folder: Path) -> Database:
+    """A fresh database at the latest schema: a SQLite file in ``folder``, or PostgreSQL's
+    test database emptied (the test skips when TEST_POSTGRES_URL is not set)."""
+    if backend == "sqlite":
+        database = Database.from_url(f"sqlite+aiosqlite:///{folder / 'bot.sqlite3'}")
     else:
         url = os.environ.get("TEST_POSTGRES_URL")
         if not url:
             pytest.skip("TEST_POSTGRES_URL is not set")
         database = await _fresh_postgres(url)
     await upgrade_to_head(database)
+    return database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def any_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """The same tests on SQLite and, when TEST_POSTGRES_URL is set, on PostgreSQL."""
+    database = await migrated_database(request.param, tmp_path)
     yield database
     await database.close()

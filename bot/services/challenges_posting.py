@@ -24,7 +24,13 @@ from bot.models.guild import GuildSettings
 from bot.services.challenges import PostInfo, guild_zone, local_today
 from bot.services.challenges_schedule import ChallengeScheduleService
 from bot.services.challenges_scores import ChallengeScoreService, Results, month_key
-from bot.services.once_a_day import CLAIM_BATCH, CLAIM_LEASE, claim_send, due_date
+from bot.services.once_a_day import (
+    CLAIM_BATCH,
+    CLAIM_LEASE,
+    claim_send,
+    due_date,
+    lease_running,
+)
 
 NUDGE_HOURS = 3
 """How long before the deadline members with a streak get their "at risk" DM."""
@@ -261,8 +267,8 @@ class ChallengePostingService:
         lease = self._clock.span(CLAIM_LEASE)
         due = []
         for post in posts:
-            if post.results_claimed_at is not None and now - post.results_claimed_at < lease:
-                continue  # another tick is sending these results
+            if lease_running(post.results_claimed_at, now, lease):
+                continue  # another tick is sending these results: skip the tally
             async with self._database.read() as session:
                 closing = await self._scores.tally(session, PostInfo.of(post))
             async with self._database.write() as session:

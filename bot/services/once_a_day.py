@@ -24,10 +24,10 @@ T = TypeVar("T")
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 CLAIM_LEASE = timedelta(seconds=90)
-CLAIM_BATCH = 50
-"""Daily posts claimed at a time: sent within seconds, far inside their lease."""
 """How long a claimer has to confirm its send before another tick may send it again (with
 the same nonce, well inside the few minutes Discord remembers one)."""
+CLAIM_BATCH = 50
+"""Daily posts claimed at a time: sent within seconds, far inside their lease."""
 
 
 def parse_post_time(text: str) -> str:
@@ -46,6 +46,11 @@ def due_date(now: datetime, zone: str, post_time: str) -> date | None:
     return local.date() if local.time() >= time(hours, minutes) else None
 
 
+def lease_running(claimed_at: datetime | None, now: datetime, lease: timedelta) -> bool:
+    """Whether a claim made at ``claimed_at`` still holds: its sender may yet confirm."""
+    return claimed_at is not None and now - claimed_at < lease
+
+
 async def claim_send(
     session: AsyncSession,
     row: ColumnElement[bool],
@@ -59,7 +64,7 @@ async def claim_send(
     claim, or the take-over of an unconfirmed one whose ``lease`` (``CLAIM_LEASE`` on the
     caller's clock) ran out. Compare-and-set on
     the claim time, so one claimer wins."""
-    if claimed_at is not None and now - claimed_at < lease:
+    if lease_running(claimed_at, now, lease):
         return False
     unchanged = claimed.is_(None) if claimed_at is None else claimed == claimed_at
     result = await session.execute(

@@ -18,11 +18,9 @@ command must be classified here before this test passes.
 """
 
 import json
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,13 +32,12 @@ from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.base import Base
 from bot.db.engine import Database
-from bot.db.migrate import upgrade_to_head
 from bot.sandbox.interactions import MODAL, Reply
 from bot.sandbox.server import LoopbackDiscord
 from bot.sandbox.world import MANAGE_GUILD, Channel, Guild, Member, Message
 from bot.services.challenges import ChallengeCard
 from bot.services.cooldowns import REQUEST_COOLDOWN
-from tests.conftest import START, _fresh_postgres
+from tests.conftest import START, migrated_database
 from tests.e2e.conftest import Server, start_bot, stop_bot
 from tests.e2e.test_challenges import post_today, services_of, thread_of, tick
 from tests.e2e.test_mentoring import request_notice
@@ -111,15 +108,7 @@ async def world(
     """One world per database for the whole module (building it takes a while), like the
     ``server`` fixture's guild plus guild B. The reads run first; the attempts from B come
     after them, as one deletes mona's data in B."""
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("tenancy") / "bot.sqlite3"
-        database = Database.from_url(f"sqlite+aiosqlite:///{path}")
-    else:
-        url = os.environ.get("TEST_POSTGRES_URL")
-        if not url:
-            pytest.skip("TEST_POSTGRES_URL is not set")
-        database = await _fresh_postgres(url)
-    await upgrade_to_head(database)
+    database = await migrated_database(request.param, tmp_path_factory.mktemp("tenancy"))
     discord = LoopbackDiscord()
     await discord.start()
     guild = discord.add_guild("Beat Lab")
