@@ -80,9 +80,10 @@ from bot.models import (
     Profile,
     SkillProgress,
 )
-from bot.services.career import CareerService
-from bot.services.challenges import PostInfo, describe_constraints
-from bot.services.challenges_rules import (
+from bot.services.careers.guidance import CareerService
+from bot.services.challenges.bundle import ChallengeServices
+from bot.services.challenges.common import PostInfo, describe_constraints
+from bot.services.challenges.rules import (
     ENTRY_POINTS,
     FREEZE_EVERY,
     HELPFUL_POINTS,
@@ -91,11 +92,17 @@ from bot.services.challenges_rules import (
     STREAK_BONUS_MAX,
     VOTE_POINTS,
 )
-from bot.services.challenges_scores import period_keys
-from bot.services.challenges_services import ChallengeServices
-from bot.services.mentoring import MentoringService
-from bot.services.profiles import DAWS, EXPERIENCE, GENRES, LOOKING_FOR, ROLES, ProfileService
-from bot.services.quiz import TypeQuizService
+from bot.services.challenges.scores import period_keys
+from bot.services.community.mentoring import MentoringService
+from bot.services.community.profiles import (
+    DAWS,
+    EXPERIENCE,
+    GENRES,
+    LOOKING_FOR,
+    ROLES,
+    ProfileService,
+)
+from bot.services.quiz.producer_type import TypeQuizService
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"

@@ -23,9 +23,9 @@ from bot.clock import ManualClock
 from bot.content import load_content
 from bot.db.engine import Database
 from bot.db.migrate import upgrade_to_head
-from bot.sandbox.server import LoopbackDiscord
-from bot.services.challenges_settings import ChallengeSettingsService
-from bot.services.throttle import FANOUT_RATE
+from bot.services.challenges.settings import ChallengeSettingsService
+from bot.services.core.send_budget import FANOUT_RATE
+from loopback.server import LoopbackDiscord
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 DISCORD_GLOBAL_LIMIT = 50

@@ -51,11 +51,11 @@ import discord as discord_py
 
 from bot.content import load_content
 from bot.db.engine import Database
-from bot.models.career import DailyTipConfig, DailyTipPost, SavedTip, SeenTip
-from bot.models.guild import GuildChannel, GuildSettings
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import MANAGE_GUILD, Guild
+from bot.models.careers import DailyTipConfig, DailyTipPost, SavedTip, SeenTip
+from bot.models.core import GuildChannel, GuildSettings
 from bot.settings import Settings
+from loopback.server import LoopbackDiscord
+from loopback.world import MANAGE_GUILD, Guild
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"

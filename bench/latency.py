@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.record import save
-from bot.sandbox.interactions import MODAL, Reply
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import MANAGE_GUILD, Channel, Guild, Member, Message
+from loopback.interactions import MODAL, Reply
+from loopback.server import LoopbackDiscord
+from loopback.world import MANAGE_GUILD, Channel, Guild, Member, Message
 
 Scenario = Callable[[Member], Awaitable[Reply]]
 

@@ -26,9 +26,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.services.matching import _Problem, affinity_total, plan_round, plan_round_elsewhere
-from bot.services.profiles import DAWS, GENRES, Person
-from bot.services.safety import Pairs, pair_key
+from bot.services.community.matching import (
+    _Problem,
+    affinity_total,
+    plan_round,
+    plan_round_elsewhere,
+)
+from bot.services.community.profiles import DAWS, GENRES, Person
+from bot.services.community.safety import Pairs, pair_key
 
 SKILLS = [f"skill-{n}" for n in range(15)]
 ZONES = [-8, -7, -6, -5, -4, -3, 0, 1, 1, 1, 2, 2, 3, 5.5, 8, 9, 10]

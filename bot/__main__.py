@@ -23,8 +23,8 @@ from bot.db.backup import backup_sqlite
 from bot.db.engine import Database
 from bot.db.migrate import current_revision, head_revision, upgrade_to_head
 from bot.errors import SchemaOutdated
-from bot.sandbox import terminal as sandbox
 from bot.settings import Settings
+from bot.tryit import terminal as sandbox
 
 log = logging.getLogger("bot")
 

@@ -7,7 +7,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import NotAllowed
-from bot.services.guild_settings import GuildConfig
+from bot.services.core.guild_settings import GuildConfig
 
 if TYPE_CHECKING:
     from bot.client import ProducerBot

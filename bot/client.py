@@ -20,11 +20,11 @@ from bot.db.migrate import current_revision, head_revision
 from bot.errors import SchemaOutdated
 from bot.health import HealthMonitor
 from bot.scheduler import Scheduler
-from bot.services.alerts import AlertService
-from bot.services.cooldowns import CooldownService
-from bot.services.guild_settings import GuildSettingsService
-from bot.services.privacy import PrivacyService
-from bot.services.throttle import FANOUT_RATE, SendThrottle
+from bot.services.core.alerts import AlertService
+from bot.services.core.cooldowns import CooldownService
+from bot.services.core.guild_settings import GuildSettingsService
+from bot.services.core.privacy import PrivacyService
+from bot.services.core.send_budget import FANOUT_RATE, SendThrottle
 from bot.shards import Shards
 from bot.tree import ProducerTree
 

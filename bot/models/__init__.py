@@ -1,6 +1,6 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
-from bot.models.career import (
+from bot.models.careers import (
     DailyTipConfig,
     DailyTipPost,
     GuildTip,
@@ -19,8 +19,7 @@ from bot.models.challenges import (
     ChallengeVote,
     QueuedChallenge,
 )
-from bot.models.guild import Cooldown, GuildChannel, GuildSettings, ModeratorAlert, SendBudget
-from bot.models.mentoring import (
+from bot.models.community import (
     Block,
     ClosedDM,
     MentorFeedback,
@@ -35,7 +34,9 @@ from bot.models.mentoring import (
     NetworkRound,
     Profile,
     Report,
+    Suggestion,
 )
+from bot.models.core import Cooldown, GuildChannel, GuildSettings, ModeratorAlert, SendBudget
 from bot.models.quiz import (
     GuildQuestion,
     QuizAnswer,
@@ -45,7 +46,6 @@ from bot.models.quiz import (
     TypeQuizSession,
     TypeRole,
 )
-from bot.models.suggestion import Suggestion
 
 __all__ = [
     "Block",

@@ -1,8 +1,8 @@
-"""Plain facts about roles for ``bot.services.role_rewards``, read from discord.py objects."""
+"""Plain facts about roles for ``bot.services.core.role_safety``, read from discord.py objects."""
 
 import discord
 
-from bot.services.role_rewards import BotFacts, RoleFacts, beyond_setter, grant_blockers
+from bot.services.core.role_safety import BotFacts, RoleFacts, beyond_setter, grant_blockers
 
 
 def role_facts(role: discord.Role) -> RoleFacts:

@@ -1,9 +1,9 @@
 """``/career``: routes into production, tips, the skill map, gear and the tip of the day."""
 
 from bot.client import ProducerBot
-from bot.services.career import CareerService
-from bot.services.daily_tips import DailyTipService
-from bot.services.quiz import TypeQuizService
+from bot.services.careers.daily_tip import DailyTipService
+from bot.services.careers.guidance import CareerService
+from bot.services.quiz.producer_type import TypeQuizService
 from cogs.career.cog import CareerCog
 from cogs.career.views import AnotherTipButton, SaveTipButton
 

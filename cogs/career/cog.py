@@ -11,9 +11,9 @@ from bot.checks import moderator_only, require_guild_id
 from bot.client import ProducerBot
 from bot.content.career import CareerContent, Level
 from bot.errors import InvalidInput
-from bot.services.career import CareerService, SkillState
-from bot.services.daily_tips import DailyTipService, DueTip
-from bot.services.once_a_day import in_batches
+from bot.services.careers.daily_tip import DailyTipService, DueTip
+from bot.services.careers.guidance import CareerService, SkillState
+from bot.services.core.exactly_once import in_batches
 from bot.ui.views import Paginator
 from cogs.career import render
 from cogs.career.views import GuildTipModal, PathBrowser, daily_view, tip_view

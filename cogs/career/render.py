@@ -7,7 +7,7 @@ import discord
 
 from bot.charts import Bar, bar_chart
 from bot.content.career import CareerContent, CareerPath, GearCategory, PathKind, Tier
-from bot.services.career import NextSteps, SkillState, SkillStatus, SkillTally, TipCard
+from bot.services.careers.guidance import NextSteps, SkillState, SkillStatus, SkillTally, TipCard
 from bot.ui.embeds import BRAND_COLOUR, truncate
 from bot.ui.text import member_text
 

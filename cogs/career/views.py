@@ -7,7 +7,7 @@ import discord
 
 from bot.checks import producer_bot, require_guild_id
 from bot.content.career import CareerContent, Level
-from bot.services.career import TIP_TEXT_MAX, CareerService
+from bot.services.careers.guidance import TIP_TEXT_MAX, CareerService
 from bot.tree import reports_errors
 from bot.ui.views import OwnedView, PersistentButtons, ReportingModal
 from cogs.career import render

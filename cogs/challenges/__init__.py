@@ -1,8 +1,8 @@
 """``/challenge``: daily skill challenges with entries, votes, feedback, streaks and points."""
 
 from bot.client import ProducerBot
-from bot.services.career import CareerService
-from bot.services.challenges_services import ChallengeServices
+from bot.services.careers.guidance import CareerService
+from bot.services.challenges.bundle import ChallengeServices
 from cogs.challenges.cog import ChallengesCog
 from cogs.challenges.views import DYNAMIC_ITEMS
 

@@ -8,9 +8,9 @@ from discord.ext import commands
 from bot.checks import moderator_only, require_guild_id
 from bot.client import ProducerBot
 from bot.errors import InvalidInput
-from bot.services.challenges_services import ChallengeServices
-from bot.services.challenges_settings import Cadence
-from bot.services.guild_settings import search_timezones
+from bot.services.challenges.bundle import ChallengeServices
+from bot.services.challenges.settings import Cadence
+from bot.services.core.guild_settings import search_timezones
 from bot.ui.embeds import truncate
 from bot.ui.roles import choice_problems
 from cogs.challenges import render

@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.checks import require_guild_id
 from bot.client import ProducerBot
-from bot.services.challenges_services import ChallengeServices
+from bot.services.challenges.bundle import ChallengeServices
 from bot.ui.views import Paginator
 from cogs.challenges import render
 from cogs.challenges.admin import ModeratorCommands

@@ -11,11 +11,11 @@ from datetime import datetime
 import discord
 
 from bot.client import ProducerBot
-from bot.services.challenges import PostInfo
-from bot.services.challenges_posting import ChampionChange
-from bot.services.challenges_scores import Results
-from bot.services.challenges_services import ChallengeServices
-from bot.services.once_a_day import in_batches
+from bot.services.challenges.bundle import ChallengeServices
+from bot.services.challenges.common import PostInfo
+from bot.services.challenges.posting import ChampionChange
+from bot.services.challenges.scores import Results
+from bot.services.core.exactly_once import in_batches
 from bot.ui.embeds import truncate
 from bot.ui.roles import grant_problems
 from bot.ui.views import PersistentButtons

@@ -6,9 +6,9 @@ import discord
 from bot.checks import ensure_moderator, producer_bot, require_guild_id
 from bot.content.career import CareerContent
 from bot.content.challenges import Difficulty
-from bot.services.challenges import BRIEF_MAX, TITLE_MAX, ChallengeCard
-from bot.services.challenges_schedule import QueueItem
-from bot.services.challenges_services import ChallengeServices
+from bot.services.challenges.bundle import ChallengeServices
+from bot.services.challenges.common import BRIEF_MAX, TITLE_MAX, ChallengeCard
+from bot.services.challenges.schedule import QueueItem
 from bot.ui.text import member_text
 from bot.ui.views import Paginator, ReportingModal
 from cogs.challenges import render

@@ -5,12 +5,12 @@ from datetime import date, datetime
 import discord
 
 from bot.content.career import CareerContent
-from bot.services.challenges import ChallengeCard, ChallengeSettings, PostInfo, days_text
-from bot.services.challenges_entries import Entry, FeedbackNote
-from bot.services.challenges_posting import Nudge, Reminder
-from bot.services.challenges_rules import RULES, Streak
-from bot.services.challenges_schedule import PlannedDay, QueueItem
-from bot.services.challenges_scores import HistoryEntry, Leaderboard, Results
+from bot.services.challenges.common import ChallengeCard, ChallengeSettings, PostInfo, days_text
+from bot.services.challenges.entries import Entry, FeedbackNote
+from bot.services.challenges.posting import Nudge, Reminder
+from bot.services.challenges.rules import RULES, Streak
+from bot.services.challenges.schedule import PlannedDay, QueueItem
+from bot.services.challenges.scores import HistoryEntry, Leaderboard, Results
 from bot.ui.embeds import BRAND_COLOUR, truncate
 from bot.ui.text import member_text
 

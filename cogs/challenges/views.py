@@ -13,15 +13,15 @@ import discord
 
 from bot.checks import producer_bot, require_guild_id
 from bot.errors import NotAllowed
-from bot.services.challenges_entries import (
+from bot.services.challenges.bundle import ChallengeServices
+from bot.services.challenges.entries import (
     FEEDBACK_MAX,
     FEEDBACK_MIN,
     LINK_MAX,
     NOTES_MAX,
     AudioFile,
 )
-from bot.services.challenges_services import ChallengeServices
-from bot.services.cooldowns import ENTRY_COOLDOWN
+from bot.services.core.cooldowns import ENTRY_COOLDOWN
 from bot.tree import reports_errors
 from bot.ui.text import member_text
 from bot.ui.views import PersistentButtons, ReportingModal

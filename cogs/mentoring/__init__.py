@@ -1,9 +1,9 @@
 """``/mentor``: mentors offer topics, members find and ask them, mentorships run and end."""
 
 from bot.client import ProducerBot
-from bot.services.career import CareerService
-from bot.services.mentoring import MentoringService
-from bot.services.profiles import ProfileService
+from bot.services.careers.guidance import CareerService
+from bot.services.community.mentoring import MentoringService
+from bot.services.community.profiles import ProfileService
 from cogs.mentoring.cog import MentoringCog
 from cogs.mentoring.views import RequestButton
 

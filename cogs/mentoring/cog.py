@@ -7,15 +7,20 @@ from discord.ext import commands
 from bot.checks import moderator_only, require_guild_id
 from bot.client import ProducerBot
 from bot.errors import InvalidInput
-from bot.services.cooldowns import REQUEST_COOLDOWN
-from bot.services.mentoring import MESSAGE_MAX, Introduction, MentoringService, SentRequest
-from bot.services.profiles import ProfileService
-from bot.services.safety import SafetyService
+from bot.services.community.mentoring import (
+    MESSAGE_MAX,
+    Introduction,
+    MentoringService,
+    SentRequest,
+)
+from bot.services.community.profiles import ProfileService
+from bot.services.community.safety import SafetyService
+from bot.services.core.cooldowns import REQUEST_COOLDOWN
+from bot.ui import delivery
 from bot.ui.roles import choice_problems, grant_problems
 from bot.ui.views import Paginator
 from cogs.mentoring import render
 from cogs.mentoring.views import EndedView, OfferModal, request_view
-from cogs.profiles import delivery
 from cogs.profiles.render import introduction, profile_embed
 
 log = logging.getLogger(__name__)

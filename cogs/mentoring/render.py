@@ -2,10 +2,10 @@
 
 import discord
 
-from bot.services.matching import Suggestion
-from bot.services.mentoring import MentorInfo, Pairing, Ranked, RequestInfo
-from bot.services.profiles import DAWS, GENRES
-from bot.services.safety import FeedbackInfo
+from bot.services.community.matching import Suggestion
+from bot.services.community.mentoring import MentorInfo, Pairing, Ranked, RequestInfo
+from bot.services.community.profiles import DAWS, GENRES
+from bot.services.community.safety import FeedbackInfo
 from bot.ui.embeds import BRAND_COLOUR, truncate
 from bot.ui.text import member_text
 from cogs.profiles.render import names

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.checks import button_of_this_guild, producer_bot
-from bot.services.mentoring import AVAILABILITY_MAX, CAPACITY_MAX, MentorInfo
-from bot.services.safety import COMMENT_MAX
+from bot.services.community.mentoring import AVAILABILITY_MAX, CAPACITY_MAX, MentorInfo
+from bot.services.community.safety import COMMENT_MAX
 from bot.tree import reports_errors
+from bot.ui import delivery
 from bot.ui.views import OwnedView, PersistentButtons, ReportingModal
-from cogs.profiles import delivery
 from cogs.profiles.views import choices, picked, text_field
 
 if TYPE_CHECKING:

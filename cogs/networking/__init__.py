@@ -1,8 +1,8 @@
 """``/network``: regular introductions between members who opt in."""
 
 from bot.client import ProducerBot
-from bot.services.networking import NetworkService
-from bot.services.profiles import ProfileService
+from bot.services.community.networking import NetworkService
+from bot.services.community.profiles import ProfileService
 from cogs.networking.cog import NetworkingCog
 from cogs.networking.views import CheckInButton
 

@@ -8,13 +8,13 @@ from discord.ext import commands
 
 from bot.checks import moderator_only, require_guild_id
 from bot.client import ProducerBot
-from bot.services.networking import WEEKDAYS, CheckIn, GroupIntro, NetworkService, Notice
-from bot.services.profiles import ProfileService
-from bot.services.safety import SafetyService
+from bot.services.community.networking import WEEKDAYS, CheckIn, GroupIntro, NetworkService, Notice
+from bot.services.community.profiles import ProfileService
+from bot.services.community.safety import SafetyService
+from bot.ui import delivery
 from bot.ui.views import Paginator
 from cogs.networking import render
 from cogs.networking.views import checkin_view
-from cogs.profiles import delivery
 from cogs.profiles.render import introduction
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ from datetime import date
 
 import discord
 
-from bot.services.matching import RoundPlan
-from bot.services.networking import WEEKDAYS, NetworkSettings, RoundStats
+from bot.services.community.matching import RoundPlan
+from bot.services.community.networking import WEEKDAYS, NetworkSettings, RoundStats
 from bot.ui.embeds import BRAND_COLOUR
 from cogs.mentoring.render import pages
 

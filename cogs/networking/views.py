@@ -6,7 +6,7 @@ from typing import Any
 import discord
 
 from bot.checks import button_of_this_guild, producer_bot
-from bot.services.safety import ANSWERS, SafetyService
+from bot.services.community.safety import ANSWERS, SafetyService
 from bot.tree import reports_errors
 from bot.ui.views import PersistentButtons
 

@@ -5,7 +5,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import require_guild_id
-from bot.services.privacy import PrivacyService
+from bot.services.core.privacy import PrivacyService
 from bot.ui.views import OwnedView
 
 WHAT_STAYS = (

@@ -1,7 +1,7 @@
 """``/profile``: producer profiles, the base of mentoring and networking."""
 
 from bot.client import ProducerBot
-from bot.services.profiles import ProfileService
+from bot.services.community.profiles import ProfileService
 from cogs.profiles.cog import ProfilesCog
 
 

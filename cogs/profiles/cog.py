@@ -3,7 +3,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import require_guild_id
-from bot.services.profiles import ProfileService
+from bot.services.community.profiles import ProfileService
 from cogs.profiles import render
 from cogs.profiles.views import ProfileEditor
 

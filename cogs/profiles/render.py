@@ -5,7 +5,7 @@ from collections.abc import Collection
 
 import discord
 
-from bot.services.profiles import (
+from bot.services.community.profiles import (
     DAWS,
     EXPERIENCE,
     GENRES,

@@ -5,7 +5,7 @@ from typing import Any
 
 import discord
 
-from bot.services.profiles import (
+from bot.services.community.profiles import (
     BIO_MAX,
     DAWS,
     EXPERIENCE,

@@ -1,7 +1,7 @@
 """``/quiz``: the producer-type quiz, knowledge rounds (solo and live) and leaderboards."""
 
 from bot.client import ProducerBot
-from bot.services.quiz import QuizServices
+from bot.services.quiz.producer_type import QuizServices
 from cogs.quiz.cog import QuizCog
 from cogs.quiz.views import DYNAMIC_ITEMS
 

@@ -13,11 +13,11 @@ from bot.checks import is_moderator, moderator_only, require_guild_id
 from bot.client import ProducerBot
 from bot.content.quiz import DIFFICULTIES, TYPE_IDS
 from bot.errors import InvalidInput, NotAllowed
-from bot.services.quiz import QuizServices
-from bot.services.quiz_live import LiveClosing
-from bot.services.quiz_rounds import RoundQuestion
-from bot.services.quiz_rules import ANSWER_WINDOW
-from bot.services.role_rewards import beyond_setter, grant_blockers, unsafe_role_reasons
+from bot.services.core.role_safety import beyond_setter, grant_blockers, unsafe_role_reasons
+from bot.services.quiz.live import LiveClosing
+from bot.services.quiz.producer_type import QuizServices
+from bot.services.quiz.rounds import RoundQuestion
+from bot.services.quiz.rules import ANSWER_WINDOW
 from bot.ui.embeds import truncate
 from bot.ui.roles import bot_facts, role_facts, setter_top_position
 from bot.ui.text import member_text

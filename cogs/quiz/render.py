@@ -8,14 +8,14 @@ import discord
 
 from bot.charts import Bar, bar_chart
 from bot.content import Content
-from bot.services.quiz import TypeProfile, TypeResult, TypeStep
-from bot.services.quiz_bank import Question
-from bot.services.quiz_board import Leaderboard
-from bot.services.quiz_ear import is_ear_key
-from bot.services.quiz_live import LiveClosing
-from bot.services.quiz_rounds import RoundQuestion
-from bot.services.quiz_rules import MAX_POINTS
-from bot.services.quiz_solo import SoloFeedback
+from bot.services.quiz.bank import Question
+from bot.services.quiz.ear_training import is_ear_key
+from bot.services.quiz.leaderboard import Leaderboard
+from bot.services.quiz.live import LiveClosing
+from bot.services.quiz.producer_type import TypeProfile, TypeResult, TypeStep
+from bot.services.quiz.rounds import RoundQuestion
+from bot.services.quiz.rules import MAX_POINTS
+from bot.services.quiz.solo import SoloFeedback
 from bot.ui.embeds import BRAND_COLOUR, truncate
 from bot.ui.text import member_text
 

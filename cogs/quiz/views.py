@@ -11,12 +11,12 @@ import discord
 
 from bot.checks import producer_bot, require_guild_id
 from bot.errors import NotAllowed, NotFound
-from bot.services import quiz_ear
-from bot.services.quiz import QuizServices, TypeResult, TypeStep
-from bot.services.quiz_bank import CHOICE_MAX, EXPLANATION_MAX, PROMPT_MAX, Question, QuestionBank
-from bot.services.quiz_rounds import RoundQuestion
-from bot.services.quiz_solo import SoloFeedback
-from bot.services.role_rewards import grant_blockers
+from bot.services.core.role_safety import grant_blockers
+from bot.services.quiz import ear_training
+from bot.services.quiz.bank import CHOICE_MAX, EXPLANATION_MAX, PROMPT_MAX, Question, QuestionBank
+from bot.services.quiz.producer_type import QuizServices, TypeResult, TypeStep
+from bot.services.quiz.rounds import RoundQuestion
+from bot.services.quiz.solo import SoloFeedback
 from bot.tree import reports_errors
 from bot.ui.embeds import truncate
 from bot.ui.roles import bot_facts, role_facts
@@ -276,10 +276,10 @@ class LiveAnswerButton(
 
 async def question_files(question: Question) -> list[discord.File]:
     """The audio of an ear-training question (rendered off the event loop), else none."""
-    if not quiz_ear.is_ear_key(question.key):
+    if not ear_training.is_ear_key(question.key):
         return []
-    wav = await asyncio.to_thread(quiz_ear.render_audio, question.key)
-    return [discord.File(io.BytesIO(wav), quiz_ear.AUDIO_FILE)]
+    wav = await asyncio.to_thread(ear_training.render_audio, question.key)
+    return [discord.File(io.BytesIO(wav), ear_training.AUDIO_FILE)]
 
 
 def question_view(asked: RoundQuestion) -> discord.ui.View:

@@ -1,7 +1,7 @@
 """``/block``, ``/unblock`` and ``/report``: members keep themselves safe."""
 
 from bot.client import ProducerBot
-from bot.services.safety import SafetyService
+from bot.services.community.safety import SafetyService
 from cogs.safety.cog import SafetyCog
 
 

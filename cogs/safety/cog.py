@@ -5,10 +5,10 @@ from discord.ext import commands
 from bot.checks import require_guild_id
 from bot.client import ProducerBot
 from bot.errors import NotFound
-from bot.services.cooldowns import REPORT_COOLDOWN
-from bot.services.safety import REASON_MAX, ReportInfo, SafetyService
+from bot.services.community.safety import REASON_MAX, ReportInfo, SafetyService
+from bot.services.core.cooldowns import REPORT_COOLDOWN
+from bot.ui.delivery import text_channel
 from bot.ui.text import member_text
-from cogs.profiles.delivery import text_channel
 
 
 def report_embed(report: ReportInfo) -> discord.Embed:

@@ -5,7 +5,7 @@ from discord.ext import commands
 from bot.checks import moderator_only, require_guild_id
 from bot.client import ProducerBot
 from bot.errors import InvalidInput
-from bot.services.guild_settings import FEATURE_CHANNELS, GuildConfig, search_timezones
+from bot.services.core.guild_settings import FEATURE_CHANNELS, GuildConfig, search_timezones
 from bot.ui.embeds import BRAND_COLOUR
 
 FEATURE_CHOICES = [app_commands.Choice(name=name, value=name) for name in FEATURE_CHANNELS]

@@ -1,7 +1,7 @@
 """``/suggest``: members send ideas to the moderators, who mark them handled."""
 
 from bot.client import ProducerBot
-from bot.services.suggestions import SuggestionService
+from bot.services.community.suggestions import SuggestionService
 from cogs.suggestions.cog import SuggestionsCog
 from cogs.suggestions.views import HandledButton
 

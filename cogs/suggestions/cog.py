@@ -5,7 +5,7 @@ from discord.ext import commands
 from bot.checks import require_guild_id
 from bot.client import ProducerBot
 from bot.errors import NotFound
-from bot.services.suggestions import SuggestionService
+from bot.services.community.suggestions import SuggestionService
 from cogs.suggestions.views import SuggestionModal
 
 

@@ -7,8 +7,13 @@ import discord
 
 from bot.checks import ensure_moderator, producer_bot, require_guild_id
 from bot.errors import NotAllowed
-from bot.services.cooldowns import SUGGEST_COOLDOWN
-from bot.services.suggestions import BODY_MAX, TITLE_MAX, SuggestionInfo, SuggestionService
+from bot.services.community.suggestions import (
+    BODY_MAX,
+    TITLE_MAX,
+    SuggestionInfo,
+    SuggestionService,
+)
+from bot.services.core.cooldowns import SUGGEST_COOLDOWN
 from bot.tree import reports_errors
 from bot.ui.embeds import BRAND_COLOUR
 from bot.ui.text import member_text

@@ -12,10 +12,10 @@ from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.sandbox import demo
-from bot.sandbox.demo import stop_bot
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import MANAGE_GUILD, Guild, Member
+from bot.tryit import demo
+from bot.tryit.demo import stop_bot
+from loopback.server import LoopbackDiscord
+from loopback.world import MANAGE_GUILD, Guild, Member
 
 __all__ = ["Server", "start_bot", "stop_bot"]
 

@@ -10,7 +10,7 @@ from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.sandbox.server import LoopbackDiscord
+from loopback.server import LoopbackDiscord
 from tests.e2e.conftest import Server, start_bot, stop_bot
 
 
@@ -206,9 +206,9 @@ async def test_tip_of_the_day_posts_once_across_restart_and_downtime(
 @pytest.mark.parametrize("kind", ["paths", "tips", "gear", "portfolio", "next"])
 def test_every_content_item_renders_within_discords_limits(kind: str, content: Content) -> None:
     from bot.content.career import Level
-    from bot.sandbox.limits import check_embeds
-    from bot.services.career import NextSteps, TipCard
+    from bot.services.careers.guidance import NextSteps, TipCard
     from cogs.career import render
+    from loopback.limits import check_embeds
 
     career = content.career
     embeds = {

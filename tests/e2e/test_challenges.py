@@ -9,10 +9,10 @@ from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import Channel, Message
-from bot.services.challenges_services import ChallengeServices
-from bot.services.cooldowns import ENTRY_COOLDOWN
+from bot.services.challenges.bundle import ChallengeServices
+from bot.services.core.cooldowns import ENTRY_COOLDOWN
+from loopback.server import LoopbackDiscord
+from loopback.world import Channel, Message
 from tests.e2e.conftest import Server, start_bot, stop_bot
 
 MP3 = b"ID3" + b"\0" * 2048
@@ -332,9 +332,9 @@ async def test_moderators_schedule_edit_move_and_remove_in_the_queue(
 
 @pytest.mark.parametrize("kind", ["bank"])
 def test_every_bank_challenge_renders_within_discords_limits(kind: str, content: Content) -> None:
-    from bot.sandbox.limits import check_embeds
-    from bot.services.challenges import ChallengeCard, PostInfo
+    from bot.services.challenges.common import ChallengeCard, PostInfo
     from cogs.challenges import render
+    from loopback.limits import check_embeds
 
     embeds = []
     for number, challenge in enumerate(content.challenges.challenges):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from bot.client import ProducerBot
 from bot.db.engine import Database
 from bot.models.challenges import ChallengeSubmission, ChallengeVote
-from bot.sandbox.server import LoopbackDiscord
+from loopback.server import LoopbackDiscord
 from tests.e2e.conftest import Server
 
 MEMBERS = 50

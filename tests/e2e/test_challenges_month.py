@@ -11,9 +11,9 @@ from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import MANAGE_GUILD, Channel, Guild, Member
-from bot.services.once_a_day import CLAIM_LEASE
+from bot.services.core.exactly_once import CLAIM_LEASE
+from loopback.server import LoopbackDiscord
+from loopback.world import MANAGE_GUILD, Channel, Guild, Member
 from tests.e2e.conftest import start_bot, stop_bot
 
 START = datetime(2027, 3, 9, 12, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.sandbox.server import LoopbackDiscord
+from loopback.server import LoopbackDiscord
 from tests.e2e.conftest import eventually
 
 REPO = Path(__file__).resolve().parents[2]
@@ -180,7 +180,7 @@ async def test_a_crashing_bot_restarts_with_growing_pauses_and_stops_on_sigterm(
 async def test_backup_makes_a_consistent_copy_that_restores(tmp_path: Path) -> None:
     from bot.clock import SystemClock
     from bot.db.engine import Database
-    from bot.services.guild_settings import GuildSettingsService
+    from bot.services.core.guild_settings import GuildSettingsService
 
     assert (await cli(tmp_path, "migrate"))[0] == 0
     database = Database.from_url(environment(tmp_path)["DATABASE_URL"])

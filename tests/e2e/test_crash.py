@@ -18,9 +18,9 @@ from sqlalchemy import select
 from bot.db.engine import Database
 from bot.models.challenges import ChallengeSubmission, ChallengeVote
 from bot.models.quiz import QuizAnswer
-from bot.sandbox.interactions import Reply
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import MANAGE_GUILD, Channel, Member, Message
+from loopback.interactions import Reply
+from loopback.server import LoopbackDiscord
+from loopback.world import MANAGE_GUILD, Channel, Member, Message
 from tests.e2e.test_cli import cli, environment, start_run
 
 

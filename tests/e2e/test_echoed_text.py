@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 from bot.client import ProducerBot
 from bot.clock import ManualClock
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import Message
-from bot.services.quiz_bank import Question
-from bot.services.quiz_live import LiveClosing
-from bot.services.quiz_rounds import RoundQuestion
-from bot.services.quiz_solo import SoloFeedback
+from bot.services.quiz.bank import Question
+from bot.services.quiz.live import LiveClosing
+from bot.services.quiz.rounds import RoundQuestion
+from bot.services.quiz.solo import SoloFeedback
 from cogs.quiz import render as quiz
+from loopback.server import LoopbackDiscord
+from loopback.world import Message
 from tests.e2e.conftest import Server
 from tests.e2e.test_challenges import thread_of, tick
 from tests.e2e.test_mentoring import offer, request_notice

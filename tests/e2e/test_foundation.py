@@ -9,8 +9,8 @@ from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.sandbox.gateway import PRIVILEGED_INTENTS
-from bot.sandbox.server import LoopbackDiscord
+from loopback.gateway import PRIVILEGED_INTENTS
+from loopback.server import LoopbackDiscord
 from tests.e2e.conftest import Server, start_bot, stop_bot
 
 HOSTILE = "@everyone look <@&{role}> and <@{user}> @here"

@@ -25,10 +25,10 @@ from bot.clock import ManualClock
 from bot.content import load_content
 from bot.db.engine import Database
 from bot.db.migrate import upgrade_to_head
-from bot.sandbox import interactions as ix
-from bot.sandbox.demo import start_bot, stop_bot
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import GUILD_TEXT, MANAGE_GUILD, Member
+from bot.tryit.demo import start_bot, stop_bot
+from loopback import interactions as ix
+from loopback.server import LoopbackDiscord
+from loopback.world import GUILD_TEXT, MANAGE_GUILD, Member
 from tests.conftest import DATA_DIR
 
 T = TypeVar("T")

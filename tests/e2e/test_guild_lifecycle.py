@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from bot.client import FORGET_AFTER, ProducerBot
 from bot.clock import ManualClock
-from bot.sandbox.server import LoopbackDiscord
+from loopback.server import LoopbackDiscord
 from tests.e2e.conftest import Server
 
 

@@ -8,7 +8,7 @@ from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.sandbox.server import LoopbackDiscord
+from loopback.server import LoopbackDiscord
 from tests.e2e.conftest import Server, start_bot, stop_bot
 
 

@@ -8,10 +8,12 @@ from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.sandbox.interactions import Reply
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.state import BOT_PERMISSIONS
-from bot.sandbox.world import (
+from bot.services.community.profiles import ProfileService
+from bot.services.core.cooldowns import REQUEST_COOLDOWN
+from loopback.interactions import Reply
+from loopback.server import LoopbackDiscord
+from loopback.state import BOT_PERMISSIONS
+from loopback.world import (
     CREATE_PRIVATE_THREADS,
     MANAGE_CHANNELS,
     MANAGE_GUILD,
@@ -21,8 +23,6 @@ from bot.sandbox.world import (
     Member,
     Message,
 )
-from bot.services.cooldowns import REQUEST_COOLDOWN
-from bot.services.profiles import ProfileService
 from tests.e2e.conftest import Server, eventually, start_bot, stop_bot
 
 

@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.client import ProducerBot
 from bot.clock import ManualClock
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import PRIVATE_THREAD, Channel, Member
+from loopback.server import LoopbackDiscord
+from loopback.world import PRIVATE_THREAD, Channel, Member
 from tests.e2e.conftest import Server
 
 MONDAY_NOON = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # the clock starts on Mon 23 Nov

@@ -1,7 +1,7 @@
 """/profile end to end: editing by forms, viewing, privacy."""
 
 from bot.client import ProducerBot
-from bot.sandbox.server import LoopbackDiscord
+from loopback.server import LoopbackDiscord
 from tests.e2e.conftest import Server
 
 

@@ -10,9 +10,9 @@ from discord import app_commands
 
 from bot.checks import moderator_only
 from bot.client import ProducerBot
-from bot.sandbox import interactions as ix
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import GUILD_TEXT, Member
+from loopback import interactions as ix
+from loopback.server import LoopbackDiscord
+from loopback.world import GUILD_TEXT, Member
 from tests.e2e.conftest import Server
 
 REFUSED = "Only moderators"

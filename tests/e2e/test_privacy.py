@@ -10,9 +10,9 @@ from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.db.base import Base
 from bot.db.engine import Database
-from bot.sandbox.server import LoopbackDiscord
-from bot.services.privacy import RETAINED
-from bot.services.quiz import TypeQuizService, TypeResult
+from bot.services.core.privacy import RETAINED
+from bot.services.quiz.producer_type import TypeQuizService, TypeResult
+from loopback.server import LoopbackDiscord
 from tests.e2e.conftest import Server
 from tests.e2e.test_challenges import set_up, thread_of, tick
 

@@ -16,14 +16,14 @@ import pytest
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import PRIVATE_THREAD, Guild
-from bot.services.career import CareerService
-from bot.services.challenges_settings import ChallengeSettingsService
-from bot.services.daily_tips import DailyTipService
-from bot.services.guild_settings import GuildSettingsService
-from bot.services.networking import NetworkService
-from bot.services.profiles import ProfileService
+from bot.services.careers.daily_tip import DailyTipService
+from bot.services.careers.guidance import CareerService
+from bot.services.challenges.settings import ChallengeSettingsService
+from bot.services.community.networking import NetworkService
+from bot.services.community.profiles import ProfileService
+from bot.services.core.guild_settings import GuildSettingsService
+from loopback.server import LoopbackDiscord
+from loopback.world import PRIVATE_THREAD, Guild
 from tests.e2e.test_cli import start_run
 
 START = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # a Monday: the first networking round

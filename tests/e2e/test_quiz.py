@@ -14,10 +14,10 @@ from bot.content import Content
 from bot.content.quiz import KnowledgeQuestion, score_type_answers, type_percentages
 from bot.db.engine import Database
 from bot.models.quiz import QuizAnswer, QuizRound
-from bot.sandbox.interactions import Reply
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import ADMINISTRATOR, Member, Message
-from bot.services import quiz_ear
+from bot.services.quiz import ear_training
+from loopback.interactions import Reply
+from loopback.server import LoopbackDiscord
+from loopback.world import ADMINISTRATOR, Member, Message
 from tests.e2e.conftest import Server, eventually, start_bot, stop_bot
 from tests.unit.test_quiz_service import heard_answer
 
@@ -321,11 +321,12 @@ async def test_an_ear_training_round_plays_audio_that_holds_the_answer(
     reply = await discord.slash("quiz skills", member=server.alice, topic="ear-training", length=3)
     message = reply.message
     prompts = {
-        quiz_ear.question_text(quiz_ear.EarSpec(k, "easy", 1)).prompt: k for k in quiz_ear.KINDS
+        ear_training.question_text(ear_training.EarSpec(k, "easy", 1)).prompt: k
+        for k in ear_training.KINDS
     }
     for position in range(3):
         [audio] = message.attachments
-        assert audio.filename == quiz_ear.AUDIO_FILE
+        assert audio.filename == ear_training.AUDIO_FILE
         kind = next(kind for prompt, kind in prompts.items() if prompt in message.text)
         choices = re.findall(r"^\*\*[A-E]\*\* (.+)$", message.text, flags=re.MULTILINE)
         await discord.click(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pexpect
 
-from bot.sandbox.render import Controls, Renderer
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import Attachment, Message
+from bot.tryit.render import Controls, Renderer
+from loopback.server import LoopbackDiscord
+from loopback.world import Attachment, Message
 from tests.e2e.test_cli import REPO, environment
 
 TOUR = REPO / "bot" / "sandbox" / "tour.txt"

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.sandbox.server import LoopbackDiscord
-from bot.services.career import CareerService
-from bot.services.daily_tips import DailyTipService
+from bot.services.careers.daily_tip import DailyTipService
+from bot.services.careers.guidance import CareerService
+from loopback.server import LoopbackDiscord
 from tests.e2e.conftest import start_bot, stop_bot
 
 

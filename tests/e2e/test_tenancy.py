@@ -32,11 +32,11 @@ from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.base import Base
 from bot.db.engine import Database
-from bot.sandbox.interactions import MODAL, Reply
-from bot.sandbox.server import LoopbackDiscord
-from bot.sandbox.world import MANAGE_GUILD, Channel, Guild, Member, Message
-from bot.services.challenges import ChallengeCard
-from bot.services.cooldowns import REQUEST_COOLDOWN
+from bot.services.challenges.common import ChallengeCard
+from bot.services.core.cooldowns import REQUEST_COOLDOWN
+from loopback.interactions import MODAL, Reply
+from loopback.server import LoopbackDiscord
+from loopback.world import MANAGE_GUILD, Channel, Guild, Member, Message
 from tests.conftest import START, migrated_database
 from tests.e2e.conftest import Server, start_bot, stop_bot
 from tests.e2e.test_challenges import post_today, services_of, thread_of, tick

@@ -14,10 +14,10 @@ from bot.content import Content
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.challenges import ChallengeSubmission, ChallengeVote
-from bot.services.career import CareerService, SkillState
-from bot.services.challenges import ChallengeClosed, PostInfo
-from bot.services.challenges_entries import AUDIO_MAX_BYTES, AudioFile, check_audio, check_link
-from bot.services.challenges_services import ChallengeServices
+from bot.services.careers.guidance import CareerService, SkillState
+from bot.services.challenges.bundle import ChallengeServices
+from bot.services.challenges.common import ChallengeClosed, PostInfo
+from bot.services.challenges.entries import AUDIO_MAX_BYTES, AudioFile, check_audio, check_link
 
 GUILD, OTHER, CHANNEL = 1, 2, 100
 ALICE, BOB, CAROL = 11, 12, 13

@@ -10,9 +10,9 @@ from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
 from bot.errors import InvalidInput
-from bot.services.career import CareerService
-from bot.services.challenges_services import ChallengeServices
-from bot.services.once_a_day import CLAIM_BATCH, CLAIM_LEASE
+from bot.services.careers.guidance import CareerService
+from bot.services.challenges.bundle import ChallengeServices
+from bot.services.core.exactly_once import CLAIM_BATCH, CLAIM_LEASE
 
 GUILD, CHANNEL = 1, 100
 

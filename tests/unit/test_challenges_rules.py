@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.services.challenges_rules import (
+from bot.services.challenges.rules import (
     ENTRY_POINTS,
     MAX_FREEZES,
     PODIUM_POINTS,
@@ -18,7 +18,7 @@ from bot.services.challenges_rules import (
     podium,
     streak_over,
 )
-from bot.services.once_a_day import due_date
+from bot.services.core.exactly_once import due_date
 
 MONDAY = date(2027, 3, 1)
 

@@ -8,11 +8,11 @@ from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotFound
-from bot.services.career import CareerService
-from bot.services.challenges import EVERY_DAY, NotSetUp, days_text
-from bot.services.challenges_schedule import assign
-from bot.services.challenges_services import ChallengeServices
-from bot.services.challenges_settings import cadence_mask, parse_days
+from bot.services.careers.guidance import CareerService
+from bot.services.challenges.bundle import ChallengeServices
+from bot.services.challenges.common import EVERY_DAY, NotSetUp, days_text
+from bot.services.challenges.schedule import assign
+from bot.services.challenges.settings import cadence_mask, parse_days
 
 GUILD, OTHER, CHANNEL, MOD = 1, 2, 100, 7
 MONDAY = date(2026, 11, 23)  # the clock starts on this Monday, 09:00 UTC
@@ -154,8 +154,8 @@ async def test_a_posted_day_cannot_be_scheduled_and_leaves_the_plan(
 
 
 def test_assign_posts_overdue_items_first() -> None:
-    from bot.services.challenges import ChallengeCard
-    from bot.services.challenges_schedule import QueueItem
+    from bot.services.challenges.common import ChallengeCard
+    from bot.services.challenges.schedule import QueueItem
 
     def card(title: str) -> ChallengeCard:
         return ChallengeCard(title, "b", "mastering", "easy", 24)

@@ -7,11 +7,11 @@ import pytest
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.services.career import CareerService
-from bot.services.challenges import PostInfo
-from bot.services.challenges_rules import ENTRY_POINTS, PODIUM_POINTS, VOTE_POINTS, Streak
-from bot.services.challenges_scores import BOARD_SIZE, Standing, award
-from bot.services.challenges_services import ChallengeServices
+from bot.services.careers.guidance import CareerService
+from bot.services.challenges.bundle import ChallengeServices
+from bot.services.challenges.common import PostInfo
+from bot.services.challenges.rules import ENTRY_POINTS, PODIUM_POINTS, VOTE_POINTS, Streak
+from bot.services.challenges.scores import BOARD_SIZE, Standing, award
 
 GUILD, CHANNEL = 1, 100
 ALICE, BOB, CAROL, DAN = 11, 12, 13, 14

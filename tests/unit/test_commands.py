@@ -9,7 +9,7 @@ from bot.client import ProducerBot, cog_extensions
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.sandbox.limits import check_command
+from loopback.limits import check_command
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.db.engine import Database
 from bot.errors import InvalidInput
-from bot.services.cooldowns import CooldownService, OnCooldown
+from bot.services.core.cooldowns import CooldownService, OnCooldown
 
 GUILD, ALICE = 1, 10
 

@@ -10,9 +10,9 @@ from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotFound
-from bot.services.career import CareerService
-from bot.services.daily_tips import CLAIM_LEASE, DailyTipService
-from bot.services.guild_settings import GuildSettingsService
+from bot.services.careers.daily_tip import CLAIM_LEASE, DailyTipService
+from bot.services.careers.guidance import CareerService
+from bot.services.core.guild_settings import GuildSettingsService
 
 GUILD, CHANNEL = 1, 100
 

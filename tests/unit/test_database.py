@@ -15,7 +15,7 @@ from bot.db.base import Base
 from bot.db.engine import Database
 from bot.db.migrate import current_revision, head_revision, upgrade_to_head
 from bot.models.challenges import ChallengeStanding
-from bot.models.guild import GuildSettings
+from bot.models.core import GuildSettings
 
 
 async def test_every_connection_gets_the_pragmas(database: Database) -> None:

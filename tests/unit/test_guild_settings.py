@@ -3,7 +3,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.db.engine import Database
 from bot.errors import InvalidInput
-from bot.services.guild_settings import GuildSettingsService, search_timezones
+from bot.services.core.guild_settings import GuildSettingsService, search_timezones
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ async def test_updated_at_follows_the_bot_clock(
 ) -> None:
     from datetime import timedelta
 
-    from bot.models.guild import GuildSettings
+    from bot.models.core import GuildSettings
 
     await service.set_timezone(1, "Asia/Tokyo")
     clock.advance(timedelta(days=3))

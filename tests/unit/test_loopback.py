@@ -7,9 +7,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox.interactions import APPLICATION_COMMAND, InteractionRecord
-from bot.sandbox.limits import check_command, check_message, compute_pings
-from bot.sandbox.server import LoopbackDiscord
+from loopback.interactions import APPLICATION_COMMAND, InteractionRecord
+from loopback.limits import check_command, check_message, compute_pings
+from loopback.server import LoopbackDiscord
 
 
 @pytest.fixture

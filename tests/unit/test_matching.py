@@ -8,9 +8,9 @@ import statistics
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.matching import affinity_total, plan_round, rank_mentors
-from bot.services.profiles import MentorCandidate, Person
-from bot.services.safety import Pairs, pair_key
+from bot.services.community.matching import affinity_total, plan_round, rank_mentors
+from bot.services.community.profiles import MentorCandidate, Person
+from bot.services.community.safety import Pairs, pair_key
 
 SKILLS = [f"skill-{n}" for n in range(15)]
 GENRES = [f"genre-{n}" for n in range(12)]

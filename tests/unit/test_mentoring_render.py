@@ -5,11 +5,10 @@ from datetime import UTC, date, datetime
 import discord
 
 from bot.content import Content
-from bot.sandbox.limits import check_embeds
-from bot.services.matching import RoundPlan, Suggestion
-from bot.services.mentoring import MentorInfo, Pairing, Ranked, RequestInfo
-from bot.services.networking import RoundStats
-from bot.services.profiles import (
+from bot.services.community.matching import RoundPlan, Suggestion
+from bot.services.community.mentoring import MentorInfo, Pairing, Ranked, RequestInfo
+from bot.services.community.networking import RoundStats
+from bot.services.community.profiles import (
     DAWS,
     EXPERIENCE,
     GENRES,
@@ -18,10 +17,11 @@ from bot.services.profiles import (
     ProfileCard,
     ProfileInfo,
 )
-from bot.services.safety import FeedbackInfo
+from bot.services.community.safety import FeedbackInfo
 from cogs.mentoring import render as mentoring
 from cogs.networking import render as networking
 from cogs.profiles import render as profiles
+from loopback.limits import check_embeds
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 BIG = 2**63 - 1

@@ -10,16 +10,15 @@ from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
 from bot.errors import DomainError, InvalidInput, NotAllowed, NotFound
-from bot.services.career import CareerService
-from bot.services.guild_settings import GuildSettingsService
-from bot.services.mentoring import MentoringService
-from bot.services.networking import (
+from bot.services.careers.guidance import CareerService
+from bot.services.community.mentoring import MentoringService
+from bot.services.community.networking import (
     CLAIM_LEASE,
     NetworkService,
     NetworkSettings,
     first_round_after,
 )
-from bot.services.profiles import (
+from bot.services.community.profiles import (
     ProfileInfo,
     ProfileService,
     check_link,
@@ -27,7 +26,8 @@ from bot.services.profiles import (
     starters,
     utc_offset,
 )
-from bot.services.safety import SafetyService
+from bot.services.community.safety import SafetyService
+from bot.services.core.guild_settings import GuildSettingsService
 
 GUILD, OTHER = 1, 2
 MENTEE = 10

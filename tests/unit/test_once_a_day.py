@@ -3,7 +3,7 @@ never more than two batches in flight."""
 
 import asyncio
 
-from bot.services.once_a_day import CLAIM_BATCH, in_batches
+from bot.services.core.exactly_once import CLAIM_BATCH, in_batches
 
 
 async def test_batches_overlap_by_one_and_send_everything_once() -> None:

@@ -18,12 +18,12 @@ from bot.content.quiz import TYPE_IDS
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.quiz import QuizAnswer, QuizReview
-from bot.services import quiz_ear
-from bot.services.guild_settings import GuildSettingsService
-from bot.services.quiz import QuizServices, TypeResult, TypeStep
-from bot.services.quiz_rules import Ranked, answer_points, period_start, rank_totals
-from bot.services.quiz_solo import SoloFeedback
-from bot.services.role_rewards import BotFacts, RoleFacts, grant_blockers
+from bot.services.core.guild_settings import GuildSettingsService
+from bot.services.core.role_safety import BotFacts, RoleFacts, grant_blockers
+from bot.services.quiz import ear_training
+from bot.services.quiz.producer_type import QuizServices, TypeResult, TypeStep
+from bot.services.quiz.rules import Ranked, answer_points, period_start, rank_totals
+from bot.services.quiz.solo import SoloFeedback
 
 GUILD, OTHER_GUILD = 1001, 2002
 ALICE, BOB, CAROL = 11, 12, 13
@@ -450,20 +450,22 @@ def heard_answer(kind: str, choices: list[str], wav: bytes) -> int:
         samples = np.frombuffer(audio.readframes(audio.getnframes()), "<i2") / 32767
         if audio.getnchannels() == 2:
             samples = samples.reshape(-1, 2)
-    length = int(quiz_ear.RATE * (quiz_ear.TEMPO_CLIP if kind == "tempo" else quiz_ear.CLIP))
-    first, second = samples[:length], samples[length + int(quiz_ear.RATE * quiz_ear.GAP) :]
+    length = int(
+        ear_training.RATE * (ear_training.TEMPO_CLIP if kind == "tempo" else ear_training.CLIP)
+    )
+    first, second = samples[:length], samples[length + int(ear_training.RATE * ear_training.GAP) :]
 
     def rms(x: np.ndarray) -> float:
         return float(np.sqrt(np.mean(x**2)))
 
     if kind == "band":
-        freqs = np.fft.rfftfreq(length, 1 / quiz_ear.RATE)
+        freqs = np.fft.rfftfreq(length, 1 / ear_training.RATE)
         gain = np.abs(np.fft.rfft(second)) / (np.abs(np.fft.rfft(first)) + 1e-12)
         hz = [int(c.split()[0]) * (1000 if "kHz" in c else 1) for c in choices]
         bands = [(freqs >= f / 1.5) & (freqs < f * 1.5) for f in hz]
         return int(np.argmax([np.median(gain[band]) for band in bands]))
     if kind == "compression":
-        hop, start = int(0.18 * quiz_ear.RATE), int(0.05 * quiz_ear.RATE)
+        hop, start = int(0.18 * ear_training.RATE), int(0.05 * ear_training.RATE)
         peaks = [
             [np.max(np.abs(c[start + i * hop : start + (i + 1) * hop])) for i in range(8)]
             for c in (first, second)
@@ -478,18 +480,18 @@ def heard_answer(kind: str, choices: list[str], wav: bytes) -> int:
     gaps = []
     for clip in (first, second):
         loud = np.flatnonzero(np.abs(clip) > 0.3)
-        onsets = loud[np.insert(np.diff(loud) > quiz_ear.RATE // 10, 0, True)]
+        onsets = loud[np.insert(np.diff(loud) > ear_training.RATE // 10, 0, True)]
         gaps.append(float(np.median(np.diff(onsets))))
     return int(gaps[1] < gaps[0])
 
 
-@pytest.mark.parametrize("kind", quiz_ear.KINDS)
-@pytest.mark.parametrize("difficulty", quiz_ear.LEVELS)
+@pytest.mark.parametrize("kind", ear_training.KINDS)
+@pytest.mark.parametrize("difficulty", ear_training.LEVELS)
 def test_the_generated_audio_holds_the_right_answer(kind: str, difficulty: str) -> None:
     for seed in (1, 2, 3, 4, 5, 6):
-        spec = quiz_ear.EarSpec(kind, difficulty, seed)
-        wav = quiz_ear.render_audio(spec.key)
-        assert wav == quiz_ear.render_audio(spec.key)  # reproducible from the seed
+        spec = ear_training.EarSpec(kind, difficulty, seed)
+        wav = ear_training.render_audio(spec.key)
+        assert wav == ear_training.render_audio(spec.key)  # reproducible from the seed
         assert len(wav) < 256 * 1024
-        text = quiz_ear.question_text(spec)
+        text = ear_training.question_text(spec)
         assert heard_answer(kind, text.choices, wav) == text.answer, spec

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.db.engine import Database
-from bot.models.guild import GuildSettings
+from bot.models.core import GuildSettings
 from bot.shards import EVERY_SHARD, Shards
 
 

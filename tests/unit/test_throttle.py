@@ -8,7 +8,7 @@ import time
 import pytest
 
 from bot.db.engine import Database
-from bot.services.throttle import SendThrottle
+from bot.services.core.send_budget import SendThrottle
 
 RATE = 40.0
 

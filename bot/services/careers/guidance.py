@@ -1,0 +1,384 @@
+"""Career guidance: tips without repeats, saved tips, guild tips, the skill map and next
+steps. Plain async code on the database; no discord imports."""
+
+import difflib
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.content import Content
+from bot.content.career import CareerPath, Level, Skill, Tier
+from bot.content.challenges import Challenge
+from bot.db.engine import Database
+from bot.db.upsert import insert_for, insert_or_update
+from bot.errors import InvalidInput, NotFound
+from bot.models.careers import GuildTip, SavedTip, SeenTip, SkillProgress
+from bot.services.quiz.producer_type import TypeQuizService
+
+GUILD_TIP_PREFIX = "g"
+TIP_TEXT_MAX = 500
+TIER_ORDER = (Tier.FOUNDATIONAL, Tier.ADVANCED, Tier.PROFESSIONAL)
+
+
+class SkillState(StrEnum):
+    NOT_STARTED = "not-started"
+    LEARNING = "learning"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class TipCard:
+    id: str
+    topic: str
+    level: Level
+    text: str
+    from_guild: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SkillStatus:
+    skill: Skill
+    state: SkillState
+    verified_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SkillTally:
+    skill: Skill
+    learning: int
+    done: int
+
+
+@dataclass(frozen=True, slots=True)
+class NextSteps:
+    skills: list[Skill]
+    path: CareerPath
+    exercise: Challenge | None
+    producer_type: str | None = None
+    """The name of the member's producer type, when the path was chosen from it."""
+
+
+def _guild_card(row: GuildTip) -> TipCard:
+    return TipCard(f"{GUILD_TIP_PREFIX}{row.id}", row.topic, Level(row.level), row.text, True)
+
+
+def _guild_tip_number(tip_id: str) -> int | None:
+    digits = tip_id.removeprefix(GUILD_TIP_PREFIX)
+    return int(digits) if tip_id.startswith(GUILD_TIP_PREFIX) and digits.isdigit() else None
+
+
+class CareerService:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        content: Content,
+        rng: random.Random | None = None,
+        producer_types: TypeQuizService | None = None,
+    ) -> None:
+        self._database = database
+        self._clock = clock
+        self._career = content.career
+        self._quiz = content.quiz
+        self._challenges = content.challenges
+        self._rng = rng or random.Random()
+        self._producer_types = producer_types
+
+    # -- tips ------------------------------------------------------------------------------
+
+    def _check_topic(self, topic: str | None) -> None:
+        if topic is not None and topic not in {t.id for t in self._career.topics}:
+            names = ", ".join(t.id for t in self._career.topics)
+            raise InvalidInput(f"There is no tip topic `{topic}`. Topics: {names}.")
+
+    async def tip_pool(
+        self,
+        session: AsyncSession,
+        guild_id: int,
+        topic: str | None = None,
+        level: Level | None = None,
+    ) -> list[TipCard]:
+        """Built-in tips plus this guild's own, filtered by topic and level."""
+        pool = [
+            TipCard(tip.id, tip.topic, tip.level, tip.text)
+            for tip in self._career.tips_for(topic, level)
+        ]
+        query = select(GuildTip).where(GuildTip.guild_id == guild_id)
+        if topic is not None:
+            query = query.where(GuildTip.topic == topic)
+        if level is not None:
+            query = query.where(GuildTip.level == level.value)
+        pool += [_guild_card(row) for row in await session.scalars(query.order_by(GuildTip.id))]
+        return pool
+
+    async def next_tip(
+        self, guild_id: int, user_id: int, topic: str | None = None, level: Level | None = None
+    ) -> TipCard:
+        """A tip the member has not seen yet; once every tip of the selection has been seen,
+        the selection starts over."""
+        self._check_topic(topic)
+        mine = (SeenTip.guild_id == guild_id) & (SeenTip.user_id == user_id)
+        async with self._database.read() as session:
+            pool = await self.tip_pool(session, guild_id, topic, level)
+            if not pool:
+                raise NotFound("There are no tips for that choice yet. Try another level.")
+            ids = [tip.id for tip in pool]
+            seen = set(
+                await session.scalars(select(SeenTip.tip_id).where(mine, SeenTip.tip_id.in_(ids)))
+            )
+        unseen = [tip for tip in pool if tip.id not in seen]
+        tip = self._rng.choice(unseen or pool)
+        # Only the writes take the write lock: the reads above run beside other writers.
+        async with self._database.write() as session:
+            if not unseen:
+                await session.execute(delete(SeenTip).where(mine, SeenTip.tip_id.in_(ids)))
+            values = {"guild_id": guild_id, "user_id": user_id, "tip_id": tip.id}
+            await session.execute(
+                insert_for(session)(SeenTip)
+                .values(values | {"topic": tip.topic, "seen_at": self._clock.now()})
+                .on_conflict_do_nothing()
+            )
+        return tip
+
+    async def find_tip(self, session: AsyncSession, guild_id: int, tip_id: str) -> TipCard:
+        number = _guild_tip_number(tip_id)
+        if number is not None:
+            row = await session.scalar(
+                select(GuildTip).where(GuildTip.guild_id == guild_id, GuildTip.id == number)
+            )
+            if row is not None:
+                return _guild_card(row)
+        else:
+            for tip in self._career.tips:
+                if tip.id == tip_id:
+                    return TipCard(tip.id, tip.topic, tip.level, tip.text)
+        raise NotFound("That tip no longer exists.")
+
+    async def save_tip(self, guild_id: int, user_id: int, tip_id: str) -> TipCard:
+        async with self._database.write() as session:
+            tip = await self.find_tip(session, guild_id, tip_id)
+            await insert_or_update(
+                session,
+                SavedTip,
+                keys={"guild_id": guild_id, "user_id": user_id, "tip_id": tip.id},
+                insert_values={"saved_at": self._clock.now()},
+                update_values={},
+            )
+        return tip
+
+    async def unsave_tip(self, guild_id: int, user_id: int, tip_id: str) -> None:
+        async with self._database.write() as session:
+            result = await session.execute(
+                delete(SavedTip).where(
+                    SavedTip.guild_id == guild_id,
+                    SavedTip.user_id == user_id,
+                    SavedTip.tip_id == tip_id,
+                )
+            )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            raise NotFound("That tip is not in your saved tips.")
+
+    async def saved_tips(self, guild_id: int, user_id: int) -> list[TipCard]:
+        """Saved tips, newest first; tips deleted since are left out."""
+        async with self._database.read() as session:
+            ids = await session.scalars(
+                select(SavedTip.tip_id)
+                .where(SavedTip.guild_id == guild_id, SavedTip.user_id == user_id)
+                .order_by(SavedTip.saved_at.desc(), SavedTip.tip_id)
+            )
+            by_id = {tip.id: tip for tip in await self.tip_pool(session, guild_id)}
+        return [by_id[tip_id] for tip_id in ids if tip_id in by_id]
+
+    # -- guild tips ------------------------------------------------------------------------
+
+    def _clean_tip(self, topic: str, level: str, text: str) -> tuple[str, Level, str]:
+        self._check_topic(topic)
+        try:
+            chosen = Level(level)
+        except ValueError:
+            raise InvalidInput("The level must be beginner, intermediate or advanced.") from None
+        cleaned = " ".join(text.split())
+        if not 10 <= len(cleaned) <= TIP_TEXT_MAX:
+            raise InvalidInput(f"A tip needs between 10 and {TIP_TEXT_MAX} characters.")
+        return topic, chosen, cleaned
+
+    async def add_guild_tip(
+        self, guild_id: int, author_id: int, topic: str, level: str, text: str
+    ) -> TipCard:
+        topic, chosen, cleaned = self._clean_tip(topic, level, text)
+        async with self._database.write() as session:
+            row = GuildTip(
+                guild_id=guild_id,
+                topic=topic,
+                level=chosen.value,
+                text=cleaned,
+                author_id=author_id,
+                created_at=self._clock.now(),
+            )
+            session.add(row)
+            await session.flush()
+            return _guild_card(row)
+
+    async def _guild_tip_row(self, session: AsyncSession, guild_id: int, tip_id: str) -> GuildTip:
+        number = _guild_tip_number(tip_id)
+        row = None
+        if number is not None:
+            row = await session.scalar(
+                select(GuildTip)
+                .where(GuildTip.guild_id == guild_id, GuildTip.id == number)
+                .with_for_update()
+            )
+        if row is None:
+            raise NotFound("This server has no tip with that id (built-in tips can't be edited).")
+        return row
+
+    async def edit_guild_tip(
+        self, guild_id: int, tip_id: str, topic: str, level: str, text: str
+    ) -> TipCard:
+        topic, chosen, cleaned = self._clean_tip(topic, level, text)
+        async with self._database.write() as session:
+            row = await self._guild_tip_row(session, guild_id, tip_id)
+            row.topic, row.level, row.text = topic, chosen.value, cleaned
+            return _guild_card(row)
+
+    async def remove_guild_tip(self, guild_id: int, tip_id: str) -> TipCard:
+        async with self._database.write() as session:
+            row = await self._guild_tip_row(session, guild_id, tip_id)
+            card = _guild_card(row)
+            await session.delete(row)
+            await session.execute(
+                delete(SavedTip).where(SavedTip.guild_id == guild_id, SavedTip.tip_id == tip_id)
+            )
+        return card
+
+    async def guild_tips(self, guild_id: int) -> list[TipCard]:
+        async with self._database.read() as session:
+            rows = await session.scalars(
+                select(GuildTip).where(GuildTip.guild_id == guild_id).order_by(GuildTip.id)
+            )
+            return [_guild_card(row) for row in rows]
+
+    # -- skills ----------------------------------------------------------------------------
+
+    def resolve_skill(self, query: str) -> Skill:
+        """A skill by id or name, forgiving case; near misses get a suggestion."""
+        wanted = query.strip().lower()
+        for skill in self._career.skills:
+            if wanted in (skill.id, skill.name.lower()):
+                return skill
+        names = {skill.name.lower(): skill for skill in self._career.skills}
+        names.update({skill.id: skill for skill in self._career.skills})
+        close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.5)
+        hint = f" Did you mean **{names[close[0]].name}**?" if close else ""
+        raise InvalidInput(f"There is no skill called `{query}`.{hint}")
+
+    def search_skills(self, query: str, limit: int = 25) -> list[Skill]:
+        needle = query.strip().lower()
+        return [
+            skill
+            for skill in self._career.skills
+            if needle in skill.name.lower() or needle in skill.id
+        ][:limit]
+
+    async def mark_skill(
+        self, guild_id: int, user_id: int, skill_query: str, state: SkillState
+    ) -> SkillStatus:
+        skill = self.resolve_skill(skill_query)
+        async with self._database.write() as session:
+            await insert_or_update(
+                session,
+                SkillProgress,
+                keys={"guild_id": guild_id, "user_id": user_id, "skill_id": skill.id},
+                insert_values={"verified_by": None},
+                update_values={"state": state.value, "updated_at": self._clock.now()},
+            )
+            verified = await session.scalar(
+                select(SkillProgress.verified_by).where(
+                    SkillProgress.guild_id == guild_id,
+                    SkillProgress.user_id == user_id,
+                    SkillProgress.skill_id == skill.id,
+                )
+            )
+        return SkillStatus(skill, state, verified)
+
+    async def verify_skill(self, guild_id: int, user_id: int, skill_id: str, source: str) -> None:
+        """Mark a skill done with evidence (a challenge entry, a mentor's sign-off)."""
+        skill = self._career.skill(skill_id)
+        async with self._database.write() as session:
+            await insert_or_update(
+                session,
+                SkillProgress,
+                keys={"guild_id": guild_id, "user_id": user_id, "skill_id": skill.id},
+                insert_values={},
+                update_values={
+                    "state": SkillState.DONE.value,
+                    "verified_by": source,
+                    "updated_at": self._clock.now(),
+                },
+            )
+
+    async def skill_map(self, guild_id: int, user_id: int) -> list[SkillStatus]:
+        async with self._database.read() as session:
+            rows = await session.execute(
+                select(
+                    SkillProgress.skill_id, SkillProgress.state, SkillProgress.verified_by
+                ).where(SkillProgress.guild_id == guild_id, SkillProgress.user_id == user_id)
+            )
+            known = {skill_id: (state, verified) for skill_id, state, verified in rows.all()}
+        result = []
+        for skill in self._career.skills:
+            state, verified = known.get(skill.id, (SkillState.NOT_STARTED.value, None))
+            result.append(SkillStatus(skill, SkillState(state), verified))
+        return result
+
+    async def community(self, guild_id: int) -> list[SkillTally]:
+        """How many members are learning or have done each skill in this guild."""
+        async with self._database.read() as session:
+            rows = await session.execute(
+                select(SkillProgress.skill_id, SkillProgress.state, func.count())
+                .where(SkillProgress.guild_id == guild_id)
+                .group_by(SkillProgress.skill_id, SkillProgress.state)
+            )
+            counts = {(skill_id, state): count for skill_id, state, count in rows.all()}
+        return [
+            SkillTally(
+                skill,
+                counts.get((skill.id, SkillState.LEARNING.value), 0),
+                counts.get((skill.id, SkillState.DONE.value), 0),
+            )
+            for skill in self._career.skills
+        ]
+
+    async def next_steps(self, guild_id: int, user_id: int) -> NextSteps:
+        """Three skills to learn next (foundational first, ones already begun before new
+        ones), the path that fits (the member's producer type's, once they took the quiz;
+        otherwise the route their progress points to), and one exercise."""
+        statuses = await self.skill_map(guild_id, user_id)
+        open_skills = [
+            s for s in statuses if s.state in (SkillState.LEARNING, SkillState.NOT_STARTED)
+        ]
+        open_skills.sort(
+            key=lambda s: (TIER_ORDER.index(s.skill.tier), s.state != SkillState.LEARNING)
+        )
+        chosen = [status.skill for status in open_skills[:3]]
+        exercises: Sequence[Challenge] = self._challenges.for_skill(chosen[0].id) if chosen else []
+        exercise = exercises[0] if exercises else None
+        result = (
+            await self._producer_types.latest(guild_id, user_id) if self._producer_types else None
+        )
+        if result is not None:
+            producer_type = self._quiz.type(result.primary)
+            path = self._career.path(producer_type.path)
+            return NextSteps(chosen, path, exercise, producer_type.name)
+        return NextSteps(chosen, self._fitting_path(statuses), exercise)
+
+    def _fitting_path(self, statuses: list[SkillStatus]) -> CareerPath:
+        active = {s.skill.id for s in statuses if s.state in (SkillState.LEARNING, SkillState.DONE)}
+        routes = self._career.paths_of("route")
+        return max(routes, key=lambda path: len(active & set(path.skills)))

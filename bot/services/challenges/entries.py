@@ -1,0 +1,320 @@
+"""Members' side of a challenge: entries (one per member, replaceable until the deadline),
+votes (one per member and entry, counted by the database), feedback and "helpful" marks,
+and the opt-in "streak at risk" DM."""
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.engine import Database
+from bot.db.upsert import insert_for, insert_or_update
+from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.models.challenges import (
+    ChallengeFeedback,
+    ChallengeMember,
+    ChallengePost,
+    ChallengeSubmission,
+    ChallengeVote,
+)
+from bot.services.careers.guidance import CareerService
+from bot.services.challenges.common import ChallengeClosed, PostInfo, find_post
+from bot.services.challenges.rules import HELPFUL_POINTS
+from bot.services.challenges.scores import award
+
+LINK_MAX = 500
+NOTES_MAX = 1000
+FEEDBACK_MIN, FEEDBACK_MAX = 10, 1000
+AUDIO_MAX_BYTES = 10 * 1024 * 1024
+"""Discord's upload limit in a server without boosts: the bot re-posts the file."""
+AUDIO_SUFFIXES = frozenset(
+    {".mp3", ".wav", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".aif", ".aiff"}
+)
+VERIFIED_BY = "challenge entry"
+
+
+@dataclass(frozen=True, slots=True)
+class AudioFile:
+    filename: str
+    content_type: str | None
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    submission_id: int
+    user_id: int
+    post: PostInfo
+    link: str | None
+    file_name: str | None
+    notes: str | None
+    replaced_message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackNote:
+    id: int
+    submission_id: int
+    author_id: int
+    receiver_id: int
+    text: str
+    helpful: bool
+    post: PostInfo
+    entry_message_id: int | None
+
+
+def check_link(text: str) -> str:
+    """A web link to a track: http or https, with a host, of sane length."""
+    link = text.strip()
+    parts = urlsplit(link)
+    if len(link) > LINK_MAX or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput(
+            f"Give the track's link as a full web address starting with https:// (at most "
+            f"{LINK_MAX} characters)."
+        )
+    return link
+
+
+def check_audio(file: AudioFile) -> None:
+    """An audio file (by extension and, when given, type) within the upload limit."""
+    is_audio = PurePosixPath(file.filename.lower()).suffix in AUDIO_SUFFIXES and (
+        file.content_type is None or file.content_type.startswith("audio/")
+    )
+    if not is_audio:
+        kinds = ", ".join(sorted(suffix.lstrip(".") for suffix in AUDIO_SUFFIXES))
+        raise InvalidInput(f"`{file.filename}` is not an audio file I take ({kinds}).")
+    if file.size > AUDIO_MAX_BYTES:
+        raise InvalidInput(
+            f"`{file.filename}` is {file.size / 2**20:.1f} MB; the limit is "
+            f"{AUDIO_MAX_BYTES // 2**20} MB. Share a link instead, or export a smaller file."
+        )
+
+
+class ChallengeEntryService:
+    def __init__(self, database: Database, clock: Clock, career: CareerService) -> None:
+        self._database = database
+        self._clock = clock
+        self._career = career
+
+    async def open_post(self, guild_id: int) -> PostInfo:
+        """The newest challenge of the guild that still takes entries."""
+        async with self._database.read() as session:
+            post = await session.scalar(
+                select(ChallengePost)
+                .where(
+                    ChallengePost.guild_id == guild_id,
+                    ChallengePost.message_id.is_not(None),
+                    ChallengePost.deadline_at > self._clock.now(),
+                )
+                .order_by(ChallengePost.local_date.desc())
+                .limit(1)
+            )
+        if post is None:
+            raise NotFound("There is no open challenge right now: watch for the next post.")
+        return PostInfo.of(post)
+
+    async def submit(
+        self,
+        guild_id: int,
+        user_id: int,
+        post_id: int,
+        *,
+        link: str | None,
+        notes: str | None,
+        file: AudioFile | None,
+    ) -> Entry:
+        """Enter ``post``, or replace the member's entry (its votes are cleared: they were
+        for the old take). The entry's skill is then verified on the member's skill map."""
+        link = check_link(link) if link and link.strip() else None
+        notes = (notes or "").strip() or None
+        if notes is not None and len(notes) > NOTES_MAX:
+            raise InvalidInput(f"Keep your notes within {NOTES_MAX} characters.")
+        if file is not None:
+            check_audio(file)
+        if link is None and file is None:
+            raise InvalidInput("Attach an audio file or give a link to your track (or both).")
+        now = self._clock.now()
+        async with self._database.write() as session:
+            post = await find_post(session, guild_id, post_id)
+            if post.message_id is None or now >= post.deadline_at:
+                raise ChallengeClosed()
+            row = await session.scalar(
+                select(ChallengeSubmission)
+                .where(
+                    ChallengeSubmission.post_id == post.id, ChallengeSubmission.user_id == user_id
+                )
+                .with_for_update()
+            )
+            replaced = row.message_id if row else None
+            if row is None:
+                row = ChallengeSubmission(guild_id=guild_id, post_id=post.id, user_id=user_id)
+            else:
+                await session.execute(
+                    delete(ChallengeVote).where(ChallengeVote.submission_id == row.id)
+                )
+            row.link, row.notes, row.message_id, row.submitted_at = link, notes, None, now
+            row.file_name = file.filename if file else None
+            try:
+                async with session.begin_nested():
+                    session.add(row)
+            except IntegrityError:
+                raise InvalidInput(
+                    "Another entry of yours arrived at the same moment. Submit again to replace it."
+                ) from None
+            entry = Entry(row.id, user_id, PostInfo.of(post), link, row.file_name, notes, replaced)
+        await self._career.verify_skill(guild_id, user_id, entry.post.skill, VERIFIED_BY)
+        return entry
+
+    async def attach(self, guild_id: int, submission_id: int, message_id: int) -> None:
+        """Remember the message that re-posts the entry (attachment URLs expire)."""
+        async with self._database.write() as session:
+            await session.execute(
+                update(ChallengeSubmission)
+                .where(
+                    ChallengeSubmission.guild_id == guild_id,
+                    ChallengeSubmission.id == submission_id,
+                )
+                .values(message_id=message_id)
+            )
+
+    async def _entry(
+        self, session: AsyncSession, guild_id: int, submission_id: int
+    ) -> tuple[ChallengeSubmission, ChallengePost]:
+        row = (
+            await session.execute(
+                select(ChallengeSubmission, ChallengePost)
+                .join(ChallengePost, ChallengePost.id == ChallengeSubmission.post_id)
+                .where(
+                    ChallengeSubmission.guild_id == guild_id,
+                    ChallengeSubmission.id == submission_id,
+                )
+            )
+        ).first()
+        if row is None:
+            raise NotFound("That entry no longer exists.")
+        submission, post = row
+        return submission, post
+
+    async def vote(self, guild_id: int, submission_id: int, voter_id: int, message_id: int) -> int:
+        """Count one vote of ``voter_id`` for the entry shown in ``message_id``; returns
+        the entry's votes. The checks read beside other writers; the write is one insert
+        that the primary key keeps to one vote per member."""
+        now = self._clock.now()
+        async with self._database.read() as session:
+            entry, post = await self._entry(session, guild_id, submission_id)
+        if entry.user_id == voter_id:
+            raise NotAllowed("You can't vote for your own entry.")
+        if now >= post.deadline_at:
+            raise ChallengeClosed()
+        if entry.message_id not in (None, message_id):
+            raise NotAllowed("This take was replaced: vote on the newer post in the thread.")
+        ballot = {"submission_id": entry.id, "voter_id": voter_id, "guild_id": guild_id}
+        try:
+            async with self._database.write() as session:
+                counted = await session.scalar(
+                    insert_for(session)(ChallengeVote)
+                    .values(ballot | {"voted_at": now})
+                    .on_conflict_do_nothing()
+                    .returning(ChallengeVote.voter_id)
+                )
+                if counted is None:
+                    raise NotAllowed("You already voted for this entry.")
+                votes = await session.scalar(
+                    select(func.count()).where(ChallengeVote.submission_id == entry.id)
+                )
+        except IntegrityError:  # the entry was deleted since it was read
+            raise NotFound("That entry no longer exists.") from None
+        return votes or 0
+
+    async def give_feedback(
+        self, guild_id: int, submission_id: int, author_id: int, text: str
+    ) -> FeedbackNote:
+        text = text.strip()
+        if not FEEDBACK_MIN <= len(text) <= FEEDBACK_MAX:
+            raise InvalidInput(
+                f"Write between {FEEDBACK_MIN} and {FEEDBACK_MAX} characters of feedback."
+            )
+        async with self._database.write() as session:
+            entry, post = await self._entry(session, guild_id, submission_id)
+            if entry.user_id == author_id:
+                raise NotAllowed("Feedback is for others' entries, not your own.")
+            row = ChallengeFeedback(
+                guild_id=guild_id,
+                submission_id=entry.id,
+                author_id=author_id,
+                text=text,
+                helpful=False,
+                created_at=self._clock.now(),
+            )
+            try:
+                async with session.begin_nested():
+                    session.add(row)
+            except IntegrityError:
+                raise NotAllowed("You already left feedback on this entry.") from None
+            return self._note(row, entry, post)
+
+    @staticmethod
+    def _note(
+        row: ChallengeFeedback, entry: ChallengeSubmission, post: ChallengePost
+    ) -> FeedbackNote:
+        return FeedbackNote(
+            row.id,
+            entry.id,
+            row.author_id,
+            entry.user_id,
+            row.text,
+            row.helpful,
+            PostInfo.of(post),
+            entry.message_id,
+        )
+
+    async def attach_feedback(self, guild_id: int, feedback_id: int, message_id: int) -> None:
+        async with self._database.write() as session:
+            await session.execute(
+                update(ChallengeFeedback)
+                .where(ChallengeFeedback.guild_id == guild_id, ChallengeFeedback.id == feedback_id)
+                .values(message_id=message_id)
+            )
+
+    async def mark_helpful(self, guild_id: int, feedback_id: int, user_id: int) -> FeedbackNote:
+        """The entry's author marks feedback helpful; its writer earns the points once."""
+        async with self._database.write() as session:
+            row = await session.scalar(
+                select(ChallengeFeedback)
+                .where(ChallengeFeedback.guild_id == guild_id, ChallengeFeedback.id == feedback_id)
+                .with_for_update()
+            )
+            if row is None:
+                raise NotFound("That feedback no longer exists.")
+            entry, post = await self._entry(session, guild_id, row.submission_id)
+            if entry.user_id != user_id:
+                raise NotAllowed("Only the entry's author can mark its feedback helpful.")
+            row.helpful = True
+            source = f"feedback:{row.id}:helpful"
+            now = self._clock.now()
+            await award(session, guild_id, [(row.author_id, source, HELPFUL_POINTS)], now)
+            return self._note(row, entry, post)
+
+    async def set_nudges(self, guild_id: int, user_id: int, enabled: bool) -> None:
+        """Opt in or out of the "streak at risk" DM (opting in tries DMs again)."""
+        async with self._database.write() as session:
+            await insert_or_update(
+                session,
+                ChallengeMember,
+                keys={"guild_id": guild_id, "user_id": user_id},
+                insert_values={},
+                update_values={"risk_dm": enabled, "dm_closed": False},
+            )
+
+    async def dms_closed(self, guild_id: int, user_id: int) -> None:
+        """The member's DMs are closed (Discord error 50007): stop trying."""
+        async with self._database.write() as session:
+            await session.execute(
+                update(ChallengeMember)
+                .where(ChallengeMember.guild_id == guild_id, ChallengeMember.user_id == user_id)
+                .values(dm_closed=True)
+            )

@@ -1,0 +1,152 @@
+"""Per-guild settings: time zone, moderator role and feature channels, with defaults."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.engine import Database
+from bot.db.upsert import insert_or_update
+from bot.errors import InvalidInput
+from bot.models.core import GuildChannel, GuildSettings
+
+DEFAULT_TIMEZONE = "UTC"
+
+FEATURE_CHANNELS = {
+    "suggestions": "where /suggest posts members' suggestions for the moderators",
+    "mod-log": "where /report sends members' reports and I say what needs fixing (moderators only)",
+}
+"""Features that post into a channel of the guild's choosing, and what they post."""
+
+
+@dataclass(frozen=True, slots=True)
+class GuildConfig:
+    guild_id: int
+    timezone: str = DEFAULT_TIMEZONE
+    moderator_role_id: int | None = None
+    channels: dict[str, int] = field(default_factory=dict)
+    mentor_role_id: int | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def validate_timezone(name: str) -> str:
+    """The IANA zone ``name`` as written in the database, or ``InvalidInput``."""
+    candidate = name.strip()
+    try:
+        ZoneInfo(candidate)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            f"`{name}` is not a time zone I know. Use a name like `Europe/Berlin` or "
+            "`America/New_York` (the autocomplete lists them)."
+        ) from None
+    return candidate
+
+
+def search_timezones(query: str, limit: int = 25) -> list[str]:
+    """Zone names containing ``query`` (case-insensitive), best matches first."""
+    needle = query.strip().lower().replace(" ", "_")
+    names = sorted(available_timezones())
+    starts = [name for name in names if name.lower().startswith(needle)]
+    contains = [name for name in names if needle in name.lower() and name not in starts]
+    return (starts + contains)[:limit]
+
+
+async def ensure_guild(
+    session: AsyncSession, guild_id: int, now: datetime, **values: object
+) -> None:
+    """Create the guild's settings row with defaults if it is missing, and apply ``values``.
+    Feature settings that reference the guild call this in their own unit of work."""
+    await insert_or_update(
+        session,
+        GuildSettings,
+        keys={"guild_id": guild_id},
+        insert_values={"timezone": DEFAULT_TIMEZONE, "created_at": now},
+        update_values={**values, "updated_at": now},
+    )
+
+
+class GuildSettingsService:
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    async def get(self, guild_id: int) -> GuildConfig:
+        async with self._database.read() as session:
+            row = await session.get(GuildSettings, guild_id)
+            channels = await session.execute(
+                select(GuildChannel.feature, GuildChannel.channel_id).where(
+                    GuildChannel.guild_id == guild_id
+                )
+            )
+            mapping = dict(channels.all())
+        if row is None:
+            return GuildConfig(guild_id)
+        return GuildConfig(
+            guild_id, row.timezone, row.moderator_role_id, mapping, row.mentor_role_id
+        )
+
+    async def _touch(self, session: AsyncSession, guild_id: int, **values: object) -> None:
+        await ensure_guild(session, guild_id, self._clock.now(), **values)
+
+    async def mark_left(self, guild_id: int) -> None:
+        """The bot was removed from the guild: its data is deleted after a grace period."""
+        async with self._database.write() as session:
+            await self._touch(session, guild_id, left_at=self._clock.now())
+
+    async def mark_returned(self, guild_id: int) -> None:
+        async with self._database.write() as session:
+            await session.execute(
+                update(GuildSettings)
+                .where(GuildSettings.guild_id == guild_id, GuildSettings.left_at.is_not(None))
+                .values(left_at=None)
+            )
+
+    async def left_before(self, cutoff: datetime) -> list[int]:
+        """Guilds the bot left before ``cutoff`` (and was not added back to)."""
+        async with self._database.read() as session:
+            rows = await session.scalars(
+                select(GuildSettings.guild_id).where(GuildSettings.left_at <= cutoff)
+            )
+            return list(rows)
+
+    async def _update(self, guild_id: int, **values: object) -> GuildConfig:
+        async with self._database.write() as session:
+            await self._touch(session, guild_id, **values)
+        return await self.get(guild_id)
+
+    async def set_timezone(self, guild_id: int, timezone: str) -> GuildConfig:
+        return await self._update(guild_id, timezone=validate_timezone(timezone))
+
+    async def set_moderator_role(self, guild_id: int, role_id: int | None) -> GuildConfig:
+        return await self._update(guild_id, moderator_role_id=role_id)
+
+    async def set_mentor_role(self, guild_id: int, role_id: int | None) -> GuildConfig:
+        """The role mentors hold while they mentor someone (None: no such role)."""
+        return await self._update(guild_id, mentor_role_id=role_id)
+
+    async def set_channel(self, guild_id: int, feature: str, channel_id: int | None) -> GuildConfig:
+        if feature not in FEATURE_CHANNELS:
+            raise InvalidInput(f"`{feature}` is not a feature with a channel.")
+        async with self._database.write() as session:
+            await self._touch(session, guild_id)
+            if channel_id is None:
+                await session.execute(
+                    delete(GuildChannel).where(
+                        GuildChannel.guild_id == guild_id, GuildChannel.feature == feature
+                    )
+                )
+            else:
+                await insert_or_update(
+                    session,
+                    GuildChannel,
+                    keys={"guild_id": guild_id, "feature": feature},
+                    insert_values={},
+                    update_values={"channel_id": channel_id},
+                )
+        return await self.get(guild_id)

@@ -1,0 +1,203 @@
+"""Solo knowledge rounds: a member's own round with feedback after every answer. Missed
+questions (wrong, or after the answer window) come back in later rounds."""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.engine import Database
+from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.models.quiz import QuizAnswer, QuizReview, QuizRound
+from bot.services.quiz.bank import Question
+from bot.services.quiz.rounds import RoundQuestion, Rounds
+from bot.services.quiz.rules import elapsed_since, is_late
+
+SOLO_IDLE = timedelta(minutes=15)
+"""A solo round nobody touched for this long is closed; its open question counts as missed."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoundSummary:
+    correct: int
+    total: int
+    points: int
+    missed: int
+    """Questions answered wrongly or too late: they come back for review."""
+
+
+@dataclass(frozen=True, slots=True)
+class SoloFeedback:
+    round_id: int
+    position: int
+    total: int
+    question: Question
+    choice: int | None
+    """None when the answer came after the window."""
+    points: int
+    summary: RoundSummary | None
+    """Set once the last question is answered."""
+
+    @property
+    def correct(self) -> bool:
+        return self.choice == self.question.answer
+
+
+class SoloRounds:
+    def __init__(
+        self, database: Database, clock: Clock, rounds: Rounds, rng: random.Random
+    ) -> None:
+        self._database = database
+        self._clock = clock
+        self._rounds = rounds
+        self._rng = rng
+
+    async def _pick(
+        self, session: AsyncSession, guild_id: int, user_id: int, topic: str | None, length: int
+    ) -> list[str]:
+        """Due reviews first (longest due first), then questions the member has never
+        answered, then the rest; each of the last two groups shuffled."""
+        pool = await self._rounds.bank.pool(session, guild_id, topic)
+        keys = [question.key for question in pool]
+        if not keys:
+            raise NotFound("There are no questions for that topic yet.")
+        due_query = select(QuizReview.question_key).where(
+            QuizReview.guild_id == guild_id,
+            QuizReview.user_id == user_id,
+            QuizReview.due_at <= self._clock.now(),
+        )
+        if topic is not None:
+            due_query = due_query.where(QuizReview.topic == topic)
+        due = await session.scalars(due_query.order_by(QuizReview.due_at, QuizReview.question_key))
+        chosen = [key for key in due if self._rounds.bank.still_asked(key, set(keys))][:length]
+        seen = set(
+            await session.scalars(
+                select(QuizAnswer.question_key)
+                .where(QuizAnswer.guild_id == guild_id, QuizAnswer.user_id == user_id)
+                .distinct()
+            )
+        )
+        fresh = [key for key in keys if key not in seen and key not in chosen]
+        again = [key for key in keys if key in seen and key not in chosen]
+        self._rng.shuffle(fresh)
+        self._rng.shuffle(again)
+        return (chosen + fresh + again)[:length]
+
+    async def _abandon(self, session: AsyncSession, row: QuizRound, now: datetime) -> None:
+        """Close a round left open; its unanswered question counts as missed."""
+        if not await self._rounds.answers(session, row, row.position):
+            question = await self._rounds.question(session, row)
+            await self._rounds.record(session, row, row.user_id, question, None, now)
+        self._rounds.finish(row, "expired", now)
+
+    async def start(
+        self, guild_id: int, user_id: int, topic: str | None, length: int
+    ) -> RoundQuestion:
+        """A new round for the member; an unfinished earlier one is closed."""
+        topic = self._rounds.bank.check_topic(topic)
+        now = self._clock.now()
+        slot = f"solo:{guild_id}:{user_id}"
+        try:
+            async with self._database.write() as session:
+                old = await session.scalar(
+                    select(QuizRound)
+                    .where(QuizRound.guild_id == guild_id, QuizRound.active_slot == slot)
+                    .with_for_update()
+                )
+                if old is not None:
+                    await self._abandon(session, old, now)
+                    await session.flush()
+                row = self._rounds.new(
+                    session,
+                    guild_id=guild_id,
+                    kind="solo",
+                    user_id=user_id,
+                    channel_id=None,
+                    topic=topic,
+                    keys=await self._pick(session, guild_id, user_id, topic, length),
+                    slot=slot,
+                    now=now,
+                )
+                await session.flush()
+                return await self._rounds.current(session, row)
+        except IntegrityError:
+            raise InvalidInput("You just started a round: use the buttons of that one.") from None
+
+    async def _own(
+        self, session: AsyncSession, guild_id: int, round_id: int, user_id: int, position: int
+    ) -> QuizRound:
+        row = await self._rounds.get(session, guild_id, round_id)
+        if row.user_id != user_id or row.kind != "solo":
+            raise NotAllowed("This round belongs to someone else. Start your own: `/quiz skills`.")
+        if row.status != "open":
+            raise InvalidInput("This round is over. Start a new one with `/quiz skills`.")
+        if position != row.position:
+            raise InvalidInput("That question is already behind you: use the newest buttons.")
+        return row
+
+    async def answer(
+        self, guild_id: int, round_id: int, position: int, user_id: int, choice: int
+    ) -> SoloFeedback:
+        """Mark the member's answer; after the window it counts as missed."""
+        now = self._clock.now()
+        try:
+            async with self._database.write() as session:
+                row = await self._own(session, guild_id, round_id, user_id, position)
+                question = await self._rounds.question(session, row)
+                if not 0 <= choice < len(question.choices):
+                    raise InvalidInput("That is not one of the answers.")
+                late = is_late(elapsed_since(row.question_started_at, now), Rounds.window(row))
+                made = None if late else choice
+                points = await self._rounds.record(session, row, user_id, question, made, now)
+                summary = None
+                if position + 1 == len(row.question_keys):
+                    self._rounds.finish(row, "done", now)
+                    summary = await self._summary(session, row)
+        except IntegrityError:
+            raise InvalidInput("You already answered this question.") from None
+        total = len(row.question_keys)
+        return SoloFeedback(round_id, position, total, question, made, points, summary)
+
+    async def _summary(self, session: AsyncSession, row: QuizRound) -> RoundSummary:
+        answers = await self._rounds.answers(session, row)
+        correct = sum(1 for answer in answers if answer.correct)
+        points = sum(answer.points for answer in answers)
+        return RoundSummary(correct, len(row.question_keys), points, len(answers) - correct)
+
+    async def next(
+        self, guild_id: int, round_id: int, position: int, user_id: int
+    ) -> RoundQuestion:
+        """Move on from the answered question ``position``; its window starts now."""
+        async with self._database.write() as session:
+            row = await self._own(session, guild_id, round_id, user_id, position)
+            if not await self._rounds.answers(session, row, position):
+                raise InvalidInput("Answer this question first.")
+            row.position += 1
+            row.question_started_at = self._clock.now()
+            return await self._rounds.current(session, row)
+
+    async def expire_idle(self, now: datetime) -> int:
+        """Close rounds idle for ``SOLO_IDLE`` (their open question counts as missed);
+        returns how many were closed."""
+        async with self._database.read() as session:
+            stale = (
+                await session.execute(
+                    select(QuizRound.guild_id, QuizRound.id).where(
+                        QuizRound.kind == "solo",
+                        QuizRound.status == "open",
+                        QuizRound.question_started_at < now - SOLO_IDLE,
+                    )
+                )
+            ).all()
+        closed = 0
+        for guild_id, round_id in stale:
+            async with self._database.write() as session:
+                row = await self._rounds.get(session, guild_id, round_id)
+                if row.status == "open" and row.question_started_at < now - SOLO_IDLE:
+                    await self._abandon(session, row, now)
+                    closed += 1
+        return closed

@@ -1,0 +1,174 @@
+"""The sandbox's world: a demo guild on the loopback Discord, and the real bot running
+against it on its own SQLite file in a fresh folder."""
+
+import asyncio
+import contextlib
+import logging
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.client import ProducerBot, use_api_base
+from bot.clock import ManualClock, SystemClock
+from bot.content import Content, load_content_async
+from bot.db.engine import Database
+from bot.db.migrate import upgrade_to_head
+from bot.services.core.guild_settings import FEATURE_CHANNELS
+from bot.settings import Settings
+from loopback.server import LoopbackDiscord
+from loopback.world import MANAGE_GUILD, Channel, Guild, Member, Role
+
+GUILD_NAME = "Beat Lab"
+OWNER = "olivia"
+MODERATOR = "mona"
+MEMBERS = ("alice", "bob", "chen", "dara")
+CHANNELS = ("challenges", "tips", "introductions", "suggestions")
+LOG_FILE = "sandbox.log"
+
+
+@dataclass
+class DemoGuild:
+    """The demo guild and lookups by the names a person types."""
+
+    guild: Guild
+    members: dict[str, Member]
+
+    def member(self, name: str) -> Member | None:
+        return self.members.get(name.strip().lstrip("@").lower())
+
+    def channel(self, name: str) -> Channel | None:
+        wanted = name.strip().lstrip("#").lower()
+        return next((c for c in self.guild.channels.values() if c.name.lower() == wanted), None)
+
+    def role(self, name: str) -> Role | None:
+        wanted = name.strip().lstrip("@").lower()
+        roles = self.guild.roles.values()
+        return next((r for r in roles if r.name.lstrip("@").lower() == wanted), None)
+
+    def role_names(self) -> list[str]:
+        """``@Role`` for every role a member could pick (``@everyone`` included)."""
+        return ["@" + r.name.lstrip("@") for r in self.guild.roles.values() if not r.managed]
+
+    def who(self) -> str:
+        """The member names, with the owner and the moderator marked."""
+        marks = {OWNER: " (owner)", MODERATOR: " (moderator)"}
+        return ", ".join(name + marks.get(name, "") for name in self.members)
+
+
+def build_demo_guild(discord: LoopbackDiscord) -> DemoGuild:
+    """Beat Lab: its channels, a Moderators role (Manage Server), a Members role, the owner,
+    the moderator and a few members."""
+    guild = discord.add_guild(GUILD_NAME, owner=OWNER)
+    moderators = discord.add_role(guild, "Moderators", permissions=MANAGE_GUILD)
+    members = discord.add_role(guild, "Members")
+    for name in CHANNELS:
+        discord.add_channel(guild, name)
+    people = {OWNER: guild.members[guild.owner_id]}
+    people[MODERATOR] = discord.add_member(guild, MODERATOR, roles=(moderators, members))
+    for name in MEMBERS:
+        people[name] = discord.add_member(guild, name, roles=(members,))
+    return DemoGuild(guild, people)
+
+
+async def start_bot(
+    discord: LoopbackDiscord,
+    database: Database,
+    clock: ManualClock,
+    content: Content,
+    extra_extensions: tuple[str, ...] = (),
+    **options: Any,
+) -> tuple[ProducerBot, "asyncio.Task[None]"]:
+    """Start the bot against ``discord``, wait until it is ready, and sync its commands.
+    ``options`` go to the bot (``shard_count``, ``shard_ids``)."""
+    use_api_base(discord.base_url)
+    bot = ProducerBot(
+        database=database,
+        clock=clock,
+        content=content,
+        api_base=discord.base_url,
+        extra_extensions=extra_extensions,
+        guild_ready_timeout=0.05,
+        **options,
+    )
+    task = asyncio.create_task(bot.start(discord.token))
+    ready = asyncio.create_task(bot.wait_until_ready())
+    done, _ = await asyncio.wait({task, ready}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        ready.cancel()
+        task.result()  # raises the start-up error
+    if ready not in done:
+        raise RuntimeError("the bot did not become ready within 15 seconds")
+    await bot.tree.sync()
+    return bot, task
+
+
+async def stop_bot(bot: ProducerBot, task: "asyncio.Task[None]") -> None:
+    await bot.close()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+@dataclass
+class Sandbox:
+    """Everything a sandbox session drives."""
+
+    folder: Path
+    discord: LoopbackDiscord
+    demo: DemoGuild
+    clock: ManualClock
+    bot: ProducerBot
+
+    @property
+    def attachments(self) -> Path:
+        return self.folder / "attachments"
+
+    @property
+    def log_file(self) -> Path:
+        return self.folder / LOG_FILE
+
+
+def _quiet_logs(path: Path, level: str) -> None:
+    """Send every log record (the bot's and discord.py's) to ``path``, none to the terminal."""
+    logging.basicConfig(
+        filename=path,
+        level=level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        force=True,
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+async def _preset_feature_channels(bot: ProducerBot, demo: DemoGuild) -> None:
+    """Point each feature at the demo channel named like it (``suggestion(s)``)."""
+    for feature in FEATURE_CHANNELS:
+        for channel in demo.guild.channels.values():
+            if feature.rstrip("s") == channel.name.rstrip("s"):
+                await bot.guild_settings.set_channel(demo.guild.id, feature, channel.id)
+
+
+@contextlib.asynccontextmanager
+async def open_sandbox(settings: Settings) -> AsyncIterator[Sandbox]:
+    """A fresh folder with a migrated SQLite file, the loopback Discord with the demo guild,
+    and the real bot, ready; its clock starts now. Feature channels are preset to the demo
+    channels of the same name (``suggestions`` posts in #suggestions)."""
+    content = await load_content_async(settings.data_dir)
+    folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="producer-bot-sandbox-"))
+    _quiet_logs(folder / LOG_FILE, settings.log_level)
+    database = Database.from_url(f"sqlite+aiosqlite:///{folder / 'sandbox.sqlite3'}")
+    discord = LoopbackDiscord()
+    try:
+        await upgrade_to_head(database)
+        await discord.start()
+        demo = build_demo_guild(discord)
+        clock = ManualClock(SystemClock().now())
+        bot, task = await start_bot(discord, database, clock, content)
+        try:
+            await _preset_feature_channels(bot, demo)
+            yield Sandbox(folder, discord, demo, clock, bot)
+        finally:
+            await stop_bot(bot, task)
+    finally:
+        await database.close()
+        await discord.stop()
