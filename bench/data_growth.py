@@ -58,6 +58,7 @@ from sqlalchemy import Table, event, insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from bench import record
+from bot.app import build_services
 from bot.clock import ManualClock
 from bot.content import Content, load_content
 from bot.db.engine import Database, create_engine
@@ -80,8 +81,6 @@ from bot.models import (
     Profile,
     SkillProgress,
 )
-from bot.services.careers.guidance import CareerService
-from bot.services.challenges.bundle import ChallengeServices
 from bot.services.challenges.common import PostInfo, describe_constraints
 from bot.services.challenges.rules import (
     ENTRY_POINTS,
@@ -93,16 +92,13 @@ from bot.services.challenges.rules import (
     VOTE_POINTS,
 )
 from bot.services.challenges.scores import period_keys
-from bot.services.community.mentoring import MentoringService
 from bot.services.community.profiles import (
     DAWS,
     EXPERIENCE,
     GENRES,
     LOOKING_FOR,
     ROLES,
-    ProfileService,
 )
-from bot.services.quiz.producer_type import TypeQuizService
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -1134,12 +1130,9 @@ def scenarios(
 ) -> list[tuple[str, str, Call]]:
     """The member-facing calls (and three scheduled jobs) on the big guild."""
     clock = ManualClock(NOW)
-    career = CareerService(database, clock, content)
-    challenges = ChallengeServices.build(database, clock, content, career)
-    profiles = ProfileService(database, clock, content)
-    mentoring = MentoringService(database, clock, profiles, career)
-    types = TypeQuizService(database, clock, content.quiz)
-    career_cog = CareerService(database, clock, content, producer_types=types)
+    services = build_services(database, clock, content)
+    career = services.career
+    challenges, profiles, mentoring = services.challenges, services.profiles, services.mentoring
     big = facts[0]
     guild = big.guild_id
     rng = np.random.default_rng(seed)
@@ -1206,7 +1199,7 @@ def scenarios(
         ("challenge history", "read", lambda r: scores.history(guild, member(r))),
         ("challenge open post", "read", lambda r: challenges.entries.open_post(guild)),
         ("career skill map", "read", lambda r: career.skill_map(guild, member(r))),
-        ("career next steps", "read", lambda r: career_cog.next_steps(guild, member(r))),
+        ("career next steps", "read", lambda r: career.next_steps(guild, member(r))),
         ("career community", "read", lambda r: career.community(guild)),
         ("mentor find", "read", lambda r: mentoring.find(guild, member(r))),
         ("mentor list", "read", lambda r: mentoring.mentors(guild)),

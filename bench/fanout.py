@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.record import save
+from bot.app import assemble
 from bot.client import ProducerBot, use_api_base
 from bot.clock import ManualClock
 from bot.content import load_content
@@ -47,11 +48,8 @@ async def fan_out(guild_count: int, rate: float, folder: Path) -> dict[str, Any]
         await settings.setup(guild.id, channels[-1].id, "09:00", "UTC")
     use_api_base(discord.base_url)
     bot = ProducerBot(
-        database=database,
-        clock=clock,
-        content=load_content(DATA),
+        assemble(database, clock, load_content(DATA), fanout_rate=rate),
         api_base=discord.base_url,
-        fanout_rate=rate,
     )
     runner = asyncio.create_task(bot.start(discord.token))
     try:

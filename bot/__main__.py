@@ -15,9 +15,9 @@ from typing import Any
 import discord
 from pydantic import ValidationError
 
+from bot.app import build_app
 from bot.backoff import Backoff
 from bot.client import ProducerBot, use_api_base
-from bot.clock import Clock, ScaledClock, SystemClock
 from bot.content import ContentError, load_content_async
 from bot.db.backup import backup_sqlite
 from bot.db.engine import Database
@@ -56,30 +56,15 @@ async def _build_bot(settings: Settings) -> ProducerBot:
     if settings.discord_api_base:
         use_api_base(settings.discord_api_base)
     try:
-        content = await load_content_async(settings.data_dir)
+        app = await build_app(settings)
     except ContentError as error:
         raise Fatal(f"Content problem: {error}") from None
     return ProducerBot(
-        database=Database.from_url(settings.database_url),
-        clock=_clock(settings),
-        content=content,
+        app,
         api_base=settings.discord_api_base,
-        shard_count=settings.shard_count,
-        shard_ids=settings.shard_ids,
-        fanout_rate=settings.fanout_rate,
         scheduler_interval=settings.scheduler_interval,
         health_interval=settings.health_interval,
     )
-
-
-def _clock(settings: Settings) -> Clock:
-    if settings.clock_start is None:
-        return SystemClock()
-    anchor = time.time() if settings.clock_anchor is None else settings.clock_anchor
-    log.warning(
-        "rehearsal clock: %s at %.0f, %gx", settings.clock_start, anchor, settings.clock_speed
-    )
-    return ScaledClock(settings.clock_start, settings.clock_speed, anchor)
 
 
 async def _run(settings: Settings, migrate_first: bool) -> None:

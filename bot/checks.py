@@ -37,7 +37,7 @@ async def ensure_moderator(interaction: discord.Interaction) -> None:
     """Raise ``NotModerator`` unless the member moderates this guild."""
     if interaction.guild_id is None or not isinstance(interaction.user, discord.Member):
         raise app_commands.NoPrivateMessage()
-    config = await producer_bot(interaction).guild_settings.get(interaction.guild_id)
+    config = await producer_bot(interaction).services.guild_settings.get(interaction.guild_id)
     if not is_moderator(interaction.user, config):
         raise NotModerator()
 

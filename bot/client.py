@@ -4,7 +4,6 @@ scheduler, and loads every feature cog from ``cogs/``."""
 import asyncio
 import logging
 import pkgutil
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,19 +12,11 @@ import yarl
 from discord.ext import commands
 
 import cogs
-from bot.clock import Clock
-from bot.content import Content
-from bot.db.engine import Database
+from bot.app import App
 from bot.db.migrate import current_revision, head_revision
 from bot.errors import SchemaOutdated
 from bot.health import HealthMonitor
 from bot.scheduler import Scheduler
-from bot.services.core.alerts import AlertService
-from bot.services.core.cooldowns import CooldownService
-from bot.services.core.guild_settings import GuildSettingsService
-from bot.services.core.privacy import PrivacyService
-from bot.services.core.send_budget import FANOUT_RATE, SendThrottle
-from bot.shards import Shards
 from bot.tree import ProducerTree
 
 log = logging.getLogger(__name__)
@@ -68,22 +59,19 @@ class ProducerBot(commands.AutoShardedBot):
 
     def __init__(
         self,
+        app: App,
         *,
-        database: Database,
-        clock: Clock,
-        content: Content,
         api_base: str | None = None,
         extra_extensions: tuple[str, ...] = (),
         scheduler_interval: float = 30.0,
         guild_ready_timeout: float = 2.0,
-        shard_count: int | None = None,
-        shard_ids: Sequence[int] = (),
-        fanout_rate: float = FANOUT_RATE,
         health_interval: float = 60.0,
     ) -> None:
-        sharding: dict[str, Any] = {"shard_count": shard_count}
-        if shard_ids:
-            sharding["shard_ids"] = list(shard_ids)
+        sharding: dict[str, Any] = {}
+        if app.shards.count > 1 or app.shards.ids is not None:
+            sharding["shard_count"] = app.shards.count
+        if app.shards.ids is not None:
+            sharding["shard_ids"] = list(app.shards.ids)
         super().__init__(
             **sharding,
             guild_ready_timeout=guild_ready_timeout,
@@ -94,19 +82,16 @@ class ProducerBot(commands.AutoShardedBot):
             tree_cls=ProducerTree,
             max_messages=None,  # no feature reads past messages from the cache: save the memory
         )
-        self.held_shards = Shards(shard_count or 1, tuple(shard_ids) or None)
+        self.app = app
+        self.services = app.services
+        """Every service, built once by the composition root (``bot.app``)."""
+        self.database = app.database
+        self.clock = app.clock
+        self.content = app.content
+        self.held_shards = app.shards
         """This process's shards: scheduled work runs for their guilds only."""
-        self.database = database
-        self.clock = clock
-        self.content = content
-        self.scheduler = Scheduler(clock, interval=scheduler_interval)
-        self.guild_settings = GuildSettingsService(database, clock)
-        self.privacy = PrivacyService(database)
-        self.cooldowns = CooldownService(database, clock)
-        self.alerts = AlertService(database, clock)
+        self.scheduler = Scheduler(app.clock, interval=scheduler_interval)
         self.health = HealthMonitor(health_interval)
-        self.fanout = SendThrottle(database, fanout_rate)
-        """Paces scheduled sends (daily posts, introductions), shared by all processes."""
         self._api_base = api_base
         self._extensions = (*cog_extensions(), *extra_extensions)
 
@@ -124,9 +109,9 @@ class ProducerBot(commands.AutoShardedBot):
         """Tell the moderators in their log channel about a problem only they can fix:
         once per ``topic``, again only if it is still there a day later. Always logged."""
         log.warning("guild %s: %s: %s", guild_id, topic, text)
-        if not await self.alerts.due(guild_id, topic):
+        if not await self.services.alerts.due(guild_id, topic):
             return
-        channel_id = (await self.guild_settings.get(guild_id)).channels.get("mod-log")
+        channel_id = (await self.services.guild_settings.get(guild_id)).channels.get("mod-log")
         channel = self.get_channel(channel_id) if channel_id else None
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             return
@@ -187,15 +172,15 @@ class ProducerBot(commands.AutoShardedBot):
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         log.info("removed from guild %s; its data goes in %s", guild.id, FORGET_AFTER)
-        await self.guild_settings.mark_left(guild.id)
+        await self.services.guild_settings.mark_left(guild.id)
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.guild_settings.mark_returned(guild.id)
+        await self.services.guild_settings.mark_returned(guild.id)
 
     async def _forget_left_guilds(self, now: datetime) -> None:
-        for guild_id in await self.guild_settings.left_before(now - FORGET_AFTER):
+        for guild_id in await self.services.guild_settings.left_before(now - FORGET_AFTER):
             if self.owns_guild(guild_id):
-                removed = await self.privacy.forget_guild(guild_id)
+                removed = await self.services.privacy.forget_guild(guild_id)
                 log.info("forgot guild %s: %d rows deleted", guild_id, removed)
 
     async def on_ready(self) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.app import assemble
 from bot.client import ProducerBot, use_api_base
 from bot.clock import ManualClock, SystemClock
 from bot.content import Content, load_content_async
@@ -17,6 +18,7 @@ from bot.db.engine import Database
 from bot.db.migrate import upgrade_to_head
 from bot.services.core.guild_settings import FEATURE_CHANNELS
 from bot.settings import Settings
+from bot.shards import EVERY_SHARD, Shards
 from loopback.server import LoopbackDiscord
 from loopback.world import MANAGE_GUILD, Channel, Guild, Member, Role
 
@@ -78,15 +80,14 @@ async def start_bot(
     clock: ManualClock,
     content: Content,
     extra_extensions: tuple[str, ...] = (),
+    shards: Shards = EVERY_SHARD,
     **options: Any,
 ) -> tuple[ProducerBot, "asyncio.Task[None]"]:
     """Start the bot against ``discord``, wait until it is ready, and sync its commands.
-    ``options`` go to the bot (``shard_count``, ``shard_ids``)."""
+    ``shards`` are the ones this bot runs; ``options`` go to the bot."""
     use_api_base(discord.base_url)
     bot = ProducerBot(
-        database=database,
-        clock=clock,
-        content=content,
+        assemble(database, clock, content, shards=shards),
         api_base=discord.base_url,
         extra_extensions=extra_extensions,
         guild_ready_timeout=0.05,
@@ -145,7 +146,7 @@ async def _preset_feature_channels(bot: ProducerBot, demo: DemoGuild) -> None:
     for feature in FEATURE_CHANNELS:
         for channel in demo.guild.channels.values():
             if feature.rstrip("s") == channel.name.rstrip("s"):
-                await bot.guild_settings.set_channel(demo.guild.id, feature, channel.id)
+                await bot.services.guild_settings.set_channel(demo.guild.id, feature, channel.id)
 
 
 @contextlib.asynccontextmanager

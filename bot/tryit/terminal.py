@@ -348,7 +348,7 @@ class Session:
             return now + sum(
                 (timedelta(**{_UNITS[unit]: int(n)}) for n, unit in steps), timedelta()
             )
-        zone = (await self.sandbox.bot.guild_settings.get(self.demo.guild.id)).zone
+        zone = (await self.sandbox.bot.services.guild_settings.get(self.demo.guild.id)).zone
         for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
             try:
                 return datetime.strptime(text, pattern).replace(tzinfo=zone)
@@ -357,7 +357,7 @@ class Session:
         raise InputError("Give a time like 2026-12-24 19:00 (the server's time zone) or +1d.")
 
     async def _local(self, moment: datetime) -> str:
-        config = await self.sandbox.bot.guild_settings.get(self.demo.guild.id)
+        config = await self.sandbox.bot.services.guild_settings.get(self.demo.guild.id)
         local = moment.astimezone(config.zone).strftime("%a %Y-%m-%d %H:%M")
         utc = "" if config.timezone == "UTC" else f" ({moment.strftime('%H:%M')} UTC)"
         return f"{local} {config.timezone}{utc}"

@@ -334,7 +334,7 @@ class CareerCog(
             await self._stop_daily(due)
             return
         embed = render.tip(self.career, due.tip, heading="Tip of the day · ")
-        await self.bot.fanout.wait()
+        await self.bot.services.fanout.wait()
         try:
             message = await channel.send(embed=embed, view=daily_view(due.tip.id), nonce=due.nonce)
         except discord.Forbidden:

@@ -68,10 +68,7 @@ class PathBrowser(OwnedView):
 
 
 def _service(interaction: discord.Interaction) -> CareerService:
-    service = getattr(producer_bot(interaction).get_cog("Career"), "service", None)
-    if not isinstance(service, CareerService):
-        raise RuntimeError("the career cog is not loaded")
-    return service
+    return producer_bot(interaction).services.career
 
 
 class SaveTipButton(

@@ -5,10 +5,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import ChallengeServices
 from bot.checks import moderator_only, require_guild_id
 from bot.client import ProducerBot
 from bot.errors import InvalidInput
-from bot.services.challenges.bundle import ChallengeServices
 from bot.services.challenges.settings import Cadence
 from bot.services.core.guild_settings import search_timezones
 from bot.ui.embeds import truncate

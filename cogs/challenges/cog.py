@@ -6,9 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import ChallengeServices
 from bot.checks import require_guild_id
 from bot.client import ProducerBot
-from bot.services.challenges.bundle import ChallengeServices
 from bot.ui.views import Paginator
 from cogs.challenges import render
 from cogs.challenges.admin import ModeratorCommands

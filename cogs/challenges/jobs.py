@@ -10,8 +10,8 @@ from datetime import datetime
 
 import discord
 
+from bot.app import ChallengeServices
 from bot.client import ProducerBot
-from bot.services.challenges.bundle import ChallengeServices
 from bot.services.challenges.common import PostInfo
 from bot.services.challenges.posting import ChampionChange
 from bot.services.challenges.scores import Results
@@ -65,7 +65,7 @@ class ChallengeJobs:
         if channel is None:
             await self._pause(post)
             return None
-        await self.bot.fanout.wait(2)  # the post and its thread
+        await self.bot.services.fanout.wait(2)  # the post and its thread
         try:
             message = await channel.send(
                 embed=render.challenge(self.career, post),
@@ -118,7 +118,7 @@ class ChallengeJobs:
             mentions = discord.AllowedMentions(
                 everyone=False, users=False, roles=roles, replied_user=False
             )
-            await self.bot.fanout.wait()
+            await self.bot.services.fanout.wait()
             try:
                 message = await channel.send(
                     render.reminder(item), allowed_mentions=mentions, nonce=item.post.nonce("r")
@@ -138,7 +138,7 @@ class ChallengeJobs:
         channel = self._channel(post)
         if channel is None or post.message_id is None:
             return
-        await self.bot.fanout.wait(2)  # close the post, announce the results
+        await self.bot.services.fanout.wait(2)  # close the post, announce the results
         try:
             closed = channel.get_partial_message(post.message_id)
             await closed.edit(embed=render.challenge(self.career, post, closed=True), view=None)
@@ -157,7 +157,7 @@ class ChallengeJobs:
     async def nudge(self, now: datetime) -> None:
         for item in await self.services.posting.claim_nudges(now):
             guild = self.bot.get_guild(item.post.guild_id)
-            await self.bot.fanout.wait(2)  # a DM channel and the message
+            await self.bot.services.fanout.wait(2)  # a DM channel and the message
             try:
                 dm = await self.bot.create_dm(discord.Object(item.user_id))
                 await dm.send(render.nudge(item, guild.name if guild else "your server"))

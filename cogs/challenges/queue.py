@@ -3,10 +3,10 @@ days with edit, move and remove for the scheduled items."""
 
 import discord
 
+from bot.app import ChallengeServices
 from bot.checks import ensure_moderator, producer_bot, require_guild_id
 from bot.content.career import CareerContent
 from bot.content.challenges import Difficulty
-from bot.services.challenges.bundle import ChallengeServices
 from bot.services.challenges.common import BRIEF_MAX, TITLE_MAX, ChallengeCard
 from bot.services.challenges.schedule import QueueItem
 from bot.ui.text import member_text

@@ -11,9 +11,9 @@ from typing import Any
 
 import discord
 
+from bot.app import ChallengeServices
 from bot.checks import producer_bot, require_guild_id
 from bot.errors import NotAllowed
-from bot.services.challenges.bundle import ChallengeServices
 from bot.services.challenges.entries import (
     FEEDBACK_MAX,
     FEEDBACK_MIN,
@@ -31,10 +31,7 @@ Button = discord.ui.Button[Any]
 
 
 def challenge_services(interaction: discord.Interaction) -> ChallengeServices:
-    services = getattr(producer_bot(interaction).get_cog("Challenges"), "services", None)
-    if not isinstance(services, ChallengeServices):
-        raise RuntimeError("the challenges cog is not loaded")
-    return services
+    return producer_bot(interaction).services.challenges
 
 
 async def entries_channel(
@@ -64,7 +61,7 @@ async def deliver_entry(
         if attachment
         else None
     )
-    cooldowns = producer_bot(interaction).cooldowns
+    cooldowns = producer_bot(interaction).services.cooldowns
     async with cooldowns.hold(guild_id, interaction.user.id, "challenge-entry", ENTRY_COOLDOWN):
         entry = await services.entries.submit(
             guild_id, interaction.user.id, post_id, link=link, notes=notes, file=audio

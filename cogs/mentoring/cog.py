@@ -9,7 +9,6 @@ from bot.client import ProducerBot
 from bot.errors import InvalidInput
 from bot.services.community.mentoring import (
     MESSAGE_MAX,
-    Introduction,
     MentoringService,
     SentRequest,
 )
@@ -17,18 +16,13 @@ from bot.services.community.profiles import ProfileService
 from bot.services.community.safety import SafetyService
 from bot.services.core.cooldowns import REQUEST_COOLDOWN
 from bot.ui import delivery
-from bot.ui.roles import choice_problems, grant_problems
+from bot.ui.roles import choice_problems
 from bot.ui.views import Paginator
-from cogs.mentoring import render
+from cogs.mentoring import render, rooms
 from cogs.mentoring.views import EndedView, OfferModal, request_view
-from cogs.profiles.render import introduction, profile_embed
+from cogs.profiles.render import profile_embed
 
 log = logging.getLogger(__name__)
-NO_PRIVATE_ROOM = (
-    "I couldn't open a private thread in <#{channel}> for {what}, so I used DMs instead. "
-    "Give me **Create Private Threads** in that channel (or **Manage Channels**, and I'll "
-    "open a small private channel when threads are not allowed)."
-)
 
 
 def skill_choices(names: dict[str, str], current: str) -> list[app_commands.Choice[str]]:
@@ -48,41 +42,14 @@ class MentoringCog(
     group_description="Find a mentor, or mentor others.",
 ):
     def __init__(
-        self, bot: ProducerBot, service: MentoringService, profiles: ProfileService
+        self,
+        bot: ProducerBot,
+        service: MentoringService,
+        profiles: ProfileService,
+        safety: SafetyService,
     ) -> None:
-        self.bot, self.service, self.profiles = bot, service, profiles
-        self.safety = SafetyService(bot.database, bot.clock)
+        self.bot, self.service, self.profiles, self.safety = bot, service, profiles, safety
         super().__init__()
-
-    async def introduce(self, intro: Introduction) -> str:
-        """Introduce the pair in a private thread of the channel the request came from, or
-        a private channel beside it when the server allows no private threads, or else by
-        DM. Returns where, for the mentor's reply."""
-        request = intro.request
-        pair = [request.mentor_id, request.mentee_id]
-        guild = self.bot.get_guild(request.guild_id)
-        embeds = introduction(
-            [intro.mentor, intro.mentee], intro.starters, self.profiles.skill_names, "Welcome!"
-        )
-        text = f"<@{request.mentor_id}> meet your mentee <@{request.mentee_id}>!"
-        channel = delivery.text_channel(guild, request.origin_channel_id)
-        room: discord.Thread | discord.TextChannel | None = None
-        if channel is not None:
-            room = await delivery.private_thread(
-                channel, "Mentoring", pair, text, embeds=embeds
-            ) or await delivery.private_channel(
-                channel, f"mentoring-{intro.mentorship_id}", pair, text, embeds=embeds
-            )
-        await self.recognise(request.guild_id, request.mentor_id)
-        if room is not None:
-            await self.service.set_thread(request.guild_id, intro.mentorship_id, room.id)
-            return f"in {room.mention}"
-        await self._no_room(request.guild_id, request.origin_channel_id, "a mentor introduction")
-        for user_id in pair:
-            await delivery.send_dm(
-                self.bot, self.safety, request.guild_id, user_id, text, embeds=embeds
-            )
-        return "by DM"
 
     # -- mentors ---------------------------------------------------------------------------
 
@@ -90,7 +57,9 @@ class MentoringCog(
     async def offer(self, interaction: discord.Interaction) -> None:
         guild_id = require_guild_id(interaction)
         current = await self.service.offer_of(guild_id, interaction.user.id)
-        await interaction.response.send_modal(OfferModal(self, guild_id, current))
+        await interaction.response.send_modal(
+            OfferModal(self.service, self.profiles.skill_names, guild_id, current)
+        )
 
     @app_commands.command(name="pause", description="Stop getting new requests for a while.")
     async def pause(self, interaction: discord.Interaction) -> None:
@@ -137,7 +106,7 @@ class MentoringCog(
         guild_id = require_guild_id(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         channel = delivery.text_channel(interaction.guild, interaction.channel_id)
-        async with self.bot.cooldowns.hold(
+        async with self.bot.services.cooldowns.hold(
             guild_id, interaction.user.id, "mentor-request", REQUEST_COOLDOWN
         ):
             sent = await self.service.request(
@@ -177,35 +146,10 @@ class MentoringCog(
             channel, "Mentoring request", [request.mentor_id], text, embeds=embeds, view=view
         )
         if thread is None:
-            await self._no_room(guild_id, request.origin_channel_id, "a mentoring request")
+            await rooms.no_room(
+                self.bot, guild_id, request.origin_channel_id, "a mentoring request"
+            )
         return "in a private thread here" if thread else ""
-
-    async def _no_room(self, guild_id: int, channel_id: int | None, what: str) -> None:
-        text = NO_PRIVATE_ROOM.format(channel=channel_id, what=what)
-        await self.bot.tell_moderators(guild_id, "private-threads", text)
-
-    async def recognise(self, guild_id: int, mentor_id: int) -> None:
-        """Give the server's mentor role to a mentor with a running mentorship, and take it
-        from one without; a role the bot may not give is reported to the moderators."""
-        role_id = (await self.bot.guild_settings.get(guild_id)).mentor_role_id
-        guild = self.bot.get_guild(guild_id)
-        if role_id is None or guild is None:
-            return
-        role = guild.get_role(role_id)
-        problems = grant_problems(role, guild, "/mentor role") if role else ["It was deleted."]
-        if role is None or problems:
-            text = "I couldn't give or take the mentor role: " + " ".join(problems)
-            await self.bot.tell_moderators(guild_id, "mentor-role", text)
-            return
-        mentoring = await self.service.active_mentorships(guild_id, mentor_id) > 0
-        try:
-            member = await guild.fetch_member(mentor_id)
-            if mentoring and role not in member.roles:
-                await member.add_roles(role, reason="Mentoring a member")
-            elif not mentoring and role in member.roles:
-                await member.remove_roles(role, reason="No running mentorship")
-        except discord.HTTPException:
-            log.warning("guild %s: mentor role not updated for %s", guild_id, mentor_id)
 
     @app_commands.command(
         name="signoff", description="Mentors: sign off a skill your mentee has shown."
@@ -230,10 +174,10 @@ class MentoringCog(
         await interaction.response.send_message(
             f"Your mentorship with {member.mention} has ended. How did it go? Only the "
             "moderators see your feedback.",
-            view=EndedView(self, guild_id, interaction.user.id, ended.id),
+            view=EndedView(self.safety, guild_id, interaction.user.id, ended.id),
             ephemeral=True,
         )
-        await self.recognise(guild_id, ended.mentor_id)
+        await rooms.recognise(self.bot, guild_id, ended.mentor_id)
 
     @app_commands.command(name="mine", description="Your mentorships and requests.")
     async def mine(self, interaction: discord.Interaction) -> None:
@@ -262,7 +206,7 @@ class MentoringCog(
             problems = choice_problems(role, interaction.user, "/mentor role")
             if problems:
                 raise InvalidInput("\n".join(problems))
-        await self.bot.guild_settings.set_mentor_role(guild_id, role.id if role else None)
+        await self.bot.services.guild_settings.set_mentor_role(guild_id, role.id if role else None)
         await interaction.response.send_message(
             f"Mentors now hold {role.mention} while they mentor someone; it goes when their "
             "last mentorship ends."

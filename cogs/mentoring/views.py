@@ -1,37 +1,37 @@
 """The mentor form, the persistent Accept / Decline buttons of a request, and feedback."""
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.checks import button_of_this_guild, producer_bot
-from bot.services.community.mentoring import AVAILABILITY_MAX, CAPACITY_MAX, MentorInfo
-from bot.services.community.safety import COMMENT_MAX
+from bot.services.community.mentoring import (
+    AVAILABILITY_MAX,
+    CAPACITY_MAX,
+    MentorInfo,
+    MentoringService,
+)
+from bot.services.community.safety import COMMENT_MAX, SafetyService
 from bot.tree import reports_errors
 from bot.ui import delivery
 from bot.ui.views import OwnedView, PersistentButtons, ReportingModal
+from cogs.mentoring import rooms
 from cogs.profiles.views import choices, picked, text_field
-
-if TYPE_CHECKING:
-    from cogs.mentoring.cog import MentoringCog
-
-
-def _cog(interaction: discord.Interaction) -> "MentoringCog":
-    from cogs.mentoring.cog import MentoringCog
-
-    cog = producer_bot(interaction).get_cog("Mentoring")
-    if not isinstance(cog, MentoringCog):
-        raise RuntimeError("the mentoring cog is not loaded")
-    return cog
 
 
 class OfferModal(ReportingModal, title="Offer mentoring"):
-    def __init__(self, cog: "MentoringCog", guild_id: int, current: MentorInfo | None) -> None:
+    def __init__(
+        self,
+        service: MentoringService,
+        skill_names: dict[str, str],
+        guild_id: int,
+        current: MentorInfo | None,
+    ) -> None:
         super().__init__()
-        self.cog, self.guild_id = cog, guild_id
+        self.service, self.guild_id = service, guild_id
         topics = current.topics if current else ()
-        self.topics = choices("Topics you can teach", cog.profiles.skill_names, topics)
+        self.topics = choices("Topics you can teach", skill_names, topics)
         places = {str(n): f"{n} at once" for n in range(1, CAPACITY_MAX + 1)}
         self.capacity = choices(
             "How many mentees", places, (str(current.capacity if current else 2),), many=False
@@ -54,7 +54,7 @@ class OfferModal(ReportingModal, title="Offer mentoring"):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        mentor = await self.cog.service.offer(
+        mentor = await self.service.offer(
             self.guild_id,
             interaction.user.id,
             picked(self.topics),
@@ -96,15 +96,17 @@ class RequestButton(
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         button_of_this_guild(interaction, self.guild_id)
-        cog = _cog(interaction)
+        bot = producer_bot(interaction)
         if self.action == "decline":
-            request = await cog.service.decline(self.guild_id, self.request_id, interaction.user.id)
+            request = await bot.services.mentoring.decline(
+                self.guild_id, self.request_id, interaction.user.id
+            )
             await interaction.response.edit_message(
                 content="You declined this request. Thanks for answering!", view=None
             )
             await delivery.send_dm(
-                interaction.client,
-                cog.safety,
+                bot,
+                bot.services.safety,
                 self.guild_id,
                 request.mentee_id,
                 f"<@{request.mentor_id}> can't take you on as a mentee right now. "
@@ -112,8 +114,10 @@ class RequestButton(
             )
             return
         await interaction.response.defer()
-        intro = await cog.service.accept(self.guild_id, self.request_id, interaction.user.id)
-        where = await cog.introduce(intro)
+        intro = await bot.services.mentoring.accept(
+            self.guild_id, self.request_id, interaction.user.id
+        )
+        where = await rooms.introduce(bot, intro)
         await interaction.edit_original_response(
             content=f"You accepted. Say hello {where}!", view=None
         )
@@ -127,9 +131,9 @@ def request_view(guild_id: int, request_id: int) -> discord.ui.View:
 
 
 class FeedbackModal(ReportingModal, title="How did the mentorship go?"):
-    def __init__(self, cog: "MentoringCog", guild_id: int, mentorship_id: int) -> None:
+    def __init__(self, safety: SafetyService, guild_id: int, mentorship_id: int) -> None:
         super().__init__()
-        self.cog, self.guild_id, self.mentorship_id = cog, guild_id, mentorship_id
+        self.safety, self.guild_id, self.mentorship_id = safety, guild_id, mentorship_id
         stars = {str(n): "★" * n for n in range(5, 0, -1)}
         self.rating = choices("Rating", stars, ("5",), many=False)
         self.comment = text_field(
@@ -138,7 +142,7 @@ class FeedbackModal(ReportingModal, title="How did the mentorship go?"):
         self.add_item(self.rating).add_item(self.comment)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.cog.safety.feedback(
+        await self.safety.feedback(
             self.guild_id,
             self.mentorship_id,
             interaction.user.id,
@@ -151,9 +155,9 @@ class FeedbackModal(ReportingModal, title="How did the mentorship go?"):
 
 
 class EndedView(OwnedView):
-    def __init__(self, cog: "MentoringCog", guild_id: int, owner_id: int, mentorship_id: int):
+    def __init__(self, safety: SafetyService, guild_id: int, owner_id: int, mentorship_id: int):
         super().__init__(owner_id)
-        self.modal_args = (cog, guild_id, mentorship_id)
+        self.modal_args = (safety, guild_id, mentorship_id)
 
     @discord.ui.button(label="Leave feedback", emoji="📝", style=discord.ButtonStyle.primary)
     async def leave(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:

@@ -1,17 +1,14 @@
 """``/network``: regular introductions between members who opt in."""
 
 from bot.client import ProducerBot
-from bot.services.community.networking import NetworkService
-from bot.services.community.profiles import ProfileService
 from cogs.networking.cog import NetworkingCog
 from cogs.networking.views import CheckInButton
 
 
 async def setup(bot: ProducerBot) -> None:
-    profiles = ProfileService(bot.database, bot.clock, bot.content)
-    service = NetworkService(bot.database, bot.clock, profiles, bot.guild_settings, bot.held_shards)
     bot.add_dynamic_items(CheckInButton)
-    await bot.add_cog(NetworkingCog(bot, service, profiles))
+    services = bot.services
+    await bot.add_cog(NetworkingCog(bot, services.networking, services.profiles, services.safety))
 
 
 async def teardown(bot: ProducerBot) -> None:

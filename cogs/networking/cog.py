@@ -28,9 +28,14 @@ class NetworkingCog(
     group_name="network",
     group_description="Regular introductions to other producers here.",
 ):
-    def __init__(self, bot: ProducerBot, service: NetworkService, profiles: ProfileService) -> None:
-        self.bot, self.service, self.profiles = bot, service, profiles
-        self.safety = SafetyService(bot.database, bot.clock)
+    def __init__(
+        self,
+        bot: ProducerBot,
+        service: NetworkService,
+        profiles: ProfileService,
+        safety: SafetyService,
+    ) -> None:
+        self.bot, self.service, self.profiles, self.safety = bot, service, profiles, safety
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -130,7 +135,7 @@ class NetworkingCog(
         closed DM and no thread), so it is not retried every minute."""
         guild = self.bot.get_guild(notice.guild_id)
         text = render.PAUSED if notice.reason == "paused" else render.left_out(notice.reason)
-        await self.bot.fanout.wait(2)  # a DM channel and the message
+        await self.bot.services.fanout.wait(2)  # a DM channel and the message
         told = await delivery.tell(
             self.bot, self.safety, guild, notice.user_id, notice.channel_id, text
         )
@@ -149,7 +154,9 @@ class NetworkingCog(
             + f": meet each other! Find a time for a chat; I'll check in on {halfway}."
         )
         channel = delivery.text_channel(guild, intro.channel_id)
-        await self.bot.fanout.wait(2 + len(members))  # the thread, its members, the message
+        await self.bot.services.fanout.wait(
+            2 + len(members)
+        )  # the thread, its members, the message
         thread = await delivery.private_thread(channel, title, members, text, embeds=embeds)
         if thread is None:
             await self.bot.tell_moderators(
@@ -169,7 +176,7 @@ class NetworkingCog(
     async def _check_in(self, check: CheckIn) -> None:
         view = checkin_view(check.guild_id, check.group_id)
         text = render.checkin(check.members)
-        await self.bot.fanout.wait(len(check.members))
+        await self.bot.services.fanout.wait(len(check.members))
         if check.thread_id == 0:
             for user_id in check.members:
                 await delivery.send_dm(

@@ -6,7 +6,7 @@ from typing import Any
 import discord
 
 from bot.checks import button_of_this_guild, producer_bot
-from bot.services.community.safety import ANSWERS, SafetyService
+from bot.services.community.safety import ANSWERS
 from bot.tree import reports_errors
 from bot.ui.views import PersistentButtons
 
@@ -43,9 +43,7 @@ class CheckInButton(
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         button_of_this_guild(interaction, self.guild_id)
-        safety = getattr(producer_bot(interaction).get_cog("Networking"), "safety", None)
-        if not isinstance(safety, SafetyService):
-            raise RuntimeError("the networking cog is not loaded")
+        safety = producer_bot(interaction).services.safety
         await safety.check_in(self.guild_id, self.group_id, interaction.user.id, self.answer)
         await interaction.response.send_message(THANKS[self.answer], ephemeral=True)
 

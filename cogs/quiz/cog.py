@@ -9,13 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import QuizServices
 from bot.checks import is_moderator, moderator_only, require_guild_id
 from bot.client import ProducerBot
 from bot.content.quiz import DIFFICULTIES, TYPE_IDS
 from bot.errors import InvalidInput, NotAllowed
 from bot.services.core.role_safety import beyond_setter, grant_blockers, unsafe_role_reasons
 from bot.services.quiz.live import LiveClosing
-from bot.services.quiz.producer_type import QuizServices
 from bot.services.quiz.rounds import RoundQuestion
 from bot.services.quiz.rules import ANSWER_WINDOW
 from bot.ui.embeds import truncate
@@ -225,7 +225,7 @@ class QuizCog(
         member, guild_id = interaction.user, interaction.guild_id
         if guild_id is None or not isinstance(member, discord.Member):
             return []
-        if not is_moderator(member, await self.bot.guild_settings.get(guild_id)):
+        if not is_moderator(member, await self.bot.services.guild_settings.get(guild_id)):
             return []
         return [
             app_commands.Choice(name=truncate(question.prompt, 100), value=question.key)

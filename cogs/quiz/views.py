@@ -9,12 +9,13 @@ from typing import Any, ClassVar, Self
 
 import discord
 
+from bot.app import QuizServices
 from bot.checks import producer_bot, require_guild_id
 from bot.errors import NotAllowed, NotFound
 from bot.services.core.role_safety import grant_blockers
 from bot.services.quiz import ear_training
 from bot.services.quiz.bank import CHOICE_MAX, EXPLANATION_MAX, PROMPT_MAX, Question, QuestionBank
-from bot.services.quiz.producer_type import QuizServices, TypeResult, TypeStep
+from bot.services.quiz.producer_type import TypeResult, TypeStep
 from bot.services.quiz.rounds import RoundQuestion
 from bot.services.quiz.solo import SoloFeedback
 from bot.tree import reports_errors
@@ -28,10 +29,7 @@ Button = discord.ui.Button[Any]
 
 
 def quiz_services(interaction: discord.Interaction) -> QuizServices:
-    services = getattr(producer_bot(interaction).get_cog("Quiz"), "services", None)
-    if not isinstance(services, QuizServices):
-        raise RuntimeError("the quiz cog is not loaded")
-    return services
+    return producer_bot(interaction).services.quiz
 
 
 def _button(custom_id: str, label: str, style: discord.ButtonStyle, **options: Any) -> Button:

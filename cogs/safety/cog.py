@@ -51,14 +51,14 @@ class SafetyCog(commands.Cog, name="Safety"):
         reason: app_commands.Range[str, 1, REASON_MAX],
     ) -> None:
         guild_id = require_guild_id(interaction)
-        config = await self.bot.guild_settings.get(guild_id)
+        config = await self.bot.services.guild_settings.get(guild_id)
         channel = text_channel(interaction.guild, config.channels.get("mod-log"))
         if channel is None:
             raise NotFound(
                 "This server has no channel for reports yet; please contact a moderator directly "
                 "(moderators: `/settings channel feature:mod-log`)."
             )
-        async with self.bot.cooldowns.hold(
+        async with self.bot.services.cooldowns.hold(
             guild_id, interaction.user.id, "report", REPORT_COOLDOWN
         ):
             report = await self.service.report(guild_id, interaction.user.id, member.id, reason)

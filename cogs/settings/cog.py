@@ -38,14 +38,16 @@ class SettingsCog(
     @app_commands.command(name="show", description="Show this server's settings.")
     @moderator_only
     async def show(self, interaction: discord.Interaction) -> None:
-        config = await self.bot.guild_settings.get(require_guild_id(interaction))
+        config = await self.bot.services.guild_settings.get(require_guild_id(interaction))
         await interaction.response.send_message(embed=render(config), ephemeral=True)
 
     @app_commands.command(name="timezone", description="Set the time zone for schedules.")
     @app_commands.describe(zone="An IANA time zone such as Europe/Berlin (start typing)")
     @moderator_only
     async def timezone(self, interaction: discord.Interaction, zone: str) -> None:
-        config = await self.bot.guild_settings.set_timezone(require_guild_id(interaction), zone)
+        config = await self.bot.services.guild_settings.set_timezone(
+            require_guild_id(interaction), zone
+        )
         await interaction.response.send_message(
             f"Time zone set to **{config.timezone}**.", ephemeral=True
         )
@@ -64,7 +66,7 @@ class SettingsCog(
     ) -> None:
         if role is not None and (role.is_default() or role.managed):
             raise InvalidInput("Pick a normal role: not @everyone and not a bot's own role.")
-        await self.bot.guild_settings.set_moderator_role(
+        await self.bot.services.guild_settings.set_moderator_role(
             require_guild_id(interaction), role.id if role else None
         )
         text = f"Moderator role set to {role.mention}." if role else "Moderator role cleared."
@@ -82,7 +84,7 @@ class SettingsCog(
         feature: str,
         channel: discord.TextChannel | None = None,
     ) -> None:
-        await self.bot.guild_settings.set_channel(
+        await self.bot.services.guild_settings.set_channel(
             require_guild_id(interaction), feature, channel.id if channel else None
         )
         text = (

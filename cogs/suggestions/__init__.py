@@ -1,14 +1,13 @@
 """``/suggest``: members send ideas to the moderators, who mark them handled."""
 
 from bot.client import ProducerBot
-from bot.services.community.suggestions import SuggestionService
 from cogs.suggestions.cog import SuggestionsCog
 from cogs.suggestions.views import HandledButton
 
 
 async def setup(bot: ProducerBot) -> None:
     bot.add_dynamic_items(HandledButton)
-    await bot.add_cog(SuggestionsCog(bot, SuggestionService(bot.database, bot.clock)))
+    await bot.add_cog(SuggestionsCog(bot, bot.services.suggestions))
 
 
 async def teardown(bot: ProducerBot) -> None:

@@ -17,7 +17,7 @@ class SuggestionsCog(commands.Cog, name="Suggestions"):
     @app_commands.command(name="suggest", description="Send an idea to this server's moderators.")
     @app_commands.guild_only()
     async def suggest(self, interaction: discord.Interaction) -> None:
-        config = await self.bot.guild_settings.get(require_guild_id(interaction))
+        config = await self.bot.services.guild_settings.get(require_guild_id(interaction))
         channel_id = config.channels.get("suggestions")
         channel = (
             interaction.guild.get_channel(channel_id) if interaction.guild and channel_id else None

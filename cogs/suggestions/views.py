@@ -57,7 +57,7 @@ class SuggestionModal(ReportingModal, title="Suggest something"):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         guild_id = require_guild_id(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        cooldowns = producer_bot(interaction).cooldowns
+        cooldowns = producer_bot(interaction).services.cooldowns
         async with cooldowns.hold(guild_id, interaction.user.id, "suggest", SUGGEST_COOLDOWN):
             suggestion = await self.service.create(
                 guild_id, interaction.user.id, self.headline.value, self.details.value
@@ -108,9 +108,7 @@ class HandledButton(
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         await ensure_moderator(interaction)
-        service = getattr(producer_bot(interaction).get_cog("Suggestions"), "service", None)
-        if not isinstance(service, SuggestionService):
-            raise RuntimeError("the suggestions cog is not loaded")
+        service = producer_bot(interaction).services.suggestions
         suggestion = await service.mark_handled(
             require_guild_id(interaction), self.suggestion_id, interaction.user.id
         )

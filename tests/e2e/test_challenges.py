@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.app import ChallengeServices
 from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.services.challenges.bundle import ChallengeServices
 from bot.services.core.cooldowns import ENTRY_COOLDOWN
 from loopback.server import LoopbackDiscord
 from loopback.world import Channel, Message

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
+from bot.app import assemble
 from bot.client import ProducerBot, use_api_base
 from bot.clock import ManualClock
 from bot.content import Content
@@ -117,7 +118,7 @@ async def test_an_almost_spent_identify_budget_is_not_touched(
     Discord's reset instead of identifying."""
     discord.identify_count = 990
     use_api_base(discord.base_url)
-    bot = ProducerBot(database=database, clock=clock, content=content, api_base=discord.base_url)
+    bot = ProducerBot(assemble(database, clock, content), api_base=discord.base_url)
     with caplog.at_level(logging.ERROR, logger="bot.client"):
         task = asyncio.create_task(bot.start(discord.token))
         await asyncio.sleep(1.5)

@@ -13,15 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_services
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.services.careers.daily_tip import DailyTipService
-from bot.services.careers.guidance import CareerService
-from bot.services.challenges.settings import ChallengeSettingsService
-from bot.services.community.networking import NetworkService
-from bot.services.community.profiles import ProfileService
-from bot.services.core.guild_settings import GuildSettingsService
 from loopback.server import LoopbackDiscord
 from loopback.world import PRIVATE_THREAD, Guild
 from tests.e2e.test_cli import start_run
@@ -39,13 +34,9 @@ async def set_up(discord: LoopbackDiscord, database: Database, content: Content)
     clock = ManualClock(START - timedelta(days=14))  # before the processes' clocks begin
     guilds = [discord.add_guild(f"Studio {number}") for number in range(6)]
     assert {(guild.id >> 22) % 2 for guild in guilds} == {0, 1}
-    career = CareerService(database, clock, content)
-    challenges = ChallengeSettingsService(database, clock)
-    tips = DailyTipService(database, clock, career)
-    guild_settings = GuildSettingsService(database, clock)
-    network = NetworkService(
-        database, clock, ProfileService(database, clock, content), guild_settings
-    )
+    services = build_services(database, clock, content)
+    challenges, tips = services.challenges.settings, services.daily_tips
+    network = services.networking
     for guild in guilds:
         channels = [discord.add_channel(guild, name) for name in ("challenges", "tips", "meet")]
         await challenges.setup(guild.id, channels[0].id, "06:00", "UTC")

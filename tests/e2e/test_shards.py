@@ -7,6 +7,7 @@ from bot.content import Content
 from bot.db.engine import Database
 from bot.services.careers.daily_tip import DailyTipService
 from bot.services.careers.guidance import CareerService
+from bot.shards import Shards
 from loopback.server import LoopbackDiscord
 from tests.e2e.conftest import start_bot, stop_bot
 
@@ -21,7 +22,7 @@ async def test_each_guilds_daily_tip_is_posted_once_by_its_own_shard(
         await daily.configure(guild.id, discord.default_channel(guild).id, "09:00")
     clock.set(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))
     shards = [
-        await start_bot(discord, database, clock, content, shard_count=2, shard_ids=[shard])
+        await start_bot(discord, database, clock, content, shards=Shards(2, (shard,)))
         for shard in (0, 1)
     ]
     try:

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.app import ChallengeServices, build_services
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.challenges import ChallengeSubmission, ChallengeVote
 from bot.services.careers.guidance import CareerService, SkillState
-from bot.services.challenges.bundle import ChallengeServices
 from bot.services.challenges.common import ChallengeClosed, PostInfo
 from bot.services.challenges.entries import AUDIO_MAX_BYTES, AudioFile, check_audio, check_link
 
@@ -33,7 +33,7 @@ def career(any_database: Database, clock: ManualClock, content: Content) -> Care
 async def services(
     any_database: Database, clock: ManualClock, content: Content, career: CareerService
 ) -> ChallengeServices:
-    return ChallengeServices.build(any_database, clock, content, career)
+    return build_services(any_database, clock, content).challenges
 
 
 async def open_challenge(services: ChallengeServices, clock: ManualClock, guild: int) -> PostInfo:

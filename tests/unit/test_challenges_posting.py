@@ -6,12 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.app import ChallengeServices, build_services
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
 from bot.errors import InvalidInput
-from bot.services.careers.guidance import CareerService
-from bot.services.challenges.bundle import ChallengeServices
 from bot.services.core.exactly_once import CLAIM_BATCH, CLAIM_LEASE
 
 GUILD, CHANNEL = 1, 100
@@ -19,9 +18,7 @@ GUILD, CHANNEL = 1, 100
 
 def build(database: Database, clock: ManualClock, content: Content) -> ChallengeServices:
     """A fresh set of services: what a restarted process (or a second one) would build."""
-    return ChallengeServices.build(
-        database, clock, content, CareerService(database, clock, content)
-    )
+    return build_services(database, clock, content).challenges
 
 
 @pytest.fixture

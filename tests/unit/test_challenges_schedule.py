@@ -4,12 +4,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.app import ChallengeServices, build_services
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotFound
-from bot.services.careers.guidance import CareerService
-from bot.services.challenges.bundle import ChallengeServices
 from bot.services.challenges.common import EVERY_DAY, NotSetUp, days_text
 from bot.services.challenges.schedule import assign
 from bot.services.challenges.settings import cadence_mask, parse_days
@@ -22,8 +21,7 @@ MONDAY = date(2026, 11, 23)  # the clock starts on this Monday, 09:00 UTC
 async def services(
     any_database: Database, clock: ManualClock, content: Content
 ) -> ChallengeServices:
-    career = CareerService(any_database, clock, content)
-    services = ChallengeServices.build(any_database, clock, content, career)
+    services = build_services(any_database, clock, content).challenges
     await services.settings.setup(GUILD, CHANNEL, "18:00", "UTC")
     return services
 

@@ -4,11 +4,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.app import ChallengeServices, build_services
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.services.careers.guidance import CareerService
-from bot.services.challenges.bundle import ChallengeServices
 from bot.services.challenges.common import PostInfo
 from bot.services.challenges.rules import ENTRY_POINTS, PODIUM_POINTS, VOTE_POINTS, Streak
 from bot.services.challenges.scores import BOARD_SIZE, Standing, award
@@ -22,8 +21,7 @@ LINK = "https://example.com/take"
 async def services(
     any_database: Database, clock: ManualClock, content: Content
 ) -> ChallengeServices:
-    career = CareerService(any_database, clock, content)
-    services = ChallengeServices.build(any_database, clock, content, career)
+    services = build_services(any_database, clock, content).challenges
     await services.settings.setup(GUILD, CHANNEL, "23:30", "America/New_York")
     return services
 

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 import pytest
 from discord import app_commands
 
+from bot.app import assemble
 from bot.client import ProducerBot, cog_extensions
 from bot.clock import ManualClock
 from bot.content import Content
@@ -16,7 +17,7 @@ from loopback.limits import check_command
 async def bot(
     database: Database, clock: ManualClock, content: Content
 ) -> AsyncIterator[ProducerBot]:
-    async with ProducerBot(database=database, clock=clock, content=content) as bot:
+    async with ProducerBot(assemble(database, clock, content)) as bot:
         for extension in cog_extensions():
             await bot.load_extension(extension)
         yield bot

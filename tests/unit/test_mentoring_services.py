@@ -28,6 +28,7 @@ from bot.services.community.profiles import (
 )
 from bot.services.community.safety import SafetyService
 from bot.services.core.guild_settings import GuildSettingsService
+from bot.services.quiz.producer_type import TypeQuizService
 
 GUILD, OTHER = 1, 2
 MENTEE = 10
@@ -36,21 +37,25 @@ MENTORS = list(range(20, 30))
 
 @pytest.fixture
 def profiles(any_database: Database, clock: ManualClock, content: Content) -> ProfileService:
-    return ProfileService(any_database, clock, content)
+    return ProfileService(
+        any_database, clock, content, TypeQuizService(any_database, clock, content.quiz)
+    )
 
 
 @pytest.fixture
 def mentoring(
     any_database: Database, clock: ManualClock, content: Content, profiles: ProfileService
 ) -> MentoringService:
+    career = CareerService(any_database, clock, content)
     return MentoringService(
-        any_database, clock, profiles, CareerService(any_database, clock, content)
+        any_database, clock, profiles, career, SafetyService(any_database, clock)
     )
 
 
 @pytest.fixture
 def network(any_database: Database, clock: ManualClock, profiles: ProfileService) -> NetworkService:
-    return NetworkService(any_database, clock, profiles, GuildSettingsService(any_database, clock))
+    guilds, safety = GuildSettingsService(any_database, clock), SafetyService(any_database, clock)
+    return NetworkService(any_database, clock, profiles, guilds, safety)
 
 
 async def mentors(service: MentoringService, capacity: int = 2, guild: int = GUILD) -> None:

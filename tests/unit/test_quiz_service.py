@@ -12,16 +12,16 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
+from bot.app import QuizServices, build_services
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.content.quiz import TYPE_IDS
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.quiz import QuizAnswer, QuizReview
-from bot.services.core.guild_settings import GuildSettingsService
 from bot.services.core.role_safety import BotFacts, RoleFacts, grant_blockers
 from bot.services.quiz import ear_training
-from bot.services.quiz.producer_type import QuizServices, TypeResult, TypeStep
+from bot.services.quiz.producer_type import TypeResult, TypeStep
 from bot.services.quiz.rules import Ranked, answer_points, period_start, rank_totals
 from bot.services.quiz.solo import SoloFeedback
 
@@ -31,8 +31,7 @@ WINDOW = timedelta(seconds=30)
 
 
 def build(database: Database, clock: ManualClock, content: Content) -> QuizServices:
-    settings = GuildSettingsService(database, clock)
-    return QuizServices.build(database, clock, content.quiz, settings, random.Random(4))
+    return build_services(database, clock, content, rng=random.Random(4)).quiz
 
 
 @pytest.fixture

@@ -108,11 +108,15 @@ async def _active_count(session: AsyncSession, guild_id: int, mentor_id: int) ->
 
 class MentoringService:
     def __init__(
-        self, database: Database, clock: Clock, profiles: ProfileService, career: CareerService
+        self,
+        database: Database,
+        clock: Clock,
+        profiles: ProfileService,
+        career: CareerService,
+        safety: SafetyService,
     ) -> None:
         self._database, self._clock = database, clock
-        self._profiles, self._career = profiles, career
-        self._safety = SafetyService(database, clock)
+        self._profiles, self._career, self._safety = profiles, career, safety
 
     async def offer(
         self,

@@ -141,11 +141,12 @@ class NetworkService:
         clock: Clock,
         profiles: ProfileService,
         guilds: GuildSettings,
+        safety: SafetyService,
         shards: Shards = EVERY_SHARD,
     ) -> None:
         """``shards`` limits the scheduled work to the guilds of this process's shards."""
         self._database, self._clock = database, clock
-        self._profiles, self._guild_settings = profiles, guilds
+        self._profiles, self._guild_settings, self._safety = profiles, guilds, safety
         self._shards = shards
 
     async def setup(
@@ -192,7 +193,7 @@ class NetworkService:
             await insert_or_update(
                 session, NetworkMember, keys=key, insert_values=start, update_values=values
             )
-        await SafetyService(self._database, self._clock).forget_closed_dm(guild_id, user_id)
+        await self._safety.forget_closed_dm(guild_id, user_id)
         return settings
 
     async def leave(self, guild_id: int, user_id: int, *, pause: bool = False) -> None:

@@ -236,11 +236,13 @@ def starters(members: Sequence[ProfileInfo], skill_names: dict[str, str]) -> lis
 
 
 class ProfileService:
-    def __init__(self, database: Database, clock: Clock, content: Content) -> None:
+    def __init__(
+        self, database: Database, clock: Clock, content: Content, types: TypeQuizService
+    ) -> None:
         self._database = database
         self._clock = clock
         self._skills = {skill.id: skill.name for skill in content.career.skills}
-        self._types = TypeQuizService(database, clock, content.quiz)
+        self._types = types
         self._quiz = content.quiz
 
     @property

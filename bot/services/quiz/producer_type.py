@@ -1,7 +1,6 @@
 """The producer-type quiz: sessions that survive restarts, scored results with history, the
 guild's type distribution, and the roles moderators hand to each type."""
 
-import random
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,12 +20,6 @@ from bot.db.engine import Database
 from bot.db.upsert import insert_or_update
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.quiz import TypeQuizResult, TypeQuizSession, TypeRole
-from bot.services.core.guild_settings import GuildSettingsService
-from bot.services.quiz.bank import QuestionBank
-from bot.services.quiz.leaderboard import LeaderboardService
-from bot.services.quiz.live import LiveRounds
-from bot.services.quiz.rounds import Rounds
-from bot.services.quiz.solo import SoloRounds
 
 HISTORY_LIMIT = 10
 
@@ -295,34 +288,3 @@ class TypeQuizService:
                 f"No role is set for {name} here. Moderators can set one with `/quiz roles`."
             )
         return RoleReward(row.primary_type, role_id, sorted(set(mapping.values()) - {role_id}))
-
-
-@dataclass(frozen=True, slots=True)
-class QuizServices:
-    """Everything the quiz needs, built on one database, clock and random source."""
-
-    types: TypeQuizService
-    bank: QuestionBank
-    solo: SoloRounds
-    live: LiveRounds
-    board: LeaderboardService
-
-    @classmethod
-    def build(
-        cls,
-        database: Database,
-        clock: Clock,
-        quiz: QuizContent,
-        guild_settings: GuildSettingsService,
-        rng: random.Random | None = None,
-    ) -> "QuizServices":
-        rng = rng or random.Random()
-        bank = QuestionBank(database, clock, quiz, rng)
-        rounds = Rounds(bank)
-        return cls(
-            TypeQuizService(database, clock, quiz),
-            bank,
-            SoloRounds(database, clock, rounds, rng),
-            LiveRounds(database, clock, rounds, rng),
-            LeaderboardService(database, clock, bank, guild_settings),
-        )
