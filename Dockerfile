@@ -4,6 +4,7 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY cogs ./cogs
+COPY loopback ./loopback
 # The project itself; its dependencies are pinned to compatible ranges in pyproject.toml.
 # hadolint ignore=DL3013
 RUN pip install --no-cache-dir --prefix=/install ".[postgres]"

@@ -15,6 +15,7 @@ from typing import Annotated, Final, Literal, Self
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
 from bot.content.base import ContentError, ContentModel, load_yaml
+from bot.content.skills import SKILL_IDS, Tier
 
 
 class Level(StrEnum):
@@ -25,39 +26,8 @@ class Level(StrEnum):
     ADVANCED = "advanced"
 
 
-class Tier(StrEnum):
-    """Stage of a producer's development a skill belongs to."""
-
-    FOUNDATIONAL = "foundational"
-    ADVANCED = "advanced"
-    PROFESSIONAL = "professional"
-
-
 PathKind = Literal["route", "next-career"]
 
-SKILL_IDS: Final[dict[Tier, tuple[str, ...]]] = {
-    Tier.FOUNDATIONAL: (
-        "music-theory",
-        "daw-operation",
-        "recording",
-        "editing-comping",
-        "mixing-basics",
-    ),
-    Tier.ADVANCED: (
-        "sound-design",
-        "mastering",
-        "live-tracking",
-        "licensing-copyright",
-        "workflow-automation",
-    ),
-    Tier.PROFESSIONAL: (
-        "communication",
-        "scheduling-budgeting",
-        "networking",
-        "problem-solving",
-        "adaptability",
-    ),
-}
 PATH_IDS: Final[dict[str, PathKind]] = {
     "formal-education": "route",
     "musician-first": "route",

@@ -3,32 +3,12 @@
 from collections import Counter
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal, Self, get_args
+from typing import Annotated, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
 from bot.content.base import ContentError, ContentModel, load_yaml
-
-SkillId = Literal[
-    "music-theory",
-    "daw-operation",
-    "recording",
-    "editing-comping",
-    "mixing-basics",
-    "sound-design",
-    "mastering",
-    "live-tracking",
-    "licensing-copyright",
-    "workflow-automation",
-    "communication",
-    "scheduling-budgeting",
-    "networking",
-    "problem-solving",
-    "adaptability",
-]
-"""The skill ids a challenge can train; shared with the other content tables."""
-
-_SKILL_IDS: tuple[str, ...] = get_args(SkillId)
+from bot.content.skills import ALL_SKILL_IDS, SkillId
 
 # Skills centred on audio work need a deeper pool than the others.
 _AUDIO_SKILLS: frozenset[str] = frozenset(
@@ -99,7 +79,7 @@ class ChallengeBank(ContentModel):
         _reject_duplicates("title", [c.title.casefold() for c in self.challenges])
 
         per_skill: Counter[str] = Counter(c.skill for c in self.challenges)
-        for skill in _SKILL_IDS:
+        for skill in ALL_SKILL_IDS:
             needed = _MIN_PER_AUDIO_SKILL if skill in _AUDIO_SKILLS else _MIN_PER_SKILL
             if per_skill[skill] < needed:
                 raise ValueError(
@@ -130,7 +110,7 @@ class ChallengeBank(ContentModel):
 
     def for_skill(self, skill: str) -> list[Challenge]:
         """Return the challenges training ``skill``, in file order; unknown skills raise."""
-        if skill not in _SKILL_IDS:
+        if skill not in ALL_SKILL_IDS:
             raise ContentError(f"unknown skill id: {skill!r}")
         return [c for c in self.challenges if c.skill == skill]
 

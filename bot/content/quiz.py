@@ -19,30 +19,12 @@ from typing import Annotated, Literal, Self, get_args
 from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from bot.content.base import ContentError, ContentModel, load_yaml
+from bot.content.skills import SkillId
 
 TypeId = Literal["engineer", "mentor-producer", "musician-producer", "artist-producer", "phenom"]
 """The producer types, in the order the types file must list them."""
 
 TYPE_IDS: tuple[TypeId, ...] = get_args(TypeId)
-
-QuizSkillId = Literal[
-    "music-theory",
-    "daw-operation",
-    "recording",
-    "editing-comping",
-    "mixing-basics",
-    "sound-design",
-    "mastering",
-    "live-tracking",
-    "licensing-copyright",
-    "workflow-automation",
-    "communication",
-    "scheduling-budgeting",
-    "networking",
-    "problem-solving",
-    "adaptability",
-]
-"""Skill ids a producer type can point to (the same list the challenge bank uses)."""
 
 CareerPath = Literal[
     "formal-education",
@@ -107,7 +89,7 @@ class ProducerType(ContentModel):
     strengths: Annotated[list[Annotated[str, _text(120)]], Field(min_length=3, max_length=5)]
     blind_spots: Annotated[list[Annotated[str, _text(120)]], Field(min_length=2, max_length=4)]
     example: Annotated[str, _text(100)]
-    skills: Annotated[list[QuizSkillId], Field(min_length=2, max_length=5)]
+    skills: Annotated[list[SkillId], Field(min_length=2, max_length=5)]
     path: CareerPath
     next_steps: Annotated[str, _text(400)]
 

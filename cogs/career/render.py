@@ -6,7 +6,8 @@ import io
 import discord
 
 from bot.charts import Bar, bar_chart
-from bot.content.career import CareerContent, CareerPath, GearCategory, PathKind, Tier
+from bot.content.career import CareerContent, CareerPath, GearCategory, PathKind
+from bot.content.skills import Tier
 from bot.services.careers.guidance import NextSteps, SkillState, SkillStatus, SkillTally, TipCard
 from bot.ui.embeds import BRAND_COLOUR, truncate
 from bot.ui.text import member_text

@@ -14,12 +14,11 @@ from bot.content.career import (
     GEAR_CATEGORY_IDS,
     PATH_IDS,
     REQUIRED_TOPIC_IDS,
-    SKILL_IDS,
     CareerContent,
     Level,
-    Tier,
     load_career,
 )
+from bot.content.skills import SKILL_IDS, Tier
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.content import Content
-from bot.content.career import CareerPath, Level, Skill, Tier
+from bot.content.career import CareerPath, Level, Skill
+from bot.content.skills import Tier
 from bot.content.challenges import Challenge
 from bot.db.engine import Database
 from bot.db.upsert import insert_for, insert_or_update

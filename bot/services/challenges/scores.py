@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -29,6 +29,15 @@ from bot.services.challenges.rules import EntryTally, Streak, awards, podium, st
 
 Period = Literal["week", "month", "all"]
 BOARD_SIZE = 50
+
+
+def _vote_count() -> ScalarSelect[int]:
+    """The number of votes on each ``ChallengeSubmission`` row, as a correlated column."""
+    return (
+        select(func.count())
+        .where(ChallengeVote.submission_id == ChallengeSubmission.id)
+        .scalar_subquery()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,18 +228,13 @@ class ChallengeScoreService:
     async def tally(self, session: AsyncSession, post: PostInfo) -> Closing:
         """The results of ``post`` (its deadline passed, so its entries and votes are
         final), worked out in a read: the heavy part of closing a day holds no write lock."""
-        votes = (
-            select(func.count())
-            .where(ChallengeVote.submission_id == ChallengeSubmission.id)
-            .scalar_subquery()
-        )
         rows = await session.execute(
             select(
                 ChallengeSubmission.id,
                 ChallengeSubmission.user_id,
                 ChallengeSubmission.submitted_at,
                 ChallengeSubmission.message_id,
-                votes,
+                _vote_count(),
             ).where(
                 ChallengeSubmission.guild_id == post.guild_id,
                 ChallengeSubmission.post_id == post.id,
@@ -345,18 +349,13 @@ class ChallengeScoreService:
     async def history(self, guild_id: int, user_id: int) -> list[HistoryEntry]:
         """A member's entries, newest first, with their votes, points and place."""
         async with self._database.read() as session:
-            votes = (
-                select(func.count())
-                .where(ChallengeVote.submission_id == ChallengeSubmission.id)
-                .scalar_subquery()
-            )
             rows = await session.execute(
                 select(
                     ChallengePost.id,
                     ChallengePost.local_date,
                     ChallengePost.title,
                     ChallengePost.results_claimed_at,
-                    votes,
+                    _vote_count(),
                 )
                 .select_from(ChallengeSubmission)
                 .join(ChallengePost, ChallengePost.id == ChallengeSubmission.post_id)
