@@ -13,12 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.content import Content
 from bot.content.career import CareerPath, Level, Skill
-from bot.content.skills import Tier
 from bot.content.challenges import Challenge
+from bot.content.skills import Tier
 from bot.db.engine import Database
 from bot.db.upsert import insert_for, insert_or_update
 from bot.errors import InvalidInput, NotFound
 from bot.models.careers import GuildTip, SavedTip, SeenTip, SkillProgress
+from bot.numbers import parse_number
 from bot.services.quiz.producer_type import TypeQuizService
 
 GUILD_TIP_PREFIX = "g"
@@ -70,8 +71,9 @@ def _guild_card(row: GuildTip) -> TipCard:
 
 
 def _guild_tip_number(tip_id: str) -> int | None:
-    digits = tip_id.removeprefix(GUILD_TIP_PREFIX)
-    return int(digits) if tip_id.startswith(GUILD_TIP_PREFIX) and digits.isdigit() else None
+    if not tip_id.startswith(GUILD_TIP_PREFIX):
+        return None
+    return parse_number(tip_id.removeprefix(GUILD_TIP_PREFIX))
 
 
 class CareerService:

@@ -17,6 +17,7 @@ from bot.content.challenges import ChallengeBank, Difficulty
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotFound
 from bot.models.challenges import ChallengeConfig, ChallengePost, QueuedChallenge
+from bot.numbers import parse_number
 from bot.services.challenges.common import (
     BRIEF_MAX,
     HOURS_MAX,
@@ -107,12 +108,12 @@ class ChallengeScheduleService:
             raise InvalidInput(f"`{skill}` is not a skill of the skill map.")
         if difficulty not in {level.value for level in Difficulty}:
             raise InvalidInput("The difficulty is easy, medium or hard.")
-        text = str(hours).strip().lower().removesuffix("h").strip()
-        if not text.isdigit() or not HOURS_MIN <= int(text) <= HOURS_MAX:
+        number = parse_number(str(hours).strip().lower().removesuffix("h").strip())
+        if number is None or not HOURS_MIN <= number <= HOURS_MAX:
             raise InvalidInput(
                 f"The deadline is a number of hours from {HOURS_MIN} to {HOURS_MAX}."
             )
-        return ChallengeCard(title, brief, skill, difficulty, int(text))
+        return ChallengeCard(title, brief, skill, difficulty, number)
 
     def bank_card(self, bank_id: str) -> ChallengeCard:
         for challenge in self._bank.challenges:

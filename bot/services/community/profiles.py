@@ -62,7 +62,9 @@ BIO_MAX = 300
 LINK_MAX = 200
 MAX_LINKS = 3
 T = TypeVar("T")
-_OFFSET = re.compile(r"^(?:utc|gmt)\s*([+-])\s*(\d{1,2})(?::?([0-5]\d))?$", re.IGNORECASE)
+_OFFSET = re.compile(
+    r"^(?:utc|gmt)\s*([+-])\s*(\d{1,2})(?::?([0-5]\d))?$", re.IGNORECASE | re.ASCII
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from bot.errors import InvalidInput
 
 T = TypeVar("T")
 
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$", re.ASCII)
 CLAIM_LEASE = timedelta(seconds=90)
 """How long a claimer has to confirm its send before another tick may send it again (with
 the same nonce, well inside the few minutes Discord remembers one)."""

@@ -1,8 +1,9 @@
 """Per-guild settings: time zone, moderator role and feature channels, with defaults."""
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,23 +36,29 @@ class GuildConfig:
         return ZoneInfo(self.timezone)
 
 
+@functools.cache
+def _zones() -> dict[str, str]:
+    """Every IANA zone name, by its lower-case spelling (read once from tzdata)."""
+    return {name.lower(): name for name in available_timezones()}
+
+
 def validate_timezone(name: str) -> str:
-    """The IANA zone ``name`` as written in the database, or ``InvalidInput``."""
-    candidate = name.strip()
-    try:
-        ZoneInfo(candidate)
-    except (ZoneInfoNotFoundError, ValueError):
+    """The IANA zone ``name`` in its canonical spelling (any letter case is accepted), or
+    ``InvalidInput``. Only names of the IANA list pass, so folder names (``America``) and
+    over-long input never reach the file lookup of ``ZoneInfo``."""
+    zone = _zones().get(name.strip().lower())
+    if zone is None:
         raise InvalidInput(
-            f"`{name}` is not a time zone I know. Use a name like `Europe/Berlin` or "
-            "`America/New_York` (the autocomplete lists them)."
-        ) from None
-    return candidate
+            f"`{name.strip()[:60]}` is not a time zone I know. Use a name like "
+            "`Europe/Berlin` or `America/New_York` (the autocomplete lists them)."
+        )
+    return zone
 
 
 def search_timezones(query: str, limit: int = 25) -> list[str]:
     """Zone names containing ``query`` (case-insensitive), best matches first."""
     needle = query.strip().lower().replace(" ", "_")
-    names = sorted(available_timezones())
+    names = sorted(_zones().values())
     starts = [name for name in names if name.lower().startswith(needle)]
     contains = [name for name in names if needle in name.lower() and name not in starts]
     return (starts + contains)[:limit]

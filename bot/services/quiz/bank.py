@@ -17,6 +17,7 @@ from bot.content.quiz import DIFFICULTIES, KNOWLEDGE_CHOICES, KnowledgeQuestion,
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotFound
 from bot.models.quiz import GuildQuestion
+from bot.numbers import parse_number
 from bot.services.quiz import ear_training
 
 GUILD_PREFIX = "g:"
@@ -30,8 +31,7 @@ EXPLANATION_MAX = 400
 
 def guild_row_id(key: str) -> int | None:
     """The row id in a guild question's key, or None for any other key."""
-    digits = key.removeprefix(GUILD_PREFIX)
-    return int(digits) if key.startswith(GUILD_PREFIX) and digits.isdigit() else None
+    return parse_number(key.removeprefix(GUILD_PREFIX)) if key.startswith(GUILD_PREFIX) else None
 
 
 @dataclass(frozen=True, slots=True)

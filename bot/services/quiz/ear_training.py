@@ -15,6 +15,8 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from bot.numbers import parse_number
+
 EAR_TOPIC = "ear-training"
 EAR_PREFIX = "ear:"
 AUDIO_FILE = "ear-training.wav"
@@ -58,10 +60,10 @@ def parse_key(key: str) -> EarSpec | None:
     parts = key.removeprefix(EAR_PREFIX).split(":")
     if not is_ear_key(key) or len(parts) != 3:
         return None
-    kind, difficulty, seed = parts
-    if kind not in KINDS or difficulty not in LEVELS or not seed.isdigit():
+    kind, difficulty, seed = parts[0], parts[1], parse_number(parts[2], 2**31)
+    if kind not in KINDS or difficulty not in LEVELS or seed is None:
         return None
-    return EarSpec(kind, difficulty, int(seed))
+    return EarSpec(kind, difficulty, seed)
 
 
 def random_keys(rng: random.Random, count: int) -> list[str]:
