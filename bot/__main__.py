@@ -38,7 +38,9 @@ def _settings() -> Settings:
         return Settings()
     except ValidationError as error:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
+            f"{'.'.join(str(p) for p in e['loc']).upper()}: "
+            + e["msg"].removeprefix("Value error, ")
+            for e in error.errors()
         )
         raise Fatal(f"Invalid configuration: {problems}") from None
 

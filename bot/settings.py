@@ -6,10 +6,13 @@ from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.services.core.send_budget import FANOUT_RATE
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/producer-bot.sqlite3"
+SUPPORTED_DRIVERS = frozenset({"sqlite+aiosqlite", "postgresql+asyncpg"})
 
 
 class Settings(BaseSettings):
@@ -65,6 +68,29 @@ class Settings(BaseSettings):
         default=Path(__file__).resolve().parent.parent / "data",
         description="Folder of the content files.",
     )
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        """Only the two async drivers work; say how to write the URL for them."""
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "cannot be read as a database URL; use sqlite+aiosqlite:///path/to/bot.sqlite3 "
+                "or postgresql+asyncpg://user:password@host/database"
+            ) from None
+        backend = url.get_backend_name()
+        if url.drivername in SUPPORTED_DRIVERS:
+            return value
+        if backend in {"postgres", "postgresql"}:
+            fixed = url.set(drivername="postgresql+asyncpg")
+            hint = f"write it as {fixed.render_as_string(hide_password=True)}"
+        elif backend == "sqlite":
+            hint = f"write it as {url.set(drivername='sqlite+aiosqlite').render_as_string()}"
+        else:
+            hint = "use SQLite (sqlite+aiosqlite:///...) or PostgreSQL (postgresql+asyncpg://...)"
+        raise ValueError(f"the bot needs an async driver ({url.drivername} is not one): {hint}")
 
     @field_validator("dev_guild_ids", "shard_ids", mode="before")
     @classmethod

@@ -14,7 +14,7 @@ from typing import Annotated, Final, Literal, Self
 
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
-from bot.content.base import ContentError, ContentModel, load_yaml
+from bot.content.base import ContentError, ContentModel, describe, load_yaml
 from bot.content.skills import SKILL_IDS, Tier
 
 
@@ -387,4 +387,4 @@ def load_career(data_dir: Path) -> CareerContent:
             portfolio=portfolio,
         )
     except ValidationError as error:
-        raise ContentError(f"career content: {error}") from error
+        raise ContentError(f"career content: {describe(error)}") from None

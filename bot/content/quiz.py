@@ -18,7 +18,7 @@ from typing import Annotated, Literal, Self, get_args
 
 from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from bot.content.base import ContentError, ContentModel, load_yaml
+from bot.content.base import ContentError, ContentModel, describe, load_yaml
 from bot.content.skills import SkillId
 
 TypeId = Literal["engineer", "mentor-producer", "musician-producer", "artist-producer", "phenom"]
@@ -297,7 +297,7 @@ def load_quiz(data_dir: Path) -> QuizContent:
             knowledge=knowledge.questions,
         )
     except ValidationError as error:
-        raise ContentError(f"quiz content: {error}") from error
+        raise ContentError(f"quiz content: {describe(error)}") from None
 
 
 def score_type_answers(content: QuizContent, answer_indexes: Sequence[int]) -> dict[str, float]:
