@@ -120,7 +120,7 @@ def build_services(
         guild_settings=guild_settings,
         alerts=AlertService(database, clock),
         cooldowns=CooldownService(database, clock),
-        privacy=PrivacyService(database),
+        privacy=PrivacyService(database, clock),
         fanout=SendThrottle(database, fanout_rate),
         career=career,
         daily_tips=DailyTipService(database, clock, career),

@@ -5,4 +5,4 @@ from cogs.privacy.cog import PrivacyCog
 
 
 async def setup(bot: ProducerBot) -> None:
-    await bot.add_cog(PrivacyCog(bot.services.privacy))
+    await bot.add_cog(PrivacyCog(bot.services.privacy, bot.services.safety))

@@ -5,7 +5,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import require_guild_id
+from bot.services.community.safety import SafetyService
 from bot.services.core.privacy import PrivacyService
+from bot.ui import delivery
 from bot.ui.views import OwnedView
 
 WHAT_STAYS = (
@@ -14,16 +16,23 @@ WHAT_STAYS = (
 )
 
 
+PARTNER_NOTICE = (
+    "A member you were paired with for mentoring in **{guild}** deleted their data there, "
+    "so your mentorship or request with them has ended. `/mentor find` suggests others."
+)
+
+
 class ConfirmDeletion(OwnedView):
-    def __init__(self, owner_id: int, service: PrivacyService) -> None:
+    def __init__(self, owner_id: int, service: PrivacyService, safety: SafetyService) -> None:
         super().__init__(owner_id, timeout=120)
-        self.service = service
+        self.service, self.safety = service, safety
 
     @discord.ui.button(label="Delete my data", style=discord.ButtonStyle.danger)
     async def confirm(
         self, interaction: discord.Interaction, _: discord.ui.Button["ConfirmDeletion"]
     ) -> None:
-        report = await self.service.delete(require_guild_id(interaction), interaction.user.id)
+        guild_id = require_guild_id(interaction)
+        report = await self.service.delete(guild_id, interaction.user.id)
         await interaction.response.edit_message(
             content=(
                 f"Done: {report.deleted_rows} records deleted and your name cleared from "
@@ -32,6 +41,10 @@ class ConfirmDeletion(OwnedView):
             view=None,
         )
         self.stop()
+        name = interaction.guild.name if interaction.guild else "a server"
+        for partner in report.partners:
+            notice = PARTNER_NOTICE.format(guild=name)
+            await delivery.send_dm(interaction.client, self.safety, guild_id, partner, notice)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(
@@ -48,8 +61,8 @@ class PrivacyCog(
     group_name="privacy",
     group_description="Your data in this server: get a copy, or delete it.",
 ):
-    def __init__(self, service: PrivacyService) -> None:
-        self.service = service
+    def __init__(self, service: PrivacyService, safety: SafetyService) -> None:
+        self.service, self.safety = service, safety
         super().__init__()
 
     @app_commands.command(
@@ -70,6 +83,6 @@ class PrivacyCog(
             "This deletes your profile, progress, quiz results, challenge entries, votes and "
             f"everything else the bot keeps about you in this server. {WHAT_STAYS} "
             "It cannot be undone.",
-            view=ConfirmDeletion(interaction.user.id, self.service),
+            view=ConfirmDeletion(interaction.user.id, self.service, self.safety),
             ephemeral=True,
         )

@@ -13,7 +13,7 @@ from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
 from loopback.server import LoopbackDiscord
-from tests.e2e.conftest import Server, start_bot, stop_bot
+from tests.e2e.helpers import Server, channel_named, start_bot, stop_bot
 
 
 @pytest.mark.parametrize("fault", ["drop_connections", "request_reconnect", "invalidate_sessions"])
@@ -30,8 +30,8 @@ async def test_the_bot_reconnects_after_a_gateway_fault(
 
 
 async def suggest(discord: LoopbackDiscord, server: Server, bot: ProducerBot, title: str) -> str:
-    board = next(c for c in server.guild.channels.values() if c.name == "suggestions")
-    await bot.guild_settings.set_channel(server.guild.id, "suggestions", board.id)
+    board = channel_named(server.guild, "suggestions")
+    await bot.services.guild_settings.set_channel(server.guild.id, "suggestions", board.id)
     form = await discord.slash("suggest", member=server.alice)
     done = await discord.submit(form, {"Title": title, "Your idea": "Details"}, member=server.alice)
     return done.text
@@ -47,7 +47,7 @@ def board(discord: LoopbackDiscord, server: Server) -> None:
 async def test_rate_limits_and_server_errors_are_retried_once_each(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot, status: int, retry_after: float
 ) -> None:
-    board_id = next(c.id for c in server.guild.channels.values() if c.name == "suggestions")
+    board_id = channel_named(server.guild, "suggestions").id
     fault = discord.inject_fault(
         "POST", f"/channels/{board_id}/messages", status, retry_after=retry_after
     )
@@ -66,7 +66,7 @@ async def test_rate_limits_and_server_errors_are_retried_once_each(
 async def test_a_missing_permission_is_explained_not_retried(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot
 ) -> None:
-    board_id = next(c.id for c in server.guild.channels.values() if c.name == "suggestions")
+    board_id = channel_named(server.guild, "suggestions").id
     discord.inject_fault("POST", f"/channels/{board_id}/messages", 403, code=50013, times=5)
     text = await suggest(discord, server, bot, "Beat battle")
     assert "may not post in the suggestions channel" in text
@@ -79,7 +79,7 @@ async def test_the_token_never_reaches_logs_or_replies(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    board_id = next(c.id for c in server.guild.channels.values() if c.name == "suggestions")
+    board_id = channel_named(server.guild, "suggestions").id
     discord.inject_fault("POST", f"/channels/{board_id}/messages", 429, retry_after=0.1)
     await suggest(discord, server, bot, "Sample swap")
     await discord.drop_connections()
@@ -121,7 +121,7 @@ async def test_an_almost_spent_identify_budget_is_not_touched(
     bot = ProducerBot(assemble(database, clock, content), api_base=discord.base_url)
     with caplog.at_level(logging.ERROR, logger="bot.client"):
         task = asyncio.create_task(bot.start(discord.token))
-        await asyncio.sleep(1.5)
+        await asyncio.sleep(1.5)  # real time in which no login may come
         assert discord.identify_count == 990 and not task.done()
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

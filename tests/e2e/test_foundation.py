@@ -11,7 +11,7 @@ from bot.content import Content
 from bot.db.engine import Database
 from loopback.gateway import PRIVILEGED_INTENTS
 from loopback.server import LoopbackDiscord
-from tests.e2e.conftest import Server, start_bot, stop_bot
+from tests.e2e.helpers import Server, start_bot, stop_bot
 
 HOSTILE = "@everyone look <@&{role}> and <@{user}> @here"
 
@@ -75,12 +75,12 @@ async def test_members_are_refused_moderator_subcommands(
     refused = await discord.slash("settings timezone", member=server.alice, zone="Europe/Berlin")
     assert refused.ephemeral
     assert "Only moderators" in refused.text
-    settings = await bot.guild_settings.get(server.guild.id)
+    settings = await bot.services.guild_settings.get(server.guild.id)
     assert settings.timezone == "UTC"
 
     done = await discord.slash("settings timezone", member=server.moderator, zone="Europe/Berlin")
     assert "Europe/Berlin" in done.text
-    assert (await bot.guild_settings.get(server.guild.id)).timezone == "Europe/Berlin"
+    assert (await bot.services.guild_settings.get(server.guild.id)).timezone == "Europe/Berlin"
 
 
 async def test_bad_input_gets_a_friendly_error(
@@ -146,7 +146,7 @@ async def test_persistent_button_works_after_a_restart(
 ) -> None:
     board = discord.add_channel(server.guild, "suggestions")
     bot, task = await start_bot(discord, database, clock, content)
-    await bot.guild_settings.set_channel(server.guild.id, "suggestions", board.id)
+    await bot.services.guild_settings.set_channel(server.guild.id, "suggestions", board.id)
     form = await discord.slash("suggest", member=server.alice)
     await discord.submit(
         form, {"Title": "Beat battle", "Your idea": "Monthly"}, member=server.alice
@@ -200,7 +200,7 @@ async def test_suggestions_have_a_cooldown_that_survives_a_restart(
 ) -> None:
     board = discord.add_channel(server.guild, "suggestions")
     bot, task = await start_bot(discord, database, clock, content)
-    await bot.guild_settings.set_channel(server.guild.id, "suggestions", board.id)
+    await bot.services.guild_settings.set_channel(server.guild.id, "suggestions", board.id)
     form = await discord.slash("suggest", member=server.alice)
     await discord.submit(form, {"Title": "One", "Your idea": "First"}, member=server.alice)
     await stop_bot(bot, task)

@@ -1,12 +1,11 @@
 """A guild that removes the bot keeps its data for a grace period, then it is deleted."""
 
-import asyncio
 from datetime import timedelta
 
 from bot.client import FORGET_AFTER, ProducerBot
 from bot.clock import ManualClock
 from loopback.server import LoopbackDiscord
-from tests.e2e.conftest import Server
+from tests.e2e.helpers import Server, eventually
 
 
 async def test_a_removed_guilds_data_is_deleted_after_the_grace_period(
@@ -19,18 +18,17 @@ async def test_a_removed_guilds_data_is_deleted_after_the_grace_period(
 
     discord.remove_guild(server.guild)
     await discord.slash("help", member=other_member)  # the removal reaches the bot first
-    for _ in range(50):
-        if await bot.guild_settings.left_before(clock.now()):
-            break
-        await asyncio.sleep(0.02)
-    assert await bot.guild_settings.left_before(clock.now()) == [server.guild.id]
+    await eventually(
+        lambda: bot.services.guild_settings.left_before(clock.now()), "the bot recorded leaving the guild"
+    )
+    assert await bot.services.guild_settings.left_before(clock.now()) == [server.guild.id]
 
     clock.advance(FORGET_AFTER - timedelta(hours=1))
     await bot.scheduler.run_due()
-    assert (await bot.guild_settings.get(server.guild.id)).timezone == "Asia/Tokyo"
+    assert (await bot.services.guild_settings.get(server.guild.id)).timezone == "Asia/Tokyo"
 
     clock.advance(timedelta(hours=2))
     await bot.scheduler.run_due()
-    assert (await bot.guild_settings.get(server.guild.id)).timezone == "UTC"  # defaults again
-    privacy = await bot.privacy.export(server.guild.id, server.alice.id)
+    assert (await bot.services.guild_settings.get(server.guild.id)).timezone == "UTC"  # defaults again
+    privacy = await bot.services.privacy.export(server.guild.id, server.alice.id)
     assert b'"tables": {}' in privacy

@@ -13,7 +13,7 @@ from bot.client import ProducerBot
 from loopback import interactions as ix
 from loopback.server import LoopbackDiscord
 from loopback.world import GUILD_TEXT, Member
-from tests.e2e.conftest import Server
+from tests.e2e.helpers import Server
 
 REFUSED = "Only moderators"
 MODERATOR_CHECK = moderator_only(lambda: None).__discord_app_commands_checks__[0]  # type: ignore[attr-defined]
@@ -85,7 +85,7 @@ async def test_moderator_commands_need_a_moderator_at_run_time(
             assert REFUSED in await run_as(discord, server, name, server.alice), name
             for moderator in (server.moderator, helper, owner):
                 # Commands run before may have changed the settings (/settings modrole).
-                await bot.guild_settings.set_moderator_role(server.guild.id, helpers.id)
+                await bot.services.guild_settings.set_moderator_role(server.guild.id, helpers.id)
                 assert REFUSED not in await run_as(discord, server, name, moderator), name
             checked += 1
         else:
@@ -158,7 +158,7 @@ async def test_a_moderator_cannot_hand_out_a_role_above_their_own(
     helpers = discord.add_role(server.guild, "Helpers", position=2)
     helper = discord.add_member(server.guild, "hana", roles=(helpers,))
     prize = discord.add_role(server.guild, "Prize", position=3)
-    await bot.guild_settings.set_moderator_role(server.guild.id, helpers.id)
+    await bot.services.guild_settings.set_moderator_role(server.guild.id, helpers.id)
     owner = server.guild.members[server.guild.owner_id]
     for command, options in (
         ("quiz roles", {"type": "engineer", "role": prize}),

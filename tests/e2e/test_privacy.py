@@ -13,8 +13,7 @@ from bot.db.engine import Database
 from bot.services.core.privacy import RETAINED
 from bot.services.quiz.producer_type import TypeQuizService, TypeResult
 from loopback.server import LoopbackDiscord
-from tests.e2e.conftest import Server
-from tests.e2e.test_challenges import set_up, thread_of, tick
+from tests.e2e.helpers import Server, set_up_challenges, thread_of, tick
 
 
 async def leave_traces(
@@ -34,12 +33,12 @@ async def leave_traces(
             )
             step = result if not isinstance(result, TypeResult) else step
     board = discord.add_channel(server.guild, "suggestions")
-    await bot.guild_settings.set_channel(server.guild.id, "suggestions", board.id)
+    await bot.services.guild_settings.set_channel(server.guild.id, "suggestions", board.id)
     form = await discord.slash("suggest", member=server.alice)
     await discord.submit(
         form, {"Title": "Listening party", "Your idea": "Fridays"}, member=server.alice
     )
-    channel = await set_up(discord, server, bot)
+    channel = await set_up_challenges(discord, server, bot)
     await tick(bot, clock, datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
     [post] = discord.channel_messages(channel)
     for member in (server.alice, server.bob):

@@ -11,10 +11,14 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, Table, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.models  # noqa: F401  (registers every table)
+from bot.clock import Clock
 from bot.db.base import Base
 from bot.db.engine import Database
+from bot.models.community import MentorRequest, Mentorship
+from bot.models.quiz import QuizRound
 
 _NOT_A_MEMBER = ("channel_id", "message_id", "thread_id", "role_id", "seed")
 
@@ -60,11 +64,13 @@ def _plain(value: Any) -> Any:
 class DeletionReport:
     deleted_rows: int
     anonymised_rows: int
+    partners: tuple[int, ...] = ()
+    """Members whose mentorship or pending request with the deleted member was ended."""
 
 
 class PrivacyService:
-    def __init__(self, database: Database) -> None:
-        self._database = database
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database, self._clock = database, clock
 
     async def export(self, guild_id: int, user_id: int) -> bytes:
         """Every row about the member in this guild, as JSON, table by table."""
@@ -91,6 +97,8 @@ class PrivacyService:
         cleared instead."""
         deleted = anonymised = 0
         async with self._database.write() as session:
+            partners = await self._end_pairs(session, guild_id, user_id)
+            anonymised += await self._keep_shared_rounds(session, guild_id, user_id)
             for table, columns in reversed(_personal_tables()):
                 for column in columns:
                     mine = (table.c.guild_id == guild_id) & (column == user_id)
@@ -104,7 +112,46 @@ class PrivacyService:
                             update(table).where(mine).values({column.name: cleared})
                         )
                         anonymised += result.rowcount  # type: ignore[attr-defined]
-        return DeletionReport(deleted, anonymised)
+        return DeletionReport(deleted, anonymised, partners)
+
+    async def _end_pairs(
+        self, session: AsyncSession, guild_id: int, user_id: int
+    ) -> tuple[int, ...]:
+        """End the member's running mentorships and cancel their pending requests, both
+        ways, so no pair key (``open_pair``, ``active_pair``) keeps their id and the other
+        member holds no dead mentorship or request slot. Returns those other members."""
+        now = self._clock.now()
+        mine = or_(MentorRequest.mentee_id == user_id, MentorRequest.mentor_id == user_id)
+        requests = await session.execute(
+            update(MentorRequest)
+            .where(MentorRequest.guild_id == guild_id, MentorRequest.status == "pending", mine)
+            .values(status="cancelled", decided_at=now, pending_slot=None, open_pair=None)
+            .returning(MentorRequest.mentee_id, MentorRequest.mentor_id)
+        )
+        pairs = list(requests.all())
+        running = or_(Mentorship.mentee_id == user_id, Mentorship.mentor_id == user_id)
+        ended = await session.execute(
+            update(Mentorship)
+            .where(Mentorship.guild_id == guild_id, Mentorship.ended_at.is_(None), running)
+            .values(ended_at=now, ended_by=ANONYMOUS, active_pair=None)
+            .returning(Mentorship.mentee_id, Mentorship.mentor_id)
+        )
+        pairs += ended.all()
+        return tuple(sorted({other for pair in pairs for other in pair} - {user_id}))
+
+    async def _keep_shared_rounds(self, session: AsyncSession, guild_id: int, user_id: int) -> int:
+        """A live round the member started holds everyone's answers: it stays, with its
+        starter anonymised (a solo round holds only the member's and is deleted)."""
+        result = await session.execute(
+            update(QuizRound)
+            .where(
+                QuizRound.guild_id == guild_id,
+                QuizRound.user_id == user_id,
+                QuizRound.kind == "live",
+            )
+            .values(user_id=ANONYMOUS)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def forget_guild(self, guild_id: int) -> int:
         """Delete everything kept for a guild (after the bot left it); returns the rows."""
