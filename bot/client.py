@@ -93,6 +93,7 @@ class ProducerBot(commands.AutoShardedBot):
         self.scheduler = Scheduler(app.clock, interval=scheduler_interval)
         self.health = HealthMonitor(health_interval)
         self._api_base = api_base
+        self._reconciled = False
         self._extensions = (*cog_extensions(), *extra_extensions)
 
     def owns_guild(self, guild_id: int) -> bool:
@@ -185,3 +186,19 @@ class ProducerBot(commands.AutoShardedBot):
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))
+        if not self._reconciled:
+            self._reconciled = True
+            await self._reconcile_guilds()
+
+    async def _reconcile_guilds(self) -> None:
+        """Guilds with data that Discord no longer lists for this process's shards removed
+        the bot while it was offline: their grace period starts now."""
+        gone = [
+            guild_id
+            for guild_id in await self.services.privacy.guilds_with_data()
+            if self.owns_guild(guild_id) and self.get_guild(guild_id) is None
+        ]
+        for guild_id in await self.services.guild_settings.mark_gone(gone):
+            log.info(
+                "guild %s no longer lists the bot; its data goes in %s", guild_id, FORGET_AFTER
+            )

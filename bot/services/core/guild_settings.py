@@ -1,6 +1,7 @@
 """Per-guild settings: time zone, moderator role and feature channels, with defaults."""
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
@@ -105,6 +106,25 @@ class GuildSettingsService:
         """The bot was removed from the guild: its data is deleted after a grace period."""
         async with self._database.write() as session:
             await self._touch(session, guild_id, left_at=self._clock.now())
+
+    async def mark_gone(self, guild_ids: Iterable[int]) -> list[int]:
+        """Start the grace period for guilds that Discord no longer lists (the bot was
+        removed while it was offline). A clock already running is left as it is. Returns
+        the guilds whose clock started now."""
+        wanted, now = set(guild_ids), self._clock.now()
+        if not wanted:
+            return []
+        async with self._database.write() as session:
+            rows = await session.execute(
+                select(GuildSettings.guild_id, GuildSettings.left_at).where(
+                    GuildSettings.guild_id.in_(wanted)
+                )
+            )
+            running = {guild_id for guild_id, left_at in rows if left_at is not None}
+            started = sorted(wanted - running)
+            for guild_id in started:
+                await ensure_guild(session, guild_id, now, left_at=now)
+        return started
 
     async def mark_returned(self, guild_id: int) -> None:
         async with self._database.write() as session:

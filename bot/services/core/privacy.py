@@ -153,6 +153,15 @@ class PrivacyService:
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
+    async def guilds_with_data(self) -> set[int]:
+        """Every guild that any table keeps rows for."""
+        found: set[int] = set()
+        async with self._database.read() as session:
+            for table in Base.metadata.sorted_tables:
+                if "guild_id" in table.c:
+                    found.update(await session.scalars(select(table.c.guild_id).distinct()))
+        return found
+
     async def forget_guild(self, guild_id: int) -> int:
         """Delete everything kept for a guild (after the bot left it); returns the rows."""
         removed = 0
