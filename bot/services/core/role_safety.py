@@ -1,17 +1,33 @@
-"""Whether a role is safe for the bot to hand out (quiz rewards, the challenge champion),
+"""Whether a role is safe for the bot to hand out (quiz rewards, the champion, the mentor role),
 as pure functions on plain facts about the role and the bot."""
 
 from dataclasses import dataclass
 
-DANGEROUS_PERMISSIONS = {
+MODERATOR_GRADE = {
     "administrator": "Administrator",
     "manage_guild": "Manage Server",
     "manage_roles": "Manage Roles",
+    "manage_channels": "Manage Channels",
+    "manage_messages": "Manage Messages",
+    "manage_threads": "Manage Threads",
+    "manage_nicknames": "Manage Nicknames",
+    "manage_webhooks": "Manage Webhooks",
+    "manage_events": "Manage Events",
+    "manage_expressions": "Manage Expressions",
     "kick_members": "Kick Members",
     "ban_members": "Ban Members",
+    "moderate_members": "Timeout Members",
     "mention_everyone": "Mention Everyone",
+    "view_audit_log": "View Audit Log",
+    "mute_members": "Mute Members",
+    "deafen_members": "Deafen Members",
+    "move_members": "Move Members",
+    "pin_messages": "Pin Messages",
+    "bypass_slowmode": "Bypass Slowmode",
 }
-"""Permissions a role handed out by the bot must never carry (discord.py names: labels)."""
+"""Moderator-grade permissions (discord.py names: labels): each lets a member act on others
+or on the server. A role the bot hands out (quiz rewards, the champion role, the mentor
+role) must carry none of them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +60,7 @@ def unsafe_role_reasons(role: RoleFacts, setting: str) -> list[str]:
             f"**{role.name}** is managed by an integration (a bot or server boosts), so nobody "
             f"can hand it out. Pick another role with `{setting}`."
         ]
-    powers = [label for name, label in DANGEROUS_PERMISSIONS.items() if name in role.permissions]
+    powers = [label for name, label in MODERATOR_GRADE.items() if name in role.permissions]
     if powers:
         return [
             f"**{role.name}** carries {', '.join(powers)}: I never hand out roles with "
