@@ -1,3 +1,5 @@
+import logging
+
 import discord
 from discord import AllowedMentions, app_commands
 from discord.ext import commands
@@ -9,6 +11,8 @@ from bot.services.community.safety import REASON_MAX, ReportInfo, SafetyService
 from bot.services.core.cooldowns import REPORT_COOLDOWN
 from bot.ui.delivery import text_channel
 from bot.ui.text import member_text
+
+log = logging.getLogger(__name__)
 
 
 def report_embed(report: ReportInfo) -> discord.Embed:
@@ -62,7 +66,12 @@ class SafetyCog(commands.Cog, name="Safety"):
             guild_id, interaction.user.id, "report", REPORT_COOLDOWN
         ):
             report = await self.service.report(guild_id, interaction.user.id, member.id, reason)
-            await channel.send(embed=report_embed(report), allowed_mentions=AllowedMentions.none())
         await interaction.response.send_message(
             "Thank you. Your report went to the moderators; only they can see it.", ephemeral=True
         )
+        try:  # after the answer: a slow or failing mod-log never leaves the member waiting
+            await channel.send(embed=report_embed(report), allowed_mentions=AllowedMentions.none())
+        except discord.HTTPException as error:
+            log.warning(
+                "guild %s: report #%s not posted to mod-log: %s", guild_id, report.id, error
+            )

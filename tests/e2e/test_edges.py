@@ -4,10 +4,12 @@ or too long, numbers in other scripts' digits. Each gets a friendly answer and n
 import logging
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.client import ProducerBot
+from bot.models.community import Report
 from loopback.server import LoopbackDiscord
-from tests.e2e.helpers import Server
+from tests.e2e.helpers import Server, eventually
 
 APOLOGY = "Sorry, something went wrong"
 BAD_ZONES = ["America", "Europe", "Asia", "US", "Etc", "😀" * 64, "A" * 300, "../etc"]
@@ -91,3 +93,32 @@ async def test_hours_in_other_digits_are_refused_in_the_challenge_form(
         )
     assert "The deadline is a number of hours from 1 to 168" in reply.text, reply.text
     no_errors(caplog)
+
+
+@pytest.mark.parametrize(("status", "retry_after"), [(429, 3.5), (500, 0.0), (403, 0.0)])
+async def test_a_report_is_answered_at_once_and_stored_once_when_mod_log_is_slow_or_failing(
+    discord: LoopbackDiscord,
+    server: Server,
+    bot: ProducerBot,
+    status: int,
+    retry_after: float,
+) -> None:
+    log = discord.add_channel(server.guild, "mod-log")
+    await discord.slash("settings channel", member=server.moderator, feature="mod-log", channel=log)
+    times = 1 if status == 429 else 5  # one slow rate limit, or a channel that keeps failing
+    discord.inject_fault(
+        "POST", f"/channels/{log.id}/messages", status, retry_after=retry_after, times=times
+    )
+    reply = await discord.slash(
+        "report",
+        member=server.alice,
+        options={"member": server.bob, "reason": "Spamming links in every channel"},
+        timeout=2.5,
+    )
+    assert reply.ephemeral and "Your report went to the moderators" in reply.text
+    async with bot.database.read() as session:
+        stored = await session.scalar(select(func.count()).select_from(Report))
+    assert stored == 1
+    if status == 429:
+        await eventually(lambda: discord.channel_messages(log), "the report reached mod-log")
+        assert len(discord.channel_messages(log)) == 1
