@@ -12,6 +12,7 @@ import yarl
 from discord.ext import commands
 
 import cogs
+from bot import gateway_json
 from bot.app import App
 from bot.db.migrate import current_revision, head_revision
 from bot.errors import SchemaOutdated
@@ -67,6 +68,7 @@ class ProducerBot(commands.AutoShardedBot):
         guild_ready_timeout: float = 2.0,
         health_interval: float = 60.0,
     ) -> None:
+        gateway_json.install()
         sharding: dict[str, Any] = {}
         if app.shards.count > 1 or app.shards.ids is not None:
             sharding["shard_count"] = app.shards.count

@@ -21,8 +21,8 @@ from typing import Any
 from aiohttp import web
 
 from loopback import interactions as ix
+from loopback.api import build_api
 from loopback.gateway import PRIVILEGED_INTENTS, GatewayClose, GatewaySession, serve_gateway
-from loopback.rest import build_api
 from loopback.state import DiscordState
 from loopback.world import (
     MEMBER_PERMISSIONS,

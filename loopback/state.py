@@ -7,8 +7,8 @@ import time
 from typing import Any
 
 from loopback import interactions as ix
+from loopback.api.errors import DiscordError
 from loopback.limits import check_message, compute_pings
-from loopback.rest import DiscordError
 from loopback.world import (
     DM,
     GUILD_TEXT,

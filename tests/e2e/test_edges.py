@@ -122,3 +122,25 @@ async def test_a_report_is_answered_at_once_and_stored_once_when_mod_log_is_slow
     if status == 429:
         await eventually(lambda: discord.channel_messages(log), "the report reached mod-log")
         assert len(discord.channel_messages(log)) == 1
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\ud800", "\udfff\x00"])
+async def test_nul_and_lone_surrogates_in_member_text_behave_alike_on_every_database(
+    discord: LoopbackDiscord,
+    server: Server,
+    bot: ProducerBot,
+    caplog: pytest.LogCaptureFixture,
+    bad: str,
+) -> None:
+    panel = await discord.slash("profile edit", member=server.alice)
+    form = await discord.click(panel.message, "About you", member=server.alice)
+    with caplog.at_level(logging.INFO):
+        saved = await discord.submit(
+            form,
+            {"What you do": ["beatmaker"], "Short bio": f"Dusty{bad}drums", "Time zone": ""},
+            member=server.alice,
+        )
+        shown = await discord.slash("profile view", member=server.alice)
+    assert APOLOGY not in saved.text and "Beatmaker" in saved.text
+    assert "Dusty" in shown.text and "drums" in shown.text and "\x00" not in shown.text
+    no_errors(caplog)
