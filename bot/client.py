@@ -19,6 +19,7 @@ from bot.errors import SchemaOutdated
 from bot.health import HealthMonitor
 from bot.scheduler import Scheduler
 from bot.tree import ProducerTree
+from bot.ui.expired import answer_if_expired
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +186,9 @@ class ProducerBot(commands.AutoShardedBot):
             if self.owns_guild(guild_id):
                 removed = await self.services.privacy.forget_guild(guild_id)
                 log.info("forgot guild %s: %d rows deleted", guild_id, removed)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await answer_if_expired(self, interaction)
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))

@@ -1,0 +1,42 @@
+"""Every button a member was shown answers after a restart: persistent ones act, the
+others say the menu expired. So does any component id the bot does not know."""
+
+from bot.clock import ManualClock
+from bot.content import Content
+from bot.db.engine import Database
+from bot.ui.expired import EXPIRED
+from loopback.server import LoopbackDiscord
+from loopback.world import Message
+from tests.e2e.helpers import Server, start_bot, stop_bot
+
+MENUS = ["career paths", "career portfolio", "help", "privacy delete", "profile edit"]
+
+
+def first_button(message: Message) -> str:
+    return str(message.buttons()[-1]["custom_id"])
+
+
+async def test_every_menu_answers_after_a_restart(
+    discord: LoopbackDiscord,
+    server: Server,
+    database: Database,
+    clock: ManualClock,
+    content: Content,
+) -> None:
+    bot, task = await start_bot(discord, database, clock, content)
+    try:
+        shown = {menu: (await discord.slash(menu, member=server.alice)).message for menu in MENUS}
+    finally:
+        await stop_bot(bot, task)
+
+    bot, task = await start_bot(discord, database, clock, content)
+    try:
+        for menu, message in shown.items():
+            reply = await discord.click(message, first_button(message), member=server.alice)
+            assert reply.ephemeral and EXPIRED in reply.text, (menu, reply.text)
+        unknown = await discord._component(
+            shown["help"], {"custom_id": "old:feature:1", "component_type": 2}, server.alice, 5
+        )
+        assert EXPIRED in unknown.text
+    finally:
+        await stop_bot(bot, task)
