@@ -17,6 +17,7 @@ from bot.app import App
 from bot.db.migrate import current_revision, head_revision
 from bot.errors import SchemaOutdated
 from bot.health import HealthMonitor
+from bot.render_pool import RenderPool
 from bot.scheduler import Scheduler
 from bot.tree import ProducerTree
 from bot.ui.expired import answer_if_expired
@@ -95,6 +96,8 @@ class ProducerBot(commands.AutoShardedBot):
         """This process's shards: scheduled work runs for their guilds only."""
         self.scheduler = Scheduler(app.clock, interval=scheduler_interval)
         self.health = HealthMonitor(health_interval)
+        self.renders = RenderPool()
+        """Draws pictures off the event loop, fairly between members."""
         self._api_base = api_base
         self._reconciled = False
         self._extensions = (*cog_extensions(), *extra_extensions)

@@ -1,4 +1,3 @@
-import asyncio
 import logging
 from datetime import datetime
 from typing import Literal
@@ -129,8 +128,8 @@ class CareerCog(
     async def skills(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         statuses = await self.service.skill_map(require_guild_id(interaction), interaction.user.id)
-        embed, picture = await asyncio.to_thread(
-            render.skill_map, statuses, interaction.user.display_name
+        embed, picture = await self.bot.renders.run(
+            interaction.user.id, render.skill_map, statuses, interaction.user.display_name
         )
         await interaction.followup.send(embed=embed, file=picture, ephemeral=True)
 
@@ -216,7 +215,7 @@ class CareerCog(
     async def community(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         tallies = await self.service.community(require_guild_id(interaction))
-        embed, picture = await asyncio.to_thread(render.community, tallies)
+        embed, picture = await self.bot.renders.run(interaction.user.id, render.community, tallies)
         await interaction.followup.send(embed=embed, file=picture, ephemeral=True)
 
     @app_commands.command(

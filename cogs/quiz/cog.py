@@ -93,7 +93,7 @@ class QuizCog(
             await interaction.response.send_message(embed=embed, ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        png = await asyncio.to_thread(render.stats_chart, bars)
+        png = await self.bot.renders.run(interaction.user.id, render.stats_chart, bars)
         chart = discord.File(io.BytesIO(png), render.STATS_CHART)
         await interaction.followup.send(embed=embed, file=chart, ephemeral=True)
 
