@@ -1,15 +1,20 @@
 """Reaching members privately: a DM where they opted in (unless their DMs are known to be
 closed), otherwise a private thread; introductions in a private thread that mentions, and
-so notifies, exactly the members introduced."""
+so notifies, exactly the members introduced; and background sends that retry what may
+pass."""
 
+import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
+import aiohttp
 import discord
 
 from bot.services.community.safety import SafetyService
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 CLOSED_DMS = 50007
 
 
@@ -144,3 +149,22 @@ async def tell(
         channel, "A note for you", [user_id], f"<@{user_id}> {content}", embeds=embeds, view=view
     )
     return thread is not None
+
+
+TRANSIENT = (discord.DiscordServerError, aiohttp.ClientError, TimeoutError)
+"""Failures that may pass: Discord's server errors, a dropped connection, a timeout."""
+RETRY_DELAYS = (1.0, 2.0, 4.0)
+"""Pauses between attempts: about seven seconds in all, inside a graceful stop's wait."""
+
+
+async def with_retries(attempt: Callable[[], Awaitable[T]]) -> T:
+    """``attempt()``, tried again after each pause of ``RETRY_DELAYS`` while it fails in a
+    way that may pass; the last failure is raised. Only for background work: a member's
+    interaction cannot wait this long."""
+    for delay in RETRY_DELAYS:
+        try:
+            return await attempt()
+        except TRANSIENT as error:
+            log.warning("Discord failed (%s); trying again in %.0f s", error, delay)
+            await asyncio.sleep(delay)
+    return await attempt()

@@ -2,6 +2,7 @@ import asyncio
 import contextlib
 import io
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import Literal
 
@@ -18,6 +19,7 @@ from bot.services.core.role_safety import beyond_setter, grant_blockers, unsafe_
 from bot.services.quiz.live import LiveClosing
 from bot.services.quiz.rounds import RoundQuestion
 from bot.services.quiz.rules import ANSWER_WINDOW
+from bot.ui import delivery
 from bot.ui.embeds import truncate
 from bot.ui.roles import bot_facts, role_facts, setter_top_position
 from bot.ui.text import member_text
@@ -194,9 +196,11 @@ class QuizCog(
             guild_id, channel.id, interaction.user.id, topic, questions
         )
         try:
-            await self._post_question(channel, guild_id, asked)
-        except discord.Forbidden:
+            await delivery.with_retries(lambda: self._post_question(channel, guild_id, asked))
+        except (discord.HTTPException, *delivery.TRANSIENT) as error:
             await self.services.live.cancel(guild_id, asked.round_id)
+            if not isinstance(error, discord.Forbidden):
+                raise NotAllowed("Discord is having trouble: try again in a few minutes.") from None
             raise NotAllowed(
                 "I may not post in this channel. A moderator can give me View Channel, Send "
                 "Messages and Embed Links here, or start the round in another channel."
@@ -295,22 +299,49 @@ class QuizCog(
                 try:
                     await self._post_closing(channel, closing)
                     continue
+                except delivery.TRANSIENT:
+                    log.warning("live round %s: Discord kept failing", closing.round_id)
+                    await self._end_early(channel, closing)
+                    continue
                 except discord.HTTPException:
                     log.warning("live round %s could not post", closing.round_id, exc_info=True)
             await self.services.live.cancel(closing.guild_id, closing.round_id)
         await self.services.solo.expire_idle(now)
 
+    async def _end_early(
+        self, channel: discord.TextChannel | discord.Thread, closing: LiveClosing
+    ) -> None:
+        """Discord stayed down: the round ends with the points of the questions asked so
+        far, and the channel is told so if Discord takes the message."""
+        standings = await self.services.live.finish_early(closing.guild_id, closing.round_id)
+        podium = render.live_podium(replace(closing, standings=standings, next=None))
+        note = (
+            f"Discord kept failing, so this round ended after question {closing.position + 1} "
+            f"of {closing.total}. The points of the questions asked count."
+        )
+        try:
+            await delivery.with_retries(lambda: channel.send(note, embed=podium))
+        except discord.HTTPException:
+            log.warning("live round %s ended early; the channel was not told", closing.round_id)
+
     async def _post_closing(
         self, channel: discord.TextChannel | discord.Thread, closing: LiveClosing
     ) -> None:
+        """Each step is retried on its own while Discord fails in a way that may pass, so a
+        retry never posts a step twice."""
         topic = self.services.bank.topic_name(closing.topic)
         if closing.message_id is not None:
             with contextlib.suppress(discord.NotFound):  # a moderator deleted the question
-                await channel.get_partial_message(closing.message_id).edit(
-                    embed=render.live_closed_question(closing, topic), view=None
-                )
-        await channel.send(embed=render.live_results(closing))
+                question = channel.get_partial_message(closing.message_id)
+                embed = render.live_closed_question(closing, topic)
+                await delivery.with_retries(lambda: question.edit(embed=embed, view=None))
+        results = render.live_results(closing)
+        await delivery.with_retries(lambda: channel.send(embed=results))
         if closing.next is not None:
-            await self._post_question(channel, closing.guild_id, closing.next)
+            following = closing.next
+            await delivery.with_retries(
+                lambda: self._post_question(channel, closing.guild_id, following)
+            )
         else:
-            await channel.send(embed=render.live_podium(closing))
+            podium = render.live_podium(closing)
+            await delivery.with_retries(lambda: channel.send(embed=podium))

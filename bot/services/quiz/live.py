@@ -105,6 +105,15 @@ class LiveRounds:
             if row.status == "open":
                 self._rounds.finish(row, "cancelled", self._clock.now())
 
+    async def finish_early(self, guild_id: int, round_id: int) -> list[Ranked]:
+        """End a round that Discord keeps refusing to show: the points of the questions
+        already asked stand. Returns the round's ranking."""
+        async with self._database.write() as session:
+            row = await self._rounds.get(session, guild_id, round_id)
+            if row.status == "open":
+                self._rounds.finish(row, "done", self._clock.now())
+            return await self._standings(session, row)
+
     async def answer(
         self, guild_id: int, round_id: int, position: int, user_id: int, choice: int
     ) -> LiveReceipt:
