@@ -20,7 +20,7 @@ from bot.health import HealthMonitor
 from bot.render_pool import RenderPool
 from bot.scheduler import Scheduler
 from bot.tree import ProducerTree
-from bot.ui.expired import answer_if_expired
+from bot.ui.expired import answer_expired, unhandled
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,7 @@ class ProducerBot(commands.AutoShardedBot):
         """Draws pictures off the event loop, fairly between members."""
         self._api_base = api_base
         self._reconciled = False
+        self._answering: set[asyncio.Task[None]] = set()
         self._extensions = (*cog_extensions(), *extra_extensions)
 
     def owns_guild(self, guild_id: int) -> bool:
@@ -190,8 +191,12 @@ class ProducerBot(commands.AutoShardedBot):
                 removed = await self.services.privacy.forget_guild(guild_id)
                 log.info("forgot guild %s: %d rows deleted", guild_id, removed)
 
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        await answer_if_expired(self, interaction)
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        super().dispatch(event_name, *args, **kwargs)
+        if event_name == "interaction" and unhandled(self, args[0]):
+            task = asyncio.create_task(answer_expired(args[0]))
+            self._answering.add(task)
+            task.add_done_callback(self._answering.discard)
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))

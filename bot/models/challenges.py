@@ -91,13 +91,16 @@ class ChallengePost(Base):
 
 
 class ChallengeSubmission(Base):
-    """A member's entry to one challenge; resubmitting replaces it (and clears its votes)."""
+    """A member's entry to one challenge; resubmitting replaces it (and clears its votes).
+    ``message_id`` is NULL until the current take is re-posted; ``stale_message_id`` is the
+    re-post of an earlier take until it is struck through."""
 
     __tablename__ = "challenge_submissions"
     __table_args__ = (
         UniqueConstraint("post_id", "user_id"),
         Index("ix_challenge_submissions_guild_user", "guild_id", "user_id"),
         Index("ix_challenge_submissions_guild_post", "guild_id", "post_id"),
+        Index("ix_challenge_submissions_unshown", "message_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +111,7 @@ class ChallengeSubmission(Base):
     file_name: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[int | None] = mapped_column(Snowflake)
+    stale_message_id: Mapped[int | None] = mapped_column(Snowflake)
     submitted_at: Mapped[datetime]
 
 

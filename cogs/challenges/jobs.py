@@ -5,6 +5,7 @@ Each step sends what the services claimed, with a deterministic nonce, and confi
 a failed send is left unconfirmed, so a later tick sends it again after the lease.
 """
 
+import contextlib
 import logging
 from datetime import datetime
 
@@ -13,6 +14,7 @@ import discord
 from bot.app import ChallengeServices
 from bot.client import ProducerBot
 from bot.services.challenges.common import PostInfo
+from bot.services.challenges.entries import HalfDone
 from bot.services.challenges.posting import ChampionChange
 from bot.services.challenges.scores import Results
 from bot.services.core.exactly_once import in_batches
@@ -20,7 +22,7 @@ from bot.ui.embeds import truncate
 from bot.ui.roles import grant_problems
 from bot.ui.views import PersistentButtons
 from cogs.challenges import render
-from cogs.challenges.views import SubmitButton
+from cogs.challenges.views import SubmitButton, entries_channel, entry_view
 
 log = logging.getLogger(__name__)
 THREAD_ALREADY_EXISTS = 160004
@@ -40,16 +42,46 @@ class ChallengeJobs:
             ("results", self.close_due),
             ("nudge", self.nudge),
             ("champion", self.crown),
+            ("repair", self.repair),
         ):
             self.bot.scheduler.register(f"challenges:{name}", job)
 
     def unregister(self) -> None:
-        for name in ("post", "remind", "results", "nudge", "champion"):
+        for name in ("post", "remind", "results", "nudge", "champion", "repair"):
             self.bot.scheduler.unregister(f"challenges:{name}")
 
     def _channel(self, post: PostInfo) -> discord.TextChannel | None:
         channel = self.bot.get_channel(post.channel_id)
         return channel if isinstance(channel, discord.TextChannel) else None
+
+    # -- entries a crash or an outage left half-done -----------------------------------------
+
+    async def repair(self, now: datetime) -> None:
+        """Re-post entries that were saved but never shown, and strike through the earlier
+        take of a replaced entry, where an interruption left either undone."""
+        for half in await self.services.entries.half_done(now):
+            if not self.bot.guild_available(half.entry.post.guild_id):
+                continue
+            try:
+                await self._finish(half)
+            except discord.HTTPException as error:
+                log.warning("entry %s not repaired yet: %s", half.entry.submission_id, error)
+
+    async def _finish(self, half: HalfDone) -> None:
+        entry, guild_id = half.entry, half.entry.post.guild_id
+        channel = await entries_channel(self.bot, entry.post.entries_channel_id)
+        if half.message_id is None:
+            message = await channel.send(
+                render.entry_heading(entry),
+                embed=render.entry(entry, file_lost=entry.file_name is not None),
+                view=entry_view(entry.submission_id),
+            )
+            await self.services.entries.attach(guild_id, entry.submission_id, message.id)
+        if entry.replaced_message_id is not None:
+            old = channel.get_partial_message(entry.replaced_message_id)
+            with contextlib.suppress(discord.NotFound):  # deleted: nothing left to strike
+                await old.edit(content=render.REPLACED, embed=None, view=None, attachments=[])
+            await self.services.entries.struck(guild_id, entry.submission_id)
 
     # -- the daily post ----------------------------------------------------------------------
 

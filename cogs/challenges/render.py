@@ -56,15 +56,17 @@ def entry_heading(entry: Entry) -> str:
     return f"🎧 {verb} by <@{entry.user_id}> for **{truncate(member_text(entry.post.title), 80)}**"
 
 
-def entry(item: Entry) -> discord.Embed:
+def entry(item: Entry, *, file_lost: bool = False) -> discord.Embed:
+    """The entry's card; ``file_lost`` when its upload was interrupted before the re-post."""
     notes = member_text(item.notes or "") or "*No notes.*"
     embed = discord.Embed(description=notes, colour=BRAND_COLOUR)
     if item.link:
         embed.add_field(name="Listen", value=member_text(item.link), inline=False)
     if item.file_name:
-        embed.add_field(
-            name="File", value=truncate(member_text(item.file_name), 1024), inline=False
-        )
+        name = truncate(member_text(item.file_name), 900)
+        if file_lost:
+            name += "\n*The upload was interrupted: submit the file again to share it.*"
+        embed.add_field(name="File", value=name, inline=False)
     embed.set_footer(text="Vote for the takes you like (one vote each), and leave feedback.")
     return embed
 

@@ -3,10 +3,11 @@ votes (one per member and entry, counted by the database), feedback and "helpful
 and the opt-in "streak at risk" DM."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +26,7 @@ from bot.services.careers.guidance import CareerService
 from bot.services.challenges.common import ChallengeClosed, PostInfo, find_post
 from bot.services.challenges.rules import HELPFUL_POINTS
 from bot.services.challenges.scores import award
+from bot.shards import EVERY_SHARD, Shards
 
 LINK_MAX = 500
 NOTES_MAX = 1000
@@ -35,6 +37,9 @@ AUDIO_SUFFIXES = frozenset(
     {".mp3", ".wav", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".aif", ".aiff"}
 )
 VERIFIED_BY = "challenge entry"
+REPAIR_AFTER = timedelta(minutes=2)
+"""An entry still half-done this long after it came in was interrupted: repair it."""
+REPAIR_BATCH = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +58,15 @@ class Entry:
     file_name: str | None
     notes: str | None
     replaced_message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class HalfDone:
+    """An entry to finish: re-post it if ``message_id`` is None, and strike the earlier
+    take's re-post (``entry.replaced_message_id``) if there is one."""
+
+    entry: Entry
+    message_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +109,18 @@ def check_audio(file: AudioFile) -> None:
 
 
 class ChallengeEntryService:
-    def __init__(self, database: Database, clock: Clock, career: CareerService) -> None:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        career: CareerService,
+        shards: Shards = EVERY_SHARD,
+    ) -> None:
+        """``shards`` limits the repair of half-done entries to this process's guilds."""
         self._database = database
         self._clock = clock
         self._career = career
+        self._shards = shards
 
     async def open_post(self, guild_id: int) -> PostInfo:
         """The newest challenge of the guild that still takes entries."""
@@ -149,7 +171,9 @@ class ChallengeEntryService:
                 )
                 .with_for_update()
             )
-            replaced = row.message_id if row else None
+            # The earlier take's re-post, kept until it is struck through (even across a
+            # crash between this commit and the strike).
+            replaced = (row.message_id or row.stale_message_id) if row else None
             if row is None:
                 row = ChallengeSubmission(guild_id=guild_id, post_id=post.id, user_id=user_id)
             else:
@@ -157,6 +181,7 @@ class ChallengeEntryService:
                     delete(ChallengeVote).where(ChallengeVote.submission_id == row.id)
                 )
             row.link, row.notes, row.message_id, row.submitted_at = link, notes, None, now
+            row.stale_message_id = replaced
             row.file_name = file.filename if file else None
             try:
                 async with session.begin_nested():
@@ -171,6 +196,13 @@ class ChallengeEntryService:
 
     async def attach(self, guild_id: int, submission_id: int, message_id: int) -> None:
         """Remember the message that re-posts the entry (attachment URLs expire)."""
+        await self._set(guild_id, submission_id, message_id=message_id)
+
+    async def struck(self, guild_id: int, submission_id: int) -> None:
+        """The earlier take's re-post is struck through: nothing is left to repair."""
+        await self._set(guild_id, submission_id, stale_message_id=None)
+
+    async def _set(self, guild_id: int, submission_id: int, **values: int | None) -> None:
         async with self._database.write() as session:
             await session.execute(
                 update(ChallengeSubmission)
@@ -178,8 +210,42 @@ class ChallengeEntryService:
                     ChallengeSubmission.guild_id == guild_id,
                     ChallengeSubmission.id == submission_id,
                 )
-                .values(message_id=message_id)
+                .values(**values)
             )
+
+    async def half_done(self, now: datetime) -> list[HalfDone]:
+        """Entries a crash or an outage left half-done, ``REPAIR_AFTER`` after they came in:
+        not re-posted yet, or with an earlier take's re-post not struck through."""
+        async with self._database.read() as session:
+            rows = await session.execute(
+                select(ChallengeSubmission, ChallengePost)
+                .join(ChallengePost, ChallengePost.id == ChallengeSubmission.post_id)
+                .where(
+                    or_(
+                        ChallengeSubmission.message_id.is_(None),
+                        ChallengeSubmission.stale_message_id.is_not(None),
+                    ),
+                    ChallengeSubmission.submitted_at <= now - REPAIR_AFTER,
+                    self._shards.holds(ChallengeSubmission.guild_id),
+                )
+                .order_by(ChallengeSubmission.submitted_at, ChallengeSubmission.id)
+                .limit(REPAIR_BATCH)
+            )
+            return [
+                HalfDone(
+                    Entry(
+                        row.id,
+                        row.user_id,
+                        PostInfo.of(post),
+                        row.link,
+                        row.file_name,
+                        row.notes,
+                        row.stale_message_id,
+                    ),
+                    row.message_id,
+                )
+                for row, post in rows.all()
+            ]
 
     async def _entry(
         self, session: AsyncSession, guild_id: int, submission_id: int
