@@ -1,14 +1,12 @@
 """Career views: the path browser, the tip buttons (persistent) and the guild-tip form."""
 
-import re
-from typing import Any
-
 import discord
 
 from bot.checks import producer_bot, require_guild_id
 from bot.content.career import CareerContent, Level
-from bot.services.careers.guidance import TIP_TEXT_MAX, CareerService
+from bot.services.careers.guidance import GUILD_TIP_PREFIX, TIP_TEXT_MAX, CareerService
 from bot.tree import reports_errors
+from bot.ui.buttons import IdButton, parse_id
 from bot.ui.views import OwnedView, PersistentButtons, ReportingModal
 from cogs.career import render
 
@@ -71,22 +69,16 @@ def _service(interaction: discord.Interaction) -> CareerService:
     return producer_bot(interaction).services.career
 
 
-class SaveTipButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"career:save:(?P<tip>[\w-]+)"
-):
+class SaveTipButton(IdButton, template="career:save:{tip_id:word}"):
     """Saves the tip for whoever presses it (works on daily posts and after restarts)."""
 
     def __init__(self, tip_id: str) -> None:
-        super().__init__(
-            discord.ui.Button(label="Save", emoji="🔖", custom_id=f"career:save:{tip_id}")
-        )
+        number = tip_id.removeprefix(GUILD_TIP_PREFIX)
+        if number != tip_id and number.isdigit():
+            parse_id(number)  # a server's own tip: its number must be a database id
+        custom_id = self.custom_id_for(tip_id=tip_id)
+        super().__init__(discord.ui.Button(label="Save", emoji="🔖", custom_id=custom_id))
         self.tip_id = tip_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> "SaveTipButton":
-        return cls(match["tip"])
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -97,28 +89,20 @@ class SaveTipButton(
         )
 
 
-class AnotherTipButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"career:another:(?P<topic>[\w-]+):(?P<level>[\w-]+)",
-):
-    """Shows the member another tip of the same selection."""
+class AnotherTipButton(IdButton, template="career:another:{topic:word}:{level:word}"):
+    """Shows the member another tip of the same selection (``-``: any topic or level)."""
 
-    def __init__(self, topic: str | None, level: Level | None) -> None:
-        self.topic, self.level = topic, level
-        custom_id = f"career:another:{topic or ANY}:{level.value if level else ANY}"
+    def __init__(self, topic: str | None, level: Level | str | None) -> None:
+        self.topic = None if topic == ANY else topic
+        self.level = None if level is None or level == ANY else Level(level)
+        custom_id = self.custom_id_for(
+            topic=self.topic or ANY, level=self.level.value if self.level else ANY
+        )
         super().__init__(
             discord.ui.Button(
                 label="Another", emoji="🎲", style=discord.ButtonStyle.primary, custom_id=custom_id
             )
         )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> "AnotherTipButton":
-        topic = None if match["topic"] == ANY else match["topic"]
-        level = None if match["level"] == ANY else Level(match["level"])
-        return cls(topic, level)
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:

@@ -6,7 +6,6 @@ after a restart; the id only names the thing, the services check who may act on 
 
 import contextlib
 import io
-import re
 from typing import Any
 
 import discord
@@ -23,6 +22,7 @@ from bot.services.challenges.entries import (
 )
 from bot.services.core.cooldowns import ENTRY_COOLDOWN
 from bot.tree import reports_errors
+from bot.ui.buttons import IdButton
 from bot.ui.text import member_text
 from bot.ui.views import PersistentButtons, ReportingModal
 from cogs.challenges import render
@@ -124,46 +124,34 @@ class SubmitForm(ReportingModal, title="Submit your take"):
         await deliver_entry(interaction, self.post_id, self.link.value, self.notes.value, file)
 
 
-class SubmitButton(discord.ui.DynamicItem[Button], template=r"challenge:submit:(?P<id>\d+)"):
+class SubmitButton(IdButton, template="challenge:submit:{post_id:id}"):
     def __init__(self, post_id: int) -> None:
         super().__init__(
             discord.ui.Button(
                 label="Submit",
                 emoji="🎧",
                 style=discord.ButtonStyle.primary,
-                custom_id=f"challenge:submit:{post_id}",
+                custom_id=self.custom_id_for(post_id=post_id),
             )
         )
         self.post_id = post_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> "SubmitButton":
-        return cls(int(match["id"]))
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_modal(SubmitForm(self.post_id))
 
 
-class VoteButton(discord.ui.DynamicItem[Button], template=r"challenge:vote:(?P<id>\d+)"):
+class VoteButton(IdButton, template="challenge:vote:{submission_id:id}"):
     def __init__(self, submission_id: int) -> None:
         super().__init__(
             discord.ui.Button(
                 label="Vote",
                 emoji="👍",
                 style=discord.ButtonStyle.success,
-                custom_id=f"challenge:vote:{submission_id}",
+                custom_id=self.custom_id_for(submission_id=submission_id),
             )
         )
         self.submission_id = submission_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> "VoteButton":
-        return cls(int(match["id"]))
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -207,43 +195,33 @@ class FeedbackForm(ReportingModal, title="Feedback on this take"):
         await interaction.followup.send("Thanks: your feedback is posted.", ephemeral=True)
 
 
-class FeedbackButton(discord.ui.DynamicItem[Button], template=r"challenge:feedback:(?P<id>\d+)"):
+class FeedbackButton(IdButton, template="challenge:feedback:{submission_id:id}"):
     def __init__(self, submission_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Feedback", emoji="💬", custom_id=f"challenge:feedback:{submission_id}"
+                label="Feedback",
+                emoji="💬",
+                custom_id=self.custom_id_for(submission_id=submission_id),
             )
         )
         self.submission_id = submission_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> "FeedbackButton":
-        return cls(int(match["id"]))
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_modal(FeedbackForm(self.submission_id))
 
 
-class HelpfulButton(discord.ui.DynamicItem[Button], template=r"challenge:helpful:(?P<id>\d+)"):
+class HelpfulButton(IdButton, template="challenge:helpful:{feedback_id:id}"):
     def __init__(self, feedback_id: int, *, marked: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
                 label="Marked helpful" if marked else "Helpful",
                 emoji="🙏",
                 disabled=marked,
-                custom_id=f"challenge:helpful:{feedback_id}",
+                custom_id=self.custom_id_for(feedback_id=feedback_id),
             )
         )
         self.feedback_id = feedback_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> "HelpfulButton":
-        return cls(int(match["id"]))
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:

@@ -1,6 +1,5 @@
 """The mentor form, the persistent Accept / Decline buttons of a request, and feedback."""
 
-import re
 from typing import Any
 
 import discord
@@ -15,6 +14,7 @@ from bot.services.community.mentoring import (
 from bot.services.community.safety import COMMENT_MAX, SafetyService
 from bot.tree import reports_errors
 from bot.ui import delivery
+from bot.ui.buttons import IdButton
 from bot.ui.views import OwnedView, PersistentButtons, ReportingModal
 from cogs.mentoring import rooms
 from cogs.profiles.views import choices, picked, text_field
@@ -69,29 +69,27 @@ class OfferModal(ReportingModal, title="Offer mentoring"):
         )
 
 
-class RequestButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"mentor:(?P<action>accept|decline):(?P<guild>\d+):(?P<request>\d+)",
-):
+ACTIONS = ("accept", "decline")
+
+
+class RequestButton(IdButton, template="mentor:{action:word}:{guild_id:id}:{request_id:id}"):
     """Accept or Decline on a mentoring request; the custom id carries which request, and
     the service checks that the one clicking is its mentor. Works after a restart."""
 
     def __init__(self, action: str, guild_id: int, request_id: int) -> None:
+        if action not in ACTIONS:
+            raise ValueError(f"no mentoring request action {action!r}")
         accept = action == "accept"
         super().__init__(
             discord.ui.Button(
                 label="Accept" if accept else "Decline",
                 style=discord.ButtonStyle.success if accept else discord.ButtonStyle.secondary,
-                custom_id=f"mentor:{action}:{guild_id}:{request_id}",
+                custom_id=self.custom_id_for(
+                    action=action, guild_id=guild_id, request_id=request_id
+                ),
             )
         )
         self.action, self.guild_id, self.request_id = action, guild_id, request_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> "RequestButton":
-        return cls(match["action"], int(match["guild"]), int(match["request"]))
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:

@@ -1,13 +1,11 @@
 """The persistent check-in buttons posted halfway through a round."""
 
-import re
-from typing import Any
-
 import discord
 
 from bot.checks import button_of_this_guild, producer_bot
 from bot.services.community.safety import ANSWERS
 from bot.tree import reports_errors
+from bot.ui.buttons import IdButton
 from bot.ui.views import PersistentButtons
 
 THANKS = {
@@ -17,10 +15,7 @@ THANKS = {
 }
 
 
-class CheckInButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"network:checkin:(?P<guild>\d+):(?P<group>\d+):(?P<answer>[a-z-]+)",
-):
+class CheckInButton(IdButton, template="network:checkin:{guild_id:id}:{group_id:id}:{answer:word}"):
     """ "Did you meet?" Each member answers for themselves; others are refused."""
 
     def __init__(self, guild_id: int, group_id: int, answer: str) -> None:
@@ -29,16 +24,10 @@ class CheckInButton(
             discord.ui.Button(
                 label=ANSWERS[answer],
                 style=style,
-                custom_id=f"network:checkin:{guild_id}:{group_id}:{answer}",
+                custom_id=self.custom_id_for(guild_id=guild_id, group_id=group_id, answer=answer),
             )
         )
         self.guild_id, self.group_id, self.answer = guild_id, group_id, answer
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> "CheckInButton":
-        return cls(int(match["guild"]), int(match["group"]), match["answer"])
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:

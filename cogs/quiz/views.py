@@ -4,8 +4,7 @@ database, and the service checks that the presser may use it."""
 
 import asyncio
 import io
-import re
-from typing import Any, ClassVar, Self
+from typing import Any
 
 import discord
 
@@ -19,6 +18,7 @@ from bot.services.quiz.producer_type import TypeResult, TypeStep
 from bot.services.quiz.rounds import RoundQuestion
 from bot.services.quiz.solo import SoloFeedback
 from bot.tree import reports_errors
+from bot.ui.buttons import IdButton
 from bot.ui.embeds import truncate
 from bot.ui.roles import bot_facts, role_facts
 from bot.ui.text import member_text
@@ -40,19 +40,12 @@ def _button(custom_id: str, label: str, style: discord.ButtonStyle, **options: A
 
 
 class TypeAnswerButton(
-    discord.ui.DynamicItem[Button],
-    template=r"quiz:type:(?P<session>\d+):(?P<position>\d+):(?P<answer>\d+)",
+    IdButton, template="quiz:type:{session_id:id}:{position:index}:{answer:index}"
 ):
     def __init__(self, session_id: int, position: int, answer: int, label: str = "?") -> None:
-        custom_id = f"quiz:type:{session_id}:{position}:{answer}"
+        custom_id = self.custom_id_for(session_id=session_id, position=position, answer=answer)
         super().__init__(_button(custom_id, label, discord.ButtonStyle.primary), row=0)
         self.session_id, self.position, self.answer = session_id, position, answer
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["session"]), int(match["position"]), int(match["answer"]))
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -76,20 +69,12 @@ class TypeAnswerButton(
         )
 
 
-class TypeBackButton(
-    discord.ui.DynamicItem[Button], template=r"quiz:back:(?P<session>\d+):(?P<position>\d+)"
-):
+class TypeBackButton(IdButton, template="quiz:back:{session_id:id}:{position:index}"):
     def __init__(self, session_id: int, position: int, *, disabled: bool = False) -> None:
-        custom_id = f"quiz:back:{session_id}:{position}"
+        custom_id = self.custom_id_for(session_id=session_id, position=position)
         button = _button(custom_id, "Back", discord.ButtonStyle.secondary, disabled=disabled)
         super().__init__(button, row=1)
         self.session_id, self.position = session_id, position
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["session"]), int(match["position"]))
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -116,19 +101,13 @@ async def type_chart_file(interaction: discord.Interaction, result: TypeResult) 
     return discord.File(io.BytesIO(png), render.TYPE_CHART)
 
 
-class TakeRoleButton(discord.ui.DynamicItem[Button], template=r"quiz:role:(?P<result>\d+)"):
+class TakeRoleButton(IdButton, template="quiz:role:{result_id:id}"):
     """Gives the member the role moderators set for their newest result's type."""
 
     def __init__(self, result_id: int) -> None:
-        custom_id = f"quiz:role:{result_id}"
+        custom_id = self.custom_id_for(result_id=result_id)
         super().__init__(_button(custom_id, "Take my role", discord.ButtonStyle.success))
         self.result_id = result_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["result"]))
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -179,29 +158,19 @@ def result_view(result: TypeResult) -> discord.ui.View:
 # -- knowledge rounds -------------------------------------------------------------------------
 
 
-class _ChoiceButton(discord.ui.DynamicItem[Button], template=r"(?!)"):
-    """A lettered answer button of a knowledge round: ``<prefix>:<round>:<position>:<choice>``."""
-
-    prefix: ClassVar[str]
+class _ChoiceButton(IdButton):
+    """A lettered answer button of a knowledge round."""
 
     def __init__(self, round_id: int, position: int, choice: int) -> None:
-        custom_id = f"{self.prefix}:{round_id}:{position}:{choice}"
+        custom_id = self.custom_id_for(round_id=round_id, position=position, choice=choice)
         label = render.LETTERS[choice]
         super().__init__(_button(custom_id, label, discord.ButtonStyle.primary))
         self.round_id, self.position, self.choice = round_id, position, choice
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["round"]), int(match["position"]), int(match["choice"]))
-
 
 class SoloAnswerButton(
-    _ChoiceButton, template=r"quiz:solo:(?P<round>\d+):(?P<position>\d+):(?P<choice>\d)"
+    _ChoiceButton, template="quiz:solo:{round_id:id}:{position:index}:{choice:index}"
 ):
-    prefix = "quiz:solo"
-
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         feedback = await quiz_services(interaction).solo.answer(
@@ -216,19 +185,11 @@ class SoloAnswerButton(
         )
 
 
-class SoloNextButton(
-    discord.ui.DynamicItem[Button], template=r"quiz:next:(?P<round>\d+):(?P<position>\d+)"
-):
+class SoloNextButton(IdButton, template="quiz:next:{round_id:id}:{position:index}"):
     def __init__(self, round_id: int, position: int) -> None:
-        custom_id = f"quiz:next:{round_id}:{position}"
+        custom_id = self.custom_id_for(round_id=round_id, position=position)
         super().__init__(_button(custom_id, "Next question", discord.ButtonStyle.primary))
         self.round_id, self.position = round_id, position
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["round"]), int(match["position"]))
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -250,10 +211,8 @@ def feedback_view(feedback: SoloFeedback) -> discord.ui.View:
 
 
 class LiveAnswerButton(
-    _ChoiceButton, template=r"quiz:live:(?P<round>\d+):(?P<position>\d+):(?P<choice>\d)"
+    _ChoiceButton, template="quiz:live:{round_id:id}:{position:index}:{choice:index}"
 ):
-    prefix = "quiz:live"
-
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         # Many members answer at once: the database may queue this write, so defer first.

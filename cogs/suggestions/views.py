@@ -1,8 +1,5 @@
 """The suggestion form and the persistent "Mark handled" button."""
 
-import re
-from typing import Any
-
 import discord
 
 from bot.checks import ensure_moderator, producer_bot, require_guild_id
@@ -15,6 +12,7 @@ from bot.services.community.suggestions import (
 )
 from bot.services.core.cooldowns import SUGGEST_COOLDOWN
 from bot.tree import reports_errors
+from bot.ui.buttons import IdButton
 from bot.ui.embeds import BRAND_COLOUR
 from bot.ui.text import member_text
 from bot.ui.views import PersistentButtons, ReportingModal
@@ -81,9 +79,7 @@ class SuggestionModal(ReportingModal, title="Suggest something"):
         )
 
 
-class HandledButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"suggestions:handled:(?P<id>\d+)"
-):
+class HandledButton(IdButton, template="suggestions:handled:{suggestion_id:id}"):
     """Moderators press it to close a suggestion; it works across restarts."""
 
     def __init__(self, suggestion_id: int) -> None:
@@ -91,19 +87,10 @@ class HandledButton(
             discord.ui.Button(
                 label="Mark handled",
                 style=discord.ButtonStyle.success,
-                custom_id=f"suggestions:handled:{suggestion_id}",
+                custom_id=self.custom_id_for(suggestion_id=suggestion_id),
             )
         )
         self.suggestion_id = suggestion_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> "HandledButton":
-        return cls(int(match["id"]))
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
