@@ -16,12 +16,13 @@ from typing import Any, ClassVar, Self, cast
 import discord
 
 from bot.errors import NotFound
-from bot.tree import report_error
+from bot.numbers import BIGINT_MAX, parse_number
+from bot.ui.errors import report_error
 
 log = logging.getLogger(__name__)
 
 Button = discord.ui.Button[Any]
-ID_MAX = 2**63 - 1
+ID_MAX = BIGINT_MAX
 """The largest Discord snowflake, and the largest value of the database's BIGINT."""
 INDEX_MAX = 2**31 - 1
 """The largest position (of a question, an answer) that the database's INTEGER holds."""
@@ -30,7 +31,6 @@ UNUSABLE = (
     "Run the command again."
 )
 
-_DIGITS = re.compile(r"[0-9]+")
 _WORD = re.compile(r"[A-Za-z0-9_-]+")
 _FIELD = re.compile(r"\{(?P<name>\w+):(?P<kind>\w+)\}")
 
@@ -40,11 +40,9 @@ class BadField(ValueError):
 
 
 def _number(text: str, low: int, high: int) -> int:
-    if _DIGITS.fullmatch(text) is None:
-        raise BadField(f"{text!r} is not written in ASCII digits")
-    value = int(text)
-    if not low <= value <= high:
-        raise BadField(f"{value} is outside {low}..{high}")
+    value = parse_number(text, high)
+    if value is None or value < low:
+        raise BadField(f"{text!r} is not a number from {low} to {high} in ASCII digits")
     return value
 
 

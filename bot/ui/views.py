@@ -5,7 +5,7 @@ from typing import Any
 
 import discord
 
-from bot.tree import report_error
+from bot.ui.errors import report_error
 
 
 class PersistentButtons(discord.ui.View):

@@ -5,8 +5,8 @@ import discord
 from bot.checks import producer_bot, require_guild_id
 from bot.content.career import CareerContent, Level
 from bot.services.careers.guidance import GUILD_TIP_PREFIX, TIP_TEXT_MAX, CareerService
-from bot.tree import reports_errors
 from bot.ui.buttons import IdButton, parse_id
+from bot.ui.errors import reports_errors
 from bot.ui.views import OwnedView, PersistentButtons, ReportingModal
 from cogs.career import render
 

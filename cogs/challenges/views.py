@@ -21,8 +21,8 @@ from bot.services.challenges.entries import (
     AudioFile,
 )
 from bot.services.core.cooldowns import ENTRY_COOLDOWN
-from bot.tree import reports_errors
 from bot.ui.buttons import IdButton
+from bot.ui.errors import reports_errors
 from bot.ui.text import member_text
 from bot.ui.views import PersistentButtons, ReportingModal
 from cogs.challenges import render

@@ -12,9 +12,9 @@ from bot.services.community.mentoring import (
     MentoringService,
 )
 from bot.services.community.safety import COMMENT_MAX, SafetyService
-from bot.tree import reports_errors
 from bot.ui import delivery
 from bot.ui.buttons import IdButton
+from bot.ui.errors import reports_errors
 from bot.ui.views import OwnedView, PersistentButtons, ReportingModal
 from cogs.mentoring import rooms
 from cogs.profiles.views import choices, picked, text_field

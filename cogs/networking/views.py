@@ -4,8 +4,8 @@ import discord
 
 from bot.checks import button_of_this_guild, producer_bot
 from bot.services.community.safety import ANSWERS
-from bot.tree import reports_errors
 from bot.ui.buttons import IdButton
+from bot.ui.errors import reports_errors
 from bot.ui.views import PersistentButtons
 
 THANKS = {

@@ -17,9 +17,9 @@ from bot.services.quiz.bank import CHOICE_MAX, EXPLANATION_MAX, PROMPT_MAX, Ques
 from bot.services.quiz.producer_type import TypeResult, TypeStep
 from bot.services.quiz.rounds import RoundQuestion
 from bot.services.quiz.solo import SoloFeedback
-from bot.tree import reports_errors
 from bot.ui.buttons import IdButton
 from bot.ui.embeds import truncate
+from bot.ui.errors import reports_errors
 from bot.ui.roles import bot_facts, role_facts
 from bot.ui.text import member_text
 from bot.ui.views import PersistentButtons, ReportingModal

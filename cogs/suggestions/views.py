@@ -11,9 +11,9 @@ from bot.services.community.suggestions import (
     SuggestionService,
 )
 from bot.services.core.cooldowns import SUGGEST_COOLDOWN
-from bot.tree import reports_errors
 from bot.ui.buttons import IdButton
 from bot.ui.embeds import BRAND_COLOUR
+from bot.ui.errors import reports_errors
 from bot.ui.text import member_text
 from bot.ui.views import PersistentButtons, ReportingModal
 

@@ -174,14 +174,14 @@ async def test_a_failing_command_answers_with_a_reference_and_logs_the_traceback
         discord, database, clock, content, extra_extensions=("tests.e2e.faulty",)
     )
     try:
-        with caplog.at_level(logging.ERROR, logger="bot.tree"):
+        with caplog.at_level(logging.ERROR, logger="bot.ui.errors"):
             reply = await discord.slash("explode", member=server.alice)
     finally:
         await stop_bot(bot, task)
     assert reply.ephemeral
     assert "something went wrong" in reply.text
     assert "reference" in reply.text
-    [record] = [r for r in caplog.records if r.name == "bot.tree"]
+    [record] = [r for r in caplog.records if r.name == "bot.ui.errors"]
     reference = reply.text.split("`")[1]
     assert f"ref={reference}" in record.getMessage()
     assert f"guild={server.guild.id}" in record.getMessage()

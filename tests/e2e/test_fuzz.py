@@ -122,7 +122,7 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     database, discord, members, moderator, bot, task = asyncio.run_coroutine_threadsafe(
         setup(), loop
     ).result(60)
-    refusals, tree_log = Refusals(), logging.getLogger("bot.tree")
+    refusals, tree_log = Refusals(), logging.getLogger("bot.ui.errors")
     level = tree_log.level
     tree_log.setLevel(logging.INFO)
     tree_log.addHandler(refusals)
