@@ -7,7 +7,7 @@ from bot.content.career import CareerContent, Level
 from bot.services.careers.guidance import GUILD_TIP_PREFIX, TIP_TEXT_MAX, CareerService
 from bot.ui.buttons import IdButton, parse_id
 from bot.ui.errors import reports_errors
-from bot.ui.views import OwnedView, PersistentButtons, ReportingModal
+from bot.ui.views import ModeratorModal, OwnedView, PersistentButtons
 from cogs.career import render
 
 ANY = "-"
@@ -124,7 +124,7 @@ def daily_view(tip_id: str) -> discord.ui.View:
     return PersistentButtons(SaveTipButton(tip_id))
 
 
-class GuildTipModal(ReportingModal, title="A tip for this server"):
+class GuildTipModal(ModeratorModal, title="A tip for this server"):
     text: discord.ui.TextInput["GuildTipModal"] = discord.ui.TextInput(
         label="The tip",
         style=discord.TextStyle.paragraph,

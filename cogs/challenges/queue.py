@@ -10,7 +10,7 @@ from bot.content.challenges import Difficulty
 from bot.services.challenges.common import BRIEF_MAX, TITLE_MAX, ChallengeCard
 from bot.services.challenges.schedule import QueueItem
 from bot.ui.text import member_text
-from bot.ui.views import Paginator, ReportingModal
+from bot.ui.views import ModeratorModal, Paginator
 from cogs.challenges import render
 
 
@@ -25,7 +25,7 @@ def _select(
     )
 
 
-class ChallengeForm(ReportingModal, title="A challenge for this server"):
+class ChallengeForm(ModeratorModal, title="A challenge for this server"):
     """Title, brief, skill, difficulty and deadline: for a new item, or to edit one."""
 
     def __init__(
@@ -88,7 +88,7 @@ class ChallengeForm(ReportingModal, title="A challenge for this server"):
         )
 
 
-class MoveForm(ReportingModal, title="Move a challenge"):
+class MoveForm(ModeratorModal, title="Move a challenge"):
     to: discord.ui.TextInput["MoveForm"] = discord.ui.TextInput(
         label="New date (YYYY-MM-DD), or next / end", max_length=10, placeholder="2027-03-14"
     )

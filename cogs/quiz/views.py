@@ -22,7 +22,7 @@ from bot.ui.embeds import truncate
 from bot.ui.errors import reports_errors
 from bot.ui.roles import bot_facts, role_facts
 from bot.ui.text import member_text
-from bot.ui.views import PersistentButtons, ReportingModal
+from bot.ui.views import ModeratorModal, PersistentButtons
 from cogs.quiz import render
 
 Button = discord.ui.Button[Any]
@@ -255,7 +255,7 @@ DYNAMIC_ITEMS = (
 )
 
 
-class GuildQuestionModal(ReportingModal, title="Add a quiz question"):
+class GuildQuestionModal(ModeratorModal, title="Add a quiz question"):
     prompt: discord.ui.TextInput["GuildQuestionModal"] = discord.ui.TextInput(
         label="Question", style=discord.TextStyle.paragraph, max_length=PROMPT_MAX
     )

@@ -144,3 +144,50 @@ async def test_nul_and_lone_surrogates_in_member_text_behave_alike_on_every_data
     assert APOLOGY not in saved.text and "Beatmaker" in saved.text
     assert "Dusty" in shown.text and "drums" in shown.text and "\x00" not in shown.text
     no_errors(caplog)
+
+
+FORMS: list[tuple[str, dict[str, object], dict[str, object]]] = [
+    (
+        "career tipadd",
+        {"topic": "networking", "level": "beginner"},
+        {"The tip": "Bring two finished loops to every meetup."},
+    ),
+    (
+        "quiz add",
+        {"topic": "effects", "difficulty": "easy"},
+        {
+            "Question": "Which effect adds echoes?",
+            "Correct answer": "Delay",
+            "Three wrong answers, one per line": "Gate\nLimiter\nDe-esser",
+            "Why the answer is right": "A delay repeats the sound after a set time.",
+        },
+    ),
+    (
+        "challenge add",
+        {},
+        {
+            "Title": "Eight-bar hook",
+            "Brief": "Write an eight-bar vocal hook over four chords.",
+            "Skill it trains": ["music-theory"],
+            "Difficulty": ["easy"],
+            "Hours to submit (1 to 168)": "36",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("command", "options", "answers"), FORMS)
+async def test_a_moderator_form_is_checked_again_when_it_is_sent(
+    discord: LoopbackDiscord,
+    server: Server,
+    bot: ProducerBot,
+    command: str,
+    options: dict[str, object],
+    answers: dict[str, object],
+) -> None:
+    form = await discord.slash(command, member=server.moderator, options=options)
+    assert form.modal
+    mods = next(r for r in server.guild.roles.values() if r.name == "Mods")
+    server.moderator.role_ids.remove(mods.id)  # the role is taken away while the form is open
+    refused = await discord.submit(form, answers, member=server.moderator)
+    assert "Only moderators" in refused.text, refused.text
