@@ -5,7 +5,6 @@ Each step sends what the services claimed, with a deterministic nonce, and confi
 a failed send is left unconfirmed, so a later tick sends it again after the lease.
 """
 
-import contextlib
 import logging
 from datetime import datetime
 
@@ -22,7 +21,7 @@ from bot.ui.embeds import truncate
 from bot.ui.roles import grant_problems
 from bot.ui.views import PersistentButtons
 from cogs.challenges import render
-from cogs.challenges.views import SubmitButton, entries_channel, entry_view
+from cogs.challenges.views import SubmitButton, entries_channel, entry_view, strike_replaced
 
 log = logging.getLogger(__name__)
 THREAD_ALREADY_EXISTS = 160004
@@ -77,11 +76,7 @@ class ChallengeJobs:
                 view=entry_view(entry.submission_id),
             )
             await self.services.entries.attach(guild_id, entry.submission_id, message.id)
-        if entry.replaced_message_id is not None:
-            old = channel.get_partial_message(entry.replaced_message_id)
-            with contextlib.suppress(discord.NotFound):  # deleted: nothing left to strike
-                await old.edit(content=render.REPLACED, embed=None, view=None, attachments=[])
-            await self.services.entries.struck(guild_id, entry.submission_id)
+        await strike_replaced(channel, self.services, entry)
 
     # -- the daily post ----------------------------------------------------------------------
 

@@ -4,29 +4,33 @@ Every button is a ``DynamicItem`` with a ``challenge:<action>:<id>`` custom id, 
 after a restart; the id only names the thing, the services check who may act on it.
 """
 
-import contextlib
 import io
+import logging
 from typing import Any
 
 import discord
 
 from bot.app import ChallengeServices
 from bot.checks import producer_bot, require_guild_id
-from bot.errors import NotAllowed
+from bot.errors import InvalidInput, NotAllowed
 from bot.services.challenges.entries import (
     FEEDBACK_MAX,
     FEEDBACK_MIN,
     LINK_MAX,
     NOTES_MAX,
     AudioFile,
+    Entry,
+    check_audio,
 )
 from bot.services.core.cooldowns import ENTRY_COOLDOWN
+from bot.ui import delivery
 from bot.ui.buttons import IdButton
 from bot.ui.errors import reports_errors
 from bot.ui.text import member_text
 from bot.ui.views import PersistentButtons, ReportingModal
 from cogs.challenges import render
 
+log = logging.getLogger(__name__)
 Button = discord.ui.Button[Any]
 
 
@@ -44,6 +48,44 @@ async def entries_channel(
     return channel
 
 
+NOT_SHOWN = (
+    "Your entry is saved, but Discord would not show it in the challenge's thread just now. "
+    "I'll post it there within a few minutes{file}."
+)
+NO_PERMISSION = (
+    "Your entry is saved, but I may not post in the challenge's thread. Please ask a "
+    "moderator to check my permissions there; I'll post it once I can{file}."
+)
+
+
+async def strike_replaced(
+    channel: discord.TextChannel | discord.Thread, services: ChallengeServices, entry: Entry
+) -> None:
+    """Strike through the re-post of the earlier take ``entry`` replaced, then forget it;
+    if Discord refuses, the repair job tries again later."""
+    if entry.replaced_message_id is None:
+        return
+    old = channel.get_partial_message(entry.replaced_message_id)
+    try:
+        await old.edit(content=render.REPLACED, embed=None, view=None, attachments=[])
+    except discord.NotFound:
+        log.info("entry %s: the replaced take was already deleted", entry.submission_id)
+    except discord.HTTPException:
+        return
+    await services.entries.struck(entry.post.guild_id, entry.submission_id)
+
+
+async def _download(attachment: discord.Attachment) -> bytes:
+    """The member's file, fetched before anything is saved: a file Discord no longer has
+    is a clear error, not a saved entry without its track."""
+    try:
+        return await attachment.read()
+    except (discord.HTTPException, *delivery.TRANSIENT):
+        raise InvalidInput(
+            "I couldn't fetch your file from Discord. Please attach it again."
+        ) from None
+
+
 async def deliver_entry(
     interaction: discord.Interaction,
     post_id: int,
@@ -52,43 +94,38 @@ async def deliver_entry(
     attachment: discord.Attachment | None,
 ) -> None:
     """Store a member's entry, re-post it (with its file) in the challenge's thread, and
-    keep that message's id: Discord's attachment URLs expire."""
+    keep that message's id: Discord's attachment URLs expire. If the re-post fails, the
+    member is told exactly that, and the repair job posts it later."""
     guild_id = require_guild_id(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
     services = challenge_services(interaction)
-    audio = (
-        AudioFile(attachment.filename, attachment.content_type, attachment.size)
-        if attachment
-        else None
-    )
+    audio, track = None, b""
+    if attachment is not None:
+        audio = AudioFile(attachment.filename, attachment.content_type, attachment.size)
+        check_audio(audio)
+        track = await _download(attachment)
     cooldowns = producer_bot(interaction).services.cooldowns
     async with cooldowns.hold(guild_id, interaction.user.id, "challenge-entry", ENTRY_COOLDOWN):
         entry = await services.entries.submit(
             guild_id, interaction.user.id, post_id, link=link, notes=notes, file=audio
         )
     channel = await entries_channel(interaction.client, entry.post.entries_channel_id)
-    files = (
-        [discord.File(io.BytesIO(await attachment.read()), attachment.filename)]
-        if attachment
-        else []
-    )
+    file_note = " (send your file again to share it)" if audio else ""
     try:
-        message = await channel.send(
-            render.entry_heading(entry),
-            embed=render.entry(entry),
-            files=files,
-            view=entry_view(entry.submission_id),
+        message = await delivery.with_retries(
+            lambda: channel.send(
+                render.entry_heading(entry),
+                embed=render.entry(entry),
+                files=[discord.File(io.BytesIO(track), audio.filename)] if audio else [],
+                view=entry_view(entry.submission_id),
+            )
         )
     except discord.Forbidden:
-        raise NotAllowed(
-            "Your entry is saved, but I may not post in the challenge's thread. Please ask a "
-            "moderator to check my permissions there."
-        ) from None
+        raise NotAllowed(NO_PERMISSION.format(file=file_note)) from None
+    except (discord.HTTPException, *delivery.TRANSIENT):
+        raise NotAllowed(NOT_SHOWN.format(file=file_note)) from None
     await services.entries.attach(guild_id, entry.submission_id, message.id)
-    if entry.replaced_message_id is not None:
-        old = channel.get_partial_message(entry.replaced_message_id)
-        with contextlib.suppress(discord.HTTPException):
-            await old.edit(content=render.REPLACED, embed=None, view=None, attachments=[])
+    await strike_replaced(channel, services, entry)
     verb = "replaced your earlier take" if entry.replaced_message_id else "is in"
     await interaction.followup.send(
         f"Your entry for **{member_text(entry.post.title)}** {verb}: {message.jump_url}",

@@ -97,7 +97,8 @@ def type_step_view(step: TypeStep) -> discord.ui.View:
 
 async def type_chart_file(interaction: discord.Interaction, result: TypeResult) -> discord.File:
     """The result's bar chart, drawn off the event loop."""
-    png = await asyncio.to_thread(render.type_chart, result, producer_bot(interaction).content)
+    bot = producer_bot(interaction)
+    png = await bot.renders.run(interaction.user.id, render.type_chart, result, bot.content)
     return discord.File(io.BytesIO(png), render.TYPE_CHART)
 
 

@@ -3,9 +3,12 @@ struck through) are finished by a scheduled job, once."""
 
 from datetime import timedelta
 
+import pytest
+
 from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.services.challenges.entries import REPAIR_AFTER, AudioFile
+from bot.ui import delivery
 from loopback.server import LoopbackDiscord
 from tests.e2e.helpers import Server, post_today, set_up_challenges, thread_of
 
@@ -58,3 +61,24 @@ async def test_a_replaced_take_left_unstruck_is_struck_by_the_repair_job(
     assert struck.buttons() == []
     assert "https://e.com/2" in new.text and "New take" in new.text
     assert await entries.half_done(clock.now()) == []
+
+
+async def test_a_re_post_discord_refuses_is_explained_then_repaired(
+    discord: LoopbackDiscord,
+    server: Server,
+    bot: ProducerBot,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(delivery, "RETRY_DELAYS", (0.05, 0.05, 0.05))
+    channel = await set_up_challenges(discord, server, bot)
+    thread = thread_of(discord, await post_today(discord, server, channel))
+    discord.inject_fault("POST", f"/channels/{thread.id}/messages", 503, times=4)
+    reply = await discord.slash("challenge submit", member=server.alice, link="https://e.com/1")
+    assert "Your entry is saved, but Discord would not show it" in reply.text
+    assert discord.channel_messages(thread) == []
+
+    clock.advance(REPAIR_AFTER + timedelta(seconds=1))
+    await bot.scheduler.run_due()
+    [shown] = discord.channel_messages(thread)
+    assert "https://e.com/1" in shown.text

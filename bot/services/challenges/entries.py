@@ -39,6 +39,9 @@ AUDIO_SUFFIXES = frozenset(
 VERIFIED_BY = "challenge entry"
 REPAIR_AFTER = timedelta(minutes=2)
 """An entry still half-done this long after it came in was interrupted: repair it."""
+REPAIR_WINDOW = timedelta(days=1)
+"""Repairs stop a day after the challenge's deadline (a thread closed to the bot for good
+must not hold the batch forever)."""
 REPAIR_BATCH = 50
 
 
@@ -226,6 +229,7 @@ class ChallengeEntryService:
                         ChallengeSubmission.stale_message_id.is_not(None),
                     ),
                     ChallengeSubmission.submitted_at <= now - REPAIR_AFTER,
+                    ChallengePost.deadline_at > now - REPAIR_WINDOW,
                     self._shards.holds(ChallengeSubmission.guild_id),
                 )
                 .order_by(ChallengeSubmission.submitted_at, ChallengeSubmission.id)
