@@ -5,65 +5,31 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.app import ChallengeServices
 from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
 from bot.services.core.cooldowns import ENTRY_COOLDOWN
 from loopback.server import LoopbackDiscord
-from loopback.world import Channel, Message
-from tests.e2e.conftest import Server, start_bot, stop_bot
+from loopback.world import Message
+from tests.e2e.helpers import (
+    Server,
+    post_today,
+    services_of,
+    set_up_challenges,
+    start_bot,
+    stop_bot,
+    thread_of,
+    tick,
+)
 
 MP3 = b"ID3" + b"\0" * 2048
-
-
-def services_of(bot: ProducerBot) -> ChallengeServices:
-    services = getattr(bot.get_cog("Challenges"), "services", None)
-    assert isinstance(services, ChallengeServices)
-    return services
-
-
-async def set_up(
-    discord: LoopbackDiscord, server: Server, bot: ProducerBot, queued: int = 7
-) -> Channel:
-    """A #challenges channel the bot knows, set up for 09:00 UTC, with ``queued`` 24-hour
-    challenges queued (the bank's deadlines vary)."""
-    channel = discord.add_channel(server.guild, "challenges")
-    await discord.dispatch("CHANNEL_CREATE", channel.to_json(), server.guild.id)
-    done = await discord.slash(
-        "challenge setup", member=server.moderator, channel=channel, time="09:00", timezone="UTC"
-    )
-    assert done.ephemeral and "at 09:00 (UTC)" in done.text
-    services = services_of(bot)
-    for day in range(queued):
-        card = services.schedule.card(f"Day {day}", "Make a beat.", "sound-design", "easy", 24)
-        await services.schedule.add(server.guild.id, server.moderator.id, card, None)
-    return channel
-
-
-async def post_today(discord: LoopbackDiscord, server: Server, channel: Channel) -> Message:
-    reply = await discord.slash("challenge postnow", member=server.moderator)
-    assert "Posted" in reply.text
-    [post] = discord.channel_messages(channel)
-    return post
-
-
-async def tick(bot: ProducerBot, clock: ManualClock, when: datetime) -> None:
-    """Move the clock and wait until the scheduled work due by then is done."""
-    clock.set(when)
-    await bot.scheduler.run_due()
-
-
-def thread_of(discord: LoopbackDiscord, post: Message) -> Channel:
-    assert post.thread_id is not None
-    return discord.channels[post.thread_id]
 
 
 async def test_a_day_of_challenge_from_post_to_results(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot, clock: ManualClock
 ) -> None:
-    channel = await set_up(discord, server, bot)
+    channel = await set_up_challenges(discord, server, bot)
     await tick(bot, clock, datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
     [post] = discord.channel_messages(channel)
     assert "Daily challenge" in post.text and post.nonce is not None
@@ -150,7 +116,7 @@ async def test_a_day_of_challenge_from_post_to_results(
 async def test_moderator_subcommands_are_refused_to_members_and_other_guilds(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot
 ) -> None:
-    channel = await set_up(discord, server, bot)
+    channel = await set_up_challenges(discord, server, bot)
     attempts = [
         ("challenge setup", {"channel": channel, "time": "10:00"}),
         ("challenge pause", {}),
@@ -192,7 +158,7 @@ async def test_moderator_subcommands_are_refused_to_members_and_other_guilds(
 async def test_the_reminder_mentions_only_the_chosen_role(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot, clock: ManualClock
 ) -> None:
-    channel = await set_up(discord, server, bot)
+    channel = await set_up_challenges(discord, server, bot)
     producers = discord.add_role(server.guild, "Producers")
     await discord.dispatch(
         "GUILD_ROLE_CREATE",
@@ -217,7 +183,7 @@ async def test_the_reminder_mentions_only_the_chosen_role(
 async def test_streak_dms_go_to_opted_in_members_and_closed_dms_are_remembered(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot, clock: ManualClock
 ) -> None:
-    channel = await set_up(discord, server, bot)
+    channel = await set_up_challenges(discord, server, bot)
     for member in (server.alice, server.bob):
         reply = await discord.slash("challenge streakdm", member=member, enabled=True)
         assert "DM you" in reply.text
@@ -254,7 +220,7 @@ async def test_the_champion_role_moves_to_the_months_top_member(
     clock.set(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
     bot, task = await start_bot(discord, database, clock, content)
     try:
-        await set_up(discord, server, bot)
+        await set_up_challenges(discord, server, bot)
         refused = await discord.slash("challenge champion", member=server.moderator, role=admins)
         assert "moderator powers" in refused.text
         done = await discord.slash("challenge champion", member=server.moderator, role=champion)
@@ -275,7 +241,7 @@ async def test_the_champion_role_moves_to_the_months_top_member(
 async def test_moderators_schedule_edit_move_and_remove_in_the_queue(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot, content: Content
 ) -> None:
-    await set_up(discord, server, bot, queued=0)
+    await set_up_challenges(discord, server, bot, queued=0)
     form = await discord.slash("challenge add", member=server.moderator)
     added = await discord.submit(
         form,
@@ -370,7 +336,7 @@ async def test_a_channel_closed_to_the_bot_pauses_and_tells_the_moderators_once(
     log = discord.add_channel(server.guild, "mod-log")
     await discord.dispatch("CHANNEL_CREATE", log.to_json(), server.guild.id)
     await discord.slash("settings channel", member=server.moderator, feature="mod-log", channel=log)
-    channel = await set_up(discord, server, bot)
+    channel = await set_up_challenges(discord, server, bot)
     posting = f"/channels/{channel.id}/messages"
     discord.inject_fault("POST", posting, 403, code=50013, times=2)
     await tick(bot, clock, datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
@@ -391,7 +357,7 @@ async def test_a_refused_form_is_not_kept(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot, clock: ManualClock
 ) -> None:
     """Discord closes a form once it is sent; a refused one must not stay in memory."""
-    channel = await set_up(discord, server, bot)
+    channel = await set_up_challenges(discord, server, bot)
     await tick(bot, clock, datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
     [post] = discord.channel_messages(channel)
     open_forms = bot._connection._view_store._modals

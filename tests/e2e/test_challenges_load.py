@@ -9,7 +9,7 @@ from bot.client import ProducerBot
 from bot.db.engine import Database
 from bot.models.challenges import ChallengeSubmission, ChallengeVote
 from loopback.server import LoopbackDiscord
-from tests.e2e.conftest import Server
+from tests.e2e.helpers import Server
 
 MEMBERS = 50
 

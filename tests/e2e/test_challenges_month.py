@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
@@ -14,7 +16,7 @@ from bot.db.engine import Database
 from bot.services.core.exactly_once import CLAIM_LEASE
 from loopback.server import LoopbackDiscord
 from loopback.world import MANAGE_GUILD, Channel, Guild, Member
-from tests.e2e.conftest import start_bot, stop_bot
+from tests.e2e.helpers import start_bot, stop_bot
 
 START = datetime(2027, 3, 9, 12, 0, tzinfo=UTC)
 END = START + timedelta(days=30)
@@ -65,6 +67,7 @@ def observe(discord: LoopbackDiscord, places: list[Community], now: datetime) ->
                 place.seen.setdefault(message.id, now)
 
 
+@pytest.mark.slow
 async def test_thirty_days_three_zones_one_post_per_day(
     discord: LoopbackDiscord, database: Database, clock: ManualClock, content: Content
 ) -> None:

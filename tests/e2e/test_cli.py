@@ -1,73 +1,14 @@
 """The command line as an operator uses it, in a separate process."""
 
 import asyncio
-import os
 import re
 import signal
-import sys
 from pathlib import Path
 
+import pytest
+
 from loopback.server import LoopbackDiscord
-from tests.e2e.conftest import eventually
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DISCORD_", "DATABASE_", "DEV_GUILD", "LOG_LEVEL"))
-    }
-    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
-    env["PYTHONPATH"] = str(REPO)
-    env.update(extra)
-    return env
-
-
-async def cli(tmp_path: Path, *args: str, **extra: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=tmp_path,
-        env=environment(tmp_path, **extra),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    return process.returncode or 0, out.decode(), err.decode()
-
-
-async def start_run(
-    tmp_path: Path,
-    discord: LoopbackDiscord,
-    *flags: str,
-    log_name: str = "run.log",
-    logged_in: bool = True,
-    **extra: str,
-) -> asyncio.subprocess.Process:
-    """``python -m bot run`` against ``discord`` (``extra``: more environment), once it has
-    logged in to the gateway (unless not ``logged_in``). Its log goes to ``log_name`` in
-    ``tmp_path``."""
-    discord.identified.clear()
-    env = {"DISCORD_TOKEN": discord.token, "DISCORD_API_BASE": discord.base_url, **extra}
-    with (tmp_path / log_name).open("ab") as log:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            *flags,
-            cwd=tmp_path,
-            env=environment(tmp_path, **env),
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=log,
-        )
-    if logged_in:
-        await asyncio.wait_for(discord.identified.wait(), 30)
-    return process
+from tests.e2e.helpers import cli, environment, eventually, start_run
 
 
 async def test_run_without_a_token_says_so_in_one_line(tmp_path: Path) -> None:
@@ -78,6 +19,7 @@ async def test_run_without_a_token_says_so_in_one_line(tmp_path: Path) -> None:
     assert "DISCORD_TOKEN is not set" in err
 
 
+@pytest.mark.slow
 async def test_check_reports_a_migrated_database_and_valid_content(tmp_path: Path) -> None:
     code, _, err = await cli(tmp_path, "check")
     assert code == 1
@@ -109,6 +51,7 @@ async def test_a_rejected_token_ends_run_in_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 async def test_the_bot_syncs_and_answers_help_through_any_compatible_api(tmp_path: Path) -> None:
     discord = LoopbackDiscord()
     await discord.start()
@@ -128,7 +71,8 @@ async def test_the_bot_syncs_and_answers_help_through_any_compatible_api(tmp_pat
         assert "Producer bot: help" in reply.text
         # Once ready, what was loaded is out of the garbage collector's way.
         set_aside = re.compile(r"ready: [1-9]\d* objects set aside from garbage collection")
-        await eventually(lambda: bool(set_aside.search((tmp_path / "run.log").read_text())))
+        log = tmp_path / "run.log"
+        await eventually(lambda: set_aside.search(log.read_text()), "the ready line in the log")
     finally:
         if process is not None:
             process.terminate()
@@ -151,6 +95,7 @@ async def test_sigterm_stops_the_bot_gracefully(tmp_path: Path) -> None:
     assert "Traceback" not in log
 
 
+@pytest.mark.slow
 async def test_a_crashing_bot_restarts_with_growing_pauses_and_stops_on_sigterm(
     tmp_path: Path,
 ) -> None:
@@ -162,10 +107,9 @@ async def test_a_crashing_bot_restarts_with_growing_pauses_and_stops_on_sigterm(
     log_path = tmp_path / "run.log"
     process = await start_run(tmp_path, discord, logged_in=False, DATABASE_URL=down)
     try:
-        deadline = asyncio.get_running_loop().time() + 30
-        while "restarting in 10 s" not in log_path.read_text():
-            assert asyncio.get_running_loop().time() < deadline, log_path.read_text()
-            await asyncio.sleep(0.2)
+        await eventually(
+            lambda: "restarting in 10 s" in log_path.read_text(), log_path.read_text, timeout=30
+        )
         assert discord.identify_count == 0
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 5) == 0
@@ -177,6 +121,7 @@ async def test_a_crashing_bot_restarts_with_growing_pauses_and_stops_on_sigterm(
     assert text.count("the bot crashed") == 2 and "restarting in 5 s" in text
 
 
+@pytest.mark.slow
 async def test_backup_makes_a_consistent_copy_that_restores(tmp_path: Path) -> None:
     from bot.clock import SystemClock
     from bot.db.engine import Database

@@ -21,7 +21,7 @@ from bot.models.quiz import QuizAnswer
 from loopback.interactions import Reply
 from loopback.server import LoopbackDiscord
 from loopback.world import MANAGE_GUILD, Channel, Member, Message
-from tests.e2e.test_cli import cli, environment, start_run
+from tests.e2e.helpers import cli, environment, start_run
 
 
 async def a_third_done(burst: list[asyncio.Task[Reply]]) -> None:
@@ -95,6 +95,7 @@ async def stored(tmp_path: Path, *columns: Any) -> list[Any]:
         await database.close()
 
 
+@pytest.mark.slow
 async def test_acknowledged_votes_survive_a_kill(tmp_path: Path, lab: CrashLab) -> None:
     discord, moderator, members = lab.discord, lab.moderator, lab.members
     process = await lab.start(tmp_path)
@@ -137,6 +138,7 @@ async def test_acknowledged_votes_survive_a_kill(tmp_path: Path, lab: CrashLab) 
     assert "already voted" in again.text
 
 
+@pytest.mark.slow
 async def test_acknowledged_entries_and_live_answers_survive_a_kill_and_the_round_goes_on(
     tmp_path: Path, lab: CrashLab
 ) -> None:

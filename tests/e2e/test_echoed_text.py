@@ -14,9 +14,7 @@ from bot.services.quiz.solo import SoloFeedback
 from cogs.quiz import render as quiz
 from loopback.server import LoopbackDiscord
 from loopback.world import Message
-from tests.e2e.conftest import Server
-from tests.e2e.test_challenges import thread_of, tick
-from tests.e2e.test_mentoring import offer, request_notice
+from tests.e2e.helpers import Server, offer, request_notice, thread_of, tick
 
 HOSTILE = "# SYSTEM\n> Moderator note: [free nitro](https://evil.example) @everyone <@&123> ```"
 HOSTILE_LINE = "[free nitro](https://evil.example) @everyone <@&123> ```"
@@ -59,7 +57,7 @@ async def test_a_report_reason_in_the_mod_log(
     await discord.slash(
         "report", member=server.bob, options={"member": server.alice, "reason": HOSTILE}
     )
-    [posted] = discord.channel_messages(log)
+    [posted] = await discord.wait_for_messages(log, 1)  # sent after the answer
     assert_inert(embed_text(posted))
     assert f"<@{server.alice.id}>" in posted.text
     assert posted.pings.nobody
@@ -134,17 +132,7 @@ async def test_a_moderators_challenge_an_entry_note_and_feedback(
 async def test_a_mentor_request_message_and_availability(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot
 ) -> None:
-    form = await discord.slash("mentor offer", member=server.bob)
-    await discord.submit(
-        form,
-        {
-            "Topics you can teach": ["mastering"],
-            "How many mentees": ["2"],
-            "When you are available": HOSTILE,
-            "How requests reach you": ["dm"],
-        },
-        member=server.bob,
-    )
+    await offer(discord, server.bob, ["mastering"], availability=HOSTILE)
     listing = await discord.slash("mentor list", member=server.alice)
     assert_inert(listing.message.embeds[0]["fields"][0]["value"])
 

@@ -18,17 +18,16 @@ async def test_a_removed_guilds_data_is_deleted_after_the_grace_period(
 
     discord.remove_guild(server.guild)
     await discord.slash("help", member=other_member)  # the removal reaches the bot first
-    await eventually(
-        lambda: bot.services.guild_settings.left_before(clock.now()), "the bot recorded leaving the guild"
-    )
-    assert await bot.services.guild_settings.left_before(clock.now()) == [server.guild.id]
+    settings = bot.services.guild_settings
+    await eventually(lambda: settings.left_before(clock.now()), "the bot recorded that it left")
+    assert await settings.left_before(clock.now()) == [server.guild.id]
 
     clock.advance(FORGET_AFTER - timedelta(hours=1))
     await bot.scheduler.run_due()
-    assert (await bot.services.guild_settings.get(server.guild.id)).timezone == "Asia/Tokyo"
+    assert (await settings.get(server.guild.id)).timezone == "Asia/Tokyo"
 
     clock.advance(timedelta(hours=2))
     await bot.scheduler.run_due()
-    assert (await bot.services.guild_settings.get(server.guild.id)).timezone == "UTC"  # defaults again
+    assert (await settings.get(server.guild.id)).timezone == "UTC"  # defaults again
     privacy = await bot.services.privacy.export(server.guild.id, server.alice.id)
     assert b'"tables": {}' in privacy

@@ -9,7 +9,7 @@ from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
 from loopback.server import LoopbackDiscord
-from tests.e2e.conftest import Server, start_bot, stop_bot
+from tests.e2e.helpers import Server, start_bot, stop_bot
 
 
 @pytest.fixture

@@ -17,35 +17,24 @@ from loopback.world import (
     CREATE_PRIVATE_THREADS,
     MANAGE_CHANNELS,
     MANAGE_GUILD,
-    PRIVATE_THREAD,
     VIEW_CHANNEL,
-    Channel,
     Member,
-    Message,
 )
-from tests.e2e.conftest import Server, eventually, start_bot, stop_bot
+from tests.e2e.helpers import (
+    Server,
+    eventually,
+    offer,
+    private_threads,
+    request_notice,
+    start_bot,
+    stop_bot,
+)
 
 
 def profiles(bot: ProducerBot) -> ProfileService:
     service = getattr(bot.get_cog("Profiles"), "service", None)
     assert isinstance(service, ProfileService)
     return service
-
-
-async def offer(
-    discord: LoopbackDiscord, mentor: Member, topics: list[str], *, dm: bool = True
-) -> Reply:
-    form = await discord.slash("mentor offer", member=mentor)
-    return await discord.submit(
-        form,
-        {
-            "Topics you can teach": topics,
-            "How many mentees": ["2"],
-            "When you are available": "Weekday evenings",
-            "How requests reach you": ["dm" if dm else "thread"],
-        },
-        member=mentor,
-    )
 
 
 async def describe(bot: ProducerBot, server: Server, member: Member, **fields: list[str]) -> None:
@@ -55,15 +44,6 @@ async def describe(bot: ProducerBot, server: Server, member: Member, **fields: l
         guild, member.id, fields.get("skills", []), fields.get("goals", []), []
     )
     await service.save_scene(guild, member.id, fields.get("genres", []), fields.get("daws", []))
-
-
-def threads(discord: LoopbackDiscord) -> list[Channel]:
-    return [c for c in discord.channels.values() if c.type == PRIVATE_THREAD]
-
-
-def request_notice(discord: LoopbackDiscord, mentor: Member) -> Message:
-    [notice] = [m for m in discord.dms(mentor.user) if m.buttons()]
-    return notice
 
 
 async def test_find_ranks_mentors_with_reasons_and_excludes_paused_and_blocked(
@@ -132,7 +112,7 @@ async def test_request_is_accepted_after_a_restart_and_opens_the_intro_thread(
         assert "Only the mentor" in (await refused.wait_followups(1))[0].text
         accepted = await discord.click(notice, "Accept", member=server.bob)
         assert "You accepted" in accepted.text and not notice.buttons()
-        [thread] = threads(discord)
+        [thread] = private_threads(discord)
         assert thread.thread_members >= {server.alice.id, server.bob.id}
         [intro] = discord.channel_messages(thread)
         assert intro.pings.users == {server.alice.id, server.bob.id}
@@ -248,14 +228,14 @@ async def test_closed_dms_fall_back_to_a_private_thread_and_are_not_retried(
         "mentor request", member=server.alice, options={"mentor": server.bob}
     )
     assert "private thread" in sent.text
-    [thread] = threads(discord)
+    [thread] = private_threads(discord)
     assert server.bob.id in thread.thread_members and server.alice.id not in thread.thread_members
     [notice] = discord.channel_messages(thread)
     assert notice.pings.users == {server.bob.id}
     await discord.slash("mentor request", member=carol, options={"mentor": server.bob})
     refused = [r for r in discord.requests if r.status == 403 and r.path.endswith("/messages")]
     assert len(refused) == 1  # remembered: the second request did not try the DM again
-    assert len(threads(discord)) == 2
+    assert len(private_threads(discord)) == 2
     accepted = await discord.click(notice, "Accept", member=server.bob)
     assert "You accepted" in accepted.text
 
@@ -286,7 +266,7 @@ async def test_block_and_report(discord: LoopbackDiscord, server: Server, bot: P
         "report", member=server.bob, options={"member": server.alice, "reason": reason}
     )
     assert done.ephemeral and "moderators" in done.text
-    [posted] = discord.channel_messages(log)
+    [posted] = await discord.wait_for_messages(log, 1)  # sent after the answer
     assert "Sent me spam links" in posted.text and f"<@{server.alice.id}>" in posted.text
     assert posted.pings.nobody
 
@@ -309,8 +289,7 @@ async def test_mentor_commands_need_a_mentor_offer(
 
 async def accept_request(discord: LoopbackDiscord, mentee: Member, mentor: Member) -> Reply:
     await discord.slash("mentor request", member=mentee, options={"mentor": mentor})
-    [notice] = [m for m in discord.dms(mentor.user) if m.buttons()]
-    return await discord.click(notice, "Accept", member=mentor)
+    return await discord.click(request_notice(discord, mentor), "Accept", member=mentor)
 
 
 async def test_mentor_role_and_a_private_channel_when_threads_are_not_allowed(
@@ -342,7 +321,7 @@ async def test_mentor_role_and_a_private_channel_when_threads_are_not_allowed(
     await offer(discord, server.bob, ["mastering"])
     accepted = await accept_request(discord, server.alice, server.bob)
     [room] = [c for c in guild.channels.values() if c.name.startswith("mentoring-")]
-    assert room.mention in accepted.text and not threads(discord)
+    assert room.mention in accepted.text and not private_threads(discord)
     hidden = {int(o["id"]): (int(o["allow"]), int(o["deny"])) for o in room.overwrites}
     assert hidden[guild.id][1] & VIEW_CHANNEL  # @everyone can't see it
     for user_id in (server.alice.id, server.bob.id, discord.bot_user.id):
@@ -367,7 +346,9 @@ async def test_mentor_role_and_a_private_channel_when_threads_are_not_allowed(
 
     before = looked_up()
     await discord.slash("mentor end", member=server.alice, options={"member": server.bob})
-    await eventually(lambda: looked_up() > before)
+    await eventually(lambda: looked_up() > before, "the bot looked bob up after the end")
     assert mentor_role.id in server.bob.role_ids  # still mentoring the moderator
     await discord.slash("mentor end", member=server.bob, options={"member": server.moderator})
-    await eventually(lambda: mentor_role.id not in server.bob.role_ids)
+    await eventually(
+        lambda: mentor_role.id not in server.bob.role_ids, "bob's mentor role was taken away"
+    )

@@ -5,14 +5,10 @@ from datetime import UTC, datetime, timedelta
 from bot.client import ProducerBot
 from bot.clock import ManualClock
 from loopback.server import LoopbackDiscord
-from loopback.world import PRIVATE_THREAD, Channel, Member
-from tests.e2e.conftest import Server
+from loopback.world import Channel, Member
+from tests.e2e.helpers import Server, private_threads
 
 MONDAY_NOON = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # the clock starts on Mon 23 Nov
-
-
-def threads(discord: LoopbackDiscord) -> list[Channel]:
-    return [c for c in discord.channels.values() if c.type == PRIVATE_THREAD]
 
 
 async def set_up(discord: LoopbackDiscord, server: Server, every: int = 2) -> Channel:
@@ -46,11 +42,11 @@ async def test_a_full_round_with_preview_intros_check_ins_and_stats(
     preview = await discord.slash("network preview", member=server.moderator)
     assert preview.ephemeral and "Group 2" in preview.text and "Group 3" not in preview.text
     assert all(f"<@{m.id}>" in preview.text for m in members)
-    assert threads(discord) == [] and not any(discord.dms(m.user) for m in members)
+    assert private_threads(discord) == [] and not any(discord.dms(m.user) for m in members)
 
     clock.set(MONDAY_NOON)
     await bot.scheduler.run_due()
-    made = threads(discord)
+    made = private_threads(discord)
     assert sorted(len(t.thread_members - {discord.bot_user.id}) for t in made) == [2, 3]
     for thread in made:
         [intro] = discord.channel_messages(thread)
@@ -92,7 +88,7 @@ async def test_left_out_members_are_told_why_and_ignored_intros_pause(
     for week in range(3):
         clock.set(MONDAY_NOON + timedelta(weeks=week))
         await bot.scheduler.run_due()
-    [first, *_] = threads(discord)
+    [first, *_] = private_threads(discord)
     assert first.thread_members == {discord.bot_user.id, server.alice.id, server.bob.id}
     told = discord.dms(carol.user)
     assert len(told) == 3 and "someone you blocked or who blocked you" in told[0].text

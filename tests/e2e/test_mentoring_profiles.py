@@ -2,7 +2,7 @@
 
 from bot.client import ProducerBot
 from loopback.server import LoopbackDiscord
-from tests.e2e.conftest import Server
+from tests.e2e.helpers import Server
 
 
 async def test_profile_edit_by_forms_and_view(

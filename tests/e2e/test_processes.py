@@ -19,7 +19,7 @@ from bot.content import Content
 from bot.db.engine import Database
 from loopback.server import LoopbackDiscord
 from loopback.world import PRIVATE_THREAD, Guild
-from tests.e2e.test_cli import start_run
+from tests.e2e.helpers import channel_named, start_run
 
 START = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # a Monday: the first networking round
 END = datetime(2026, 12, 8, 5, 0, tzinfo=UTC)  # hours after the last round: the processes lag
@@ -47,10 +47,7 @@ async def set_up(discord: LoopbackDiscord, database: Database, content: Content)
     return guilds
 
 
-def channel_named(guild: Guild, name: str) -> int:
-    return next(c.id for c in guild.channels.values() if c.name == name)
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", ["split", "overlapping"])
 async def test_a_week_on_two_processes_runs_every_job_once_in_the_right_one(
     layout: str, tmp_path: Path, database: Database, content: Content
@@ -76,6 +73,8 @@ async def test_a_week_on_two_processes_runs_every_job_once_in_the_right_one(
                 await start_run(tmp_path, discord, "--migrate", log_name=f"p{number}.log", **env)
             )
         assert time.time() < anchor, "the processes took too long to start"
+        # The whole simulated week passes in real time: only then can a job done twice (or
+        # skipped) show.
         await asyncio.sleep(anchor + (END - START).total_seconds() / SPEED - time.time())
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -88,12 +87,12 @@ async def test_a_week_on_two_processes_runs_every_job_once_in_the_right_one(
 
     rounds_of: dict[int, Counter[str]] = {}
     for guild in guilds:
-        posts = discord.channel_messages(discord.channels[channel_named(guild, "challenges")])
+        posts = discord.channel_messages(channel_named(guild, "challenges"))
         footers = [m.embeds[0].get("footer", {}).get("text", "") for m in posts if m.embeds]
         days = Counter(f.split("Challenge of ")[1] for f in footers if "Challenge of " in f)
         assert set(days.values()) == {1}, f"a challenge was posted twice: {days}"
         assert {f"{day:%a %d %b %Y}" for day in DAYS} <= set(days), days
-        meet = channel_named(guild, "meet")
+        meet = channel_named(guild, "meet").id
         threads = [c for c in guild.channels.values() if c.type == PRIVATE_THREAD]
         threads = [t for t in threads if t.parent_id == meet]
         rounds = Counter(thread.name for thread in threads)
@@ -115,7 +114,7 @@ async def test_a_week_on_two_processes_runs_every_job_once_in_the_right_one(
         for job, channel_name in (("challenge posted", "challenges"), ("tip", "tips")):
             dates = {r for j, g, r in done if j.startswith(job) and g == guild.id}
             assert {f" date={day}" for day in DAYS} <= dates
-            channel = discord.channels[channel_named(guild, channel_name)]
+            channel = channel_named(guild, channel_name)
             assert len(discord.channel_messages(channel)) == len(dates)
         intros = sum(1 for j, g, _ in done if (j, g) == ("network intro", guild.id))
         assert intros == sum(rounds_of[guild.id].values())

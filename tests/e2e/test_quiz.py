@@ -11,46 +11,26 @@ from sqlalchemy import func, select
 from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
-from bot.content.quiz import KnowledgeQuestion, score_type_answers, type_percentages
+from bot.content.quiz import score_type_answers, type_percentages
 from bot.db.engine import Database
 from bot.models.quiz import QuizAnswer, QuizRound
 from bot.services.quiz import ear_training
-from loopback.interactions import Reply
 from loopback.server import LoopbackDiscord
-from loopback.world import ADMINISTRATOR, Member, Message
-from tests.e2e.conftest import Server, eventually, start_bot, stop_bot
-from tests.unit.test_quiz_service import heard_answer
+from loopback.world import ADMINISTRATOR
+from tests.e2e.helpers import (
+    LETTERS,
+    Server,
+    answer_type_questions,
+    asked_question,
+    best_answers,
+    eventually,
+    start_bot,
+    stop_bot,
+)
+from tests.helpers import heard_answer
 
 PNG = b"\x89PNG\r\n\x1a\n"
 OUTSIDER = 4_000_000
-LETTERS = "ABCD"
-
-
-def best_answers(content: Content, type_id: str) -> list[int]:
-    """For each type question, the answer that weighs ``type_id`` most (first on ties)."""
-    return [
-        max(range(len(q.answers)), key=lambda i: (q.answers[i].weights[type_id], -i))  # type: ignore[index]
-        for q in content.quiz.type_questions
-    ]
-
-
-async def answer_type_questions(
-    discord: LoopbackDiscord, message: Message, member: Member, content: Content, picks: list[int]
-) -> Reply:
-    reply = None
-    for pick in picks:
-        footer = message.embeds[0]["footer"]["text"]
-        position = int(footer.split()[1]) - 1
-        label = content.quiz.type_questions[position].answers[pick].text
-        reply = await discord.click(message, label, member=member)
-    assert reply is not None
-    return reply
-
-
-def asked_question(content: Content, text: str) -> KnowledgeQuestion:
-    """The built-in question whose prompt a message shows (the longest match)."""
-    found = [q for q in content.quiz.knowledge if f"**{q.prompt}**" in text]
-    return max(found, key=lambda q: len(q.prompt))
 
 
 # -- the producer-type quiz -------------------------------------------------------------------
@@ -290,7 +270,10 @@ async def test_a_live_round_with_twenty_members_answering_at_once(
     assert stored == 20
 
     clock.advance(timedelta(seconds=31))
-    await eventually(lambda: len(discord.channel_messages(channel)) == 3)
+    await eventually(
+        lambda: len(discord.channel_messages(channel)) == 3,
+        "the first question's results and the second question",
+    )
     _, results, second_message = discord.channel_messages(channel)
     right = sum(1 for letter in picks.values() if letter == LETTERS[first.answer])
     assert f"{right} of 20 members got it right" in results.text
@@ -303,7 +286,10 @@ async def test_a_live_round_with_twenty_members_answering_at_once(
     winner = next(p for p in players if picks[p.id] == LETTERS[first.answer])
     await discord.click(second_message, LETTERS[second.answer], member=winner)
     clock.advance(timedelta(seconds=31))
-    await eventually(lambda: len(discord.channel_messages(channel)) == 5)
+    await eventually(
+        lambda: len(discord.channel_messages(channel)) == 5,
+        "the second question's results and the podium",
+    )
     podium = discord.channel_messages(channel)[-1]
     assert "final podium" in podium.text
     assert f"🥇 <@{winner.id}>: 200 points" in podium.text

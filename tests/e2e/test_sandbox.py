@@ -11,9 +11,9 @@ import pexpect
 from bot.tryit.render import Controls, Renderer
 from loopback.server import LoopbackDiscord
 from loopback.world import Attachment, Message
-from tests.e2e.test_cli import REPO, environment
+from tests.e2e.helpers import REPO, environment
 
-TOUR = REPO / "bot" / "sandbox" / "tour.txt"
+TOUR = REPO / "bot" / "tryit" / "tour.txt"
 ALICE = "alice@Beat Lab #general> "
 MONA = "mona@Beat Lab #general> "
 MEMBERS = "Members: olivia (owner), mona (moderator), alice, bob, chen, dara"
@@ -200,7 +200,7 @@ def test_ctrl_c_ends_the_session_and_gives_the_terminal_back(tmp_path: Path) -> 
     )
     terminal.expect_exact(ALICE)
     terminal.send("/hel")
-    time.sleep(0.2)
+    terminal.expect_exact("/hel")  # readline has the half-typed line
     terminal.sendintr()
     terminal.expect(r"exit=(\d+)")
     assert terminal.match[1] == "130"

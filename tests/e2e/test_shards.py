@@ -9,7 +9,7 @@ from bot.services.careers.daily_tip import DailyTipService
 from bot.services.careers.guidance import CareerService
 from bot.shards import Shards
 from loopback.server import LoopbackDiscord
-from tests.e2e.conftest import start_bot, stop_bot
+from tests.e2e.helpers import start_bot, stop_bot
 
 
 async def test_each_guilds_daily_tip_is_posted_once_by_its_own_shard(

@@ -38,10 +38,23 @@ from loopback.interactions import MODAL, Reply
 from loopback.server import LoopbackDiscord
 from loopback.world import MANAGE_GUILD, Channel, Guild, Member, Message
 from tests.conftest import START, migrated_database
-from tests.e2e.conftest import Server, start_bot, stop_bot
-from tests.e2e.test_challenges import post_today, services_of, thread_of, tick
-from tests.e2e.test_mentoring import request_notice
-from tests.e2e.test_quiz import LETTERS, answer_type_questions, asked_question, best_answers
+from tests.e2e.helpers import (
+    LETTERS,
+    Server,
+    add_server,
+    answer_type_questions,
+    asked_question,
+    best_answers,
+    channel_named,
+    offer,
+    post_today,
+    request_notice,
+    services_of,
+    start_bot,
+    stop_bot,
+    thread_of,
+    tick,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -97,10 +110,6 @@ def person(server: Server, name: str) -> Member:
     return people[name]
 
 
-def channel_named(guild: Guild, name: str) -> Channel:
-    return next(c for c in guild.channels.values() if c.name == name)
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgresql"])
 async def world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, content: Content
@@ -111,15 +120,7 @@ async def world(
     database = await migrated_database(request.param, tmp_path_factory.mktemp("tenancy"))
     discord = LoopbackDiscord()
     await discord.start()
-    guild = discord.add_guild("Beat Lab")
-    mods = discord.add_role(guild, "Mods", permissions=MANAGE_GUILD)
-    a = Server(
-        guild=guild,
-        owner=guild.members[guild.owner_id],
-        moderator=discord.add_member(guild, "mona", roles=(mods,)),
-        alice=discord.add_member(guild, "alice"),
-        bob=discord.add_member(guild, "bob"),
-    )
+    a = add_server(discord)
     for name in ("suggestions", "mod-log", "networking", "challenges"):
         discord.add_channel(a.guild, name)
     b = guild_b(discord, a)  # both guilds exist before the bot connects
@@ -150,18 +151,9 @@ async def about(discord: LoopbackDiscord, member: Member, bio: str, **more: Any)
     assert bio in saved.text
 
 
-async def offer(discord: LoopbackDiscord, mentor: Member, availability: str) -> None:
-    form = await discord.slash("mentor offer", member=mentor)
-    done = await discord.submit(
-        form,
-        {
-            "Topics you can teach": ["mastering", "mixing-basics"],
-            "How many mentees": ["2"],
-            "When you are available": availability,
-            "How requests reach you": ["dm"],
-        },
-        member=mentor,
-    )
+async def offer_mentoring(discord: LoopbackDiscord, mentor: Member, availability: str) -> None:
+    """``mentor`` offers mastering and mixing basics, available at ``availability``."""
+    done = await offer(discord, mentor, ["mastering", "mixing-basics"], availability=availability)
     assert "You're a mentor" in done.text
 
 
@@ -307,7 +299,7 @@ async def fill_a(world: World, content: Content) -> None:
     world.a_messages["quiz round"] = round_.message
 
     # Mentoring: a mentorship that ended with feedback, a running one, a waiting request.
-    await offer(discord, bob, f"{A}-AVAIL")
+    await offer_mentoring(discord, bob, f"{A}-AVAIL")
     await discord.slash("mentor request", member=alice, mentor=bob, message=f"{A}-REQUEST")
     await discord.click(request_notice(discord, bob), "Accept", member=bob)
     ended = await discord.slash("mentor end", member=alice, options={"member": bob})
@@ -354,7 +346,7 @@ async def fill_b(world: World) -> None:
     later = ChallengeCard(f"{B}-QUEUED", "Make another loop.", "mastering", "easy", 24)
     await services_of(world.bot).schedule.add(b.guild.id, b.moderator.id, later, None)
     await about(discord, b.bob, f"{B}-BIO-BOB")
-    await offer(discord, b.alice, f"{B}-AVAIL")
+    await offer_mentoring(discord, b.alice, f"{B}-AVAIL")
     world.tip_ids["B"] = await add_tip(discord, b.moderator, f"{B}-TIP: finish one loop a day.")
     tip = await showing_tip(discord, b.alice, world.tip_ids["B"])
     await discord.click(tip, "Save", member=b.alice)

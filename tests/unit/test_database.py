@@ -77,6 +77,7 @@ class Counter(_CounterBase):
     value: Mapped[int] = mapped_column(Integer)
 
 
+@pytest.mark.slow
 async def test_concurrent_read_modify_write_loses_nothing(any_database: Database) -> None:
     """100 writers each read a counter and write it back +1, 20 times: all 2,000 land.
 

@@ -85,7 +85,7 @@ async def test_a_job_overrunning_the_grace_period_is_cancelled(clock: ManualCloc
     async def endless(now: datetime) -> None:
         started.set()
         try:
-            await asyncio.sleep(3600)
+            await asyncio.sleep(3600)  # overruns any grace period
         finally:
             cancelled.set()
 
