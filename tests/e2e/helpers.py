@@ -11,7 +11,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.app import ChallengeServices
 from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
@@ -41,7 +40,6 @@ __all__ = [
     "post_today",
     "private_threads",
     "request_notice",
-    "services_of",
     "set_up_challenges",
     "start_bot",
     "start_run",
@@ -110,13 +108,6 @@ def private_threads(discord: LoopbackDiscord) -> list[Channel]:
 # -- challenges -------------------------------------------------------------------------------
 
 
-def services_of(bot: ProducerBot) -> ChallengeServices:
-    """The challenge services the running bot's Challenges cog uses."""
-    services = getattr(bot.get_cog("Challenges"), "services", None)
-    assert isinstance(services, ChallengeServices)
-    return services
-
-
 async def set_up_challenges(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot, queued: int = 7
 ) -> Channel:
@@ -128,7 +119,7 @@ async def set_up_challenges(
         "challenge setup", member=server.moderator, channel=channel, time="09:00", timezone="UTC"
     )
     assert done.ephemeral and "at 09:00 (UTC)" in done.text
-    services = services_of(bot)
+    services = bot.services.challenges
     for day in range(queued):
         card = services.schedule.card(f"Day {day}", "Make a beat.", "sound-design", "easy", 24)
         await services.schedule.add(server.guild.id, server.moderator.id, card, None)

@@ -15,7 +15,6 @@ from loopback.world import Message
 from tests.e2e.helpers import (
     Server,
     post_today,
-    services_of,
     set_up_challenges,
     start_bot,
     stop_bot,
@@ -340,7 +339,7 @@ async def test_a_channel_closed_to_the_bot_pauses_and_tells_the_moderators_once(
     posting = f"/channels/{channel.id}/messages"
     discord.inject_fault("POST", posting, 403, code=50013, times=2)
     await tick(bot, clock, datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
-    assert (await services_of(bot).settings.settings(server.guild.id)).paused
+    assert (await bot.services.challenges.settings.settings(server.guild.id)).paused
     [alert] = discord.channel_messages(log)
     assert "`/challenge resume`" in alert.embeds[0]["description"] and alert.pings.nobody
     await discord.slash("challenge resume", member=server.moderator)

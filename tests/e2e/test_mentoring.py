@@ -8,7 +8,6 @@ from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
-from bot.services.community.profiles import ProfileService
 from bot.services.core.cooldowns import REQUEST_COOLDOWN
 from loopback.interactions import Reply
 from loopback.server import LoopbackDiscord
@@ -31,14 +30,8 @@ from tests.e2e.helpers import (
 )
 
 
-def profiles(bot: ProducerBot) -> ProfileService:
-    service = getattr(bot.get_cog("Profiles"), "service", None)
-    assert isinstance(service, ProfileService)
-    return service
-
-
 async def describe(bot: ProducerBot, server: Server, member: Member, **fields: list[str]) -> None:
-    service = profiles(bot)
+    service = bot.services.profiles
     guild = server.guild.id
     await service.save_skills(
         guild, member.id, fields.get("skills", []), fields.get("goals", []), []

@@ -49,7 +49,6 @@ from tests.e2e.helpers import (
     offer,
     post_today,
     request_notice,
-    services_of,
     start_bot,
     stop_bot,
     thread_of,
@@ -228,7 +227,7 @@ async def fill_a(world: World, content: Content) -> None:
 
     # Challenges: a closed day with entries, votes, feedback and results; later an open day.
     channel = await start_challenges(discord, a)
-    schedule = services_of(bot).schedule
+    schedule = bot.services.challenges.schedule
     first = ChallengeCard(f"{A}-CHALLENGE", "Make a beat.", "sound-design", "easy", 24)
     filler = ChallengeCard(f"{A}-CHALLENGE-DAY-2", "Make a drum loop.", "recording", "easy", 24)
     for card in (first, filler):
@@ -334,7 +333,7 @@ async def challenge_day_in_b(world: World) -> None:
     discord, b = world.discord, world.b
     channel = await start_challenges(discord, b)
     card = ChallengeCard(f"{B}-CHALLENGE", "Make a loop.", "mixing-basics", "easy", 24)
-    await services_of(world.bot).schedule.add(b.guild.id, b.moderator.id, card, None)
+    await world.bot.services.challenges.schedule.add(b.guild.id, b.moderator.id, card, None)
     await post_today(discord, b, channel)
     await discord.slash("challenge submit", member=b.bob, link="https://b.example/MARKER-B-TAKE")
     await discord.slash("challenge pause", member=b.moderator)
@@ -344,7 +343,7 @@ async def fill_b(world: World) -> None:
     """B's own data: what B's reads must show (and only that)."""
     discord, b = world.discord, world.b
     later = ChallengeCard(f"{B}-QUEUED", "Make another loop.", "mastering", "easy", 24)
-    await services_of(world.bot).schedule.add(b.guild.id, b.moderator.id, later, None)
+    await world.bot.services.challenges.schedule.add(b.guild.id, b.moderator.id, later, None)
     await about(discord, b.bob, f"{B}-BIO-BOB")
     await offer_mentoring(discord, b.alice, f"{B}-AVAIL")
     world.tip_ids["B"] = await add_tip(discord, b.moderator, f"{B}-TIP: finish one loop a day.")
