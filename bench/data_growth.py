@@ -589,8 +589,6 @@ class Builder:
                     "guild_id": guild,
                     "user_id": user,
                     "roles": pick(ROLES, 1, 2),
-                    "skills": pick(self.skill_ids, 0, 5),
-                    "goals": pick(self.skill_ids, 0, 4),
                     "genres": pick(GENRES, 1, 3),
                     "daws": pick(DAWS, 1, 2),
                     "experience": pick(EXPERIENCE, 1, 1)[0],

@@ -135,7 +135,7 @@ def build_services(
             settings=ChallengeSettingsService(database, clock),
             schedule=schedule,
             posting=ChallengePostingService(database, clock, schedule, scores, shards.owns),
-            entries=ChallengeEntryService(database, clock, career, shards),
+            entries=ChallengeEntryService(database, clock, shards),
             scores=scores,
         ),
         profiles=profiles,

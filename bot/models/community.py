@@ -10,7 +10,8 @@ from bot.db.base import Base, Snowflake
 
 
 class Profile(Base):
-    """What a member shows about themselves; ``private_fields`` are used for matching but
+    """What a member shows about themselves (their skills are their skill map's, in
+    ``skill_progress``); ``private_fields`` are used for matching but
     shown to nobody else, and a ``hidden`` profile is shown to nobody else at all."""
 
     __tablename__ = "profiles"
@@ -18,8 +19,6 @@ class Profile(Base):
     guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)
     user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
-    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
-    goals: Mapped[list[str]] = mapped_column(JSON, default=list)
     genres: Mapped[list[str]] = mapped_column(JSON, default=list)
     daws: Mapped[list[str]] = mapped_column(JSON, default=list)
     experience: Mapped[str | None] = mapped_column(String(16))

@@ -88,17 +88,20 @@ def test_files_are_checked_for_type_and_size(file: AudioFile, problem: str) -> N
         check_audio(file)
 
 
-async def test_an_entry_verifies_its_skill_and_can_be_replaced_before_the_deadline(
+async def test_an_entry_is_verified_by_votes_and_can_be_replaced_before_the_deadline(
     services: ChallengeServices, post: PostInfo, career: CareerService, clock: ManualClock
 ) -> None:
     with pytest.raises(InvalidInput, match="audio file or give a link"):
         await services.entries.submit(GUILD, ALICE, post.id, link=" ", notes="hi", file=None)
     first = await enter(services, post, ALICE, 900)
     statuses = {s.skill.id: s for s in await career.skill_map(GUILD, ALICE)}
-    assert statuses[post.skill].state is SkillState.DONE
-    assert statuses[post.skill].verified_by == "challenge entry"
+    assert statuses[post.skill].state is SkillState.NOT_STARTED  # nobody heard it yet
+    assert statuses[post.skill].verified_by is None
 
     await services.entries.vote(GUILD, first, BOB, 900)
+    statuses = {s.skill.id: s for s in await career.skill_map(GUILD, ALICE)}
+    assert statuses[post.skill].state is SkillState.DONE
+    assert statuses[post.skill].verified_by == "votes on a challenge entry"
     file = AudioFile("take2.mp3", "audio/mpeg", 2048)
     replaced = await services.entries.submit(
         GUILD, ALICE, post.id, link=None, notes="second go", file=file

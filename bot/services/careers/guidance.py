@@ -5,6 +5,7 @@ import difflib
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import delete, func, select
@@ -74,6 +75,43 @@ def _guild_tip_number(tip_id: str) -> int | None:
     if not tip_id.startswith(GUILD_TIP_PREFIX):
         return None
     return parse_number(tip_id.removeprefix(GUILD_TIP_PREFIX))
+
+
+async def verify(
+    session: AsyncSession, guild_id: int, user_id: int, skill_id: str, source: str, now: datetime
+) -> None:
+    """Inside the caller's unit of work: the skill is done, with ``source`` as its peer
+    evidence (a mentor's sign-off, votes or feedback from other members on an entry)."""
+    await insert_or_update(
+        session,
+        SkillProgress,
+        keys={"guild_id": guild_id, "user_id": user_id, "skill_id": skill_id},
+        insert_values={},
+        update_values={"state": SkillState.DONE.value, "verified_by": source, "updated_at": now},
+    )
+
+
+async def set_states(
+    session: AsyncSession,
+    guild_id: int,
+    user_id: int,
+    states: dict[str, SkillState],
+    now: datetime,
+) -> None:
+    """Inside the caller's unit of work: set skills' states. The skill map is the one record
+    of a member's skills (the profile shows it too); a verification stays only while the
+    skill stays done."""
+    for skill_id, state in states.items():
+        values: dict[str, object] = {"state": state.value, "updated_at": now}
+        if state is not SkillState.DONE:
+            values["verified_by"] = None
+        await insert_or_update(
+            session,
+            SkillProgress,
+            keys={"guild_id": guild_id, "user_id": user_id, "skill_id": skill_id},
+            insert_values={"verified_by": None},
+            update_values=values,
+        )
 
 
 class CareerService:
@@ -292,15 +330,11 @@ class CareerService:
     async def mark_skill(
         self, guild_id: int, user_id: int, skill_query: str, state: SkillState
     ) -> SkillStatus:
+        """Set where the member stands; anything but "done" clears a verification (it was
+        evidence for a skill the member no longer claims)."""
         skill = self.resolve_skill(skill_query)
         async with self._database.write() as session:
-            await insert_or_update(
-                session,
-                SkillProgress,
-                keys={"guild_id": guild_id, "user_id": user_id, "skill_id": skill.id},
-                insert_values={"verified_by": None},
-                update_values={"state": state.value, "updated_at": self._clock.now()},
-            )
+            await set_states(session, guild_id, user_id, {skill.id: state}, self._clock.now())
             verified = await session.scalar(
                 select(SkillProgress.verified_by).where(
                     SkillProgress.guild_id == guild_id,
@@ -311,20 +345,10 @@ class CareerService:
         return SkillStatus(skill, state, verified)
 
     async def verify_skill(self, guild_id: int, user_id: int, skill_id: str, source: str) -> None:
-        """Mark a skill done with evidence (a challenge entry, a mentor's sign-off)."""
+        """Mark a skill done with peer evidence (a mentor's sign-off)."""
         skill = self._career.skill(skill_id)
         async with self._database.write() as session:
-            await insert_or_update(
-                session,
-                SkillProgress,
-                keys={"guild_id": guild_id, "user_id": user_id, "skill_id": skill.id},
-                insert_values={},
-                update_values={
-                    "state": SkillState.DONE.value,
-                    "verified_by": source,
-                    "updated_at": self._clock.now(),
-                },
-            )
+            await verify(session, guild_id, user_id, skill.id, source, self._clock.now())
 
     async def skill_map(self, guild_id: int, user_id: int) -> list[SkillStatus]:
         async with self._database.read() as session:

@@ -22,7 +22,7 @@ from bot.models.challenges import (
     ChallengeSubmission,
     ChallengeVote,
 )
-from bot.services.careers.guidance import CareerService
+from bot.services.careers.guidance import verify
 from bot.services.challenges.common import ChallengeClosed, PostInfo, find_post
 from bot.services.challenges.rules import HELPFUL_POINTS
 from bot.services.challenges.scores import award
@@ -36,7 +36,10 @@ AUDIO_MAX_BYTES = 10 * 1024 * 1024
 AUDIO_SUFFIXES = frozenset(
     {".mp3", ".wav", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".aif", ".aiff"}
 )
-VERIFIED_BY = "challenge entry"
+VOTED_BY = "votes on a challenge entry"
+"""The evidence that verifies an entry's skill once another member voted for it."""
+REVIEWED_BY = "feedback on a challenge entry"
+"""The evidence once another member gave the entry feedback."""
 REPAIR_AFTER = timedelta(minutes=2)
 """An entry still half-done this long after it came in was interrupted: repair it."""
 REPAIR_WINDOW = timedelta(days=1)
@@ -116,13 +119,11 @@ class ChallengeEntryService:
         self,
         database: Database,
         clock: Clock,
-        career: CareerService,
         shards: Shards = EVERY_SHARD,
     ) -> None:
         """``shards`` limits the repair of half-done entries to this process's guilds."""
         self._database = database
         self._clock = clock
-        self._career = career
         self._shards = shards
 
     async def open_post(self, guild_id: int) -> PostInfo:
@@ -153,7 +154,8 @@ class ChallengeEntryService:
         file: AudioFile | None,
     ) -> Entry:
         """Enter ``post``, or replace the member's entry (its votes are cleared: they were
-        for the old take). The entry's skill is then verified on the member's skill map."""
+        for the old take). The entry's skill is verified only once other members vote for
+        the entry or give it feedback: entering alone proves nothing."""
         link = check_link(link) if link and link.strip() else None
         notes = (notes or "").strip() or None
         if notes is not None and len(notes) > NOTES_MAX:
@@ -193,9 +195,7 @@ class ChallengeEntryService:
                 raise InvalidInput(
                     "Another entry of yours arrived at the same moment. Submit again to replace it."
                 ) from None
-            entry = Entry(row.id, user_id, PostInfo.of(post), link, row.file_name, notes, replaced)
-        await self._career.verify_skill(guild_id, user_id, entry.post.skill, VERIFIED_BY)
-        return entry
+            return Entry(row.id, user_id, PostInfo.of(post), link, row.file_name, notes, replaced)
 
     async def attach(self, guild_id: int, submission_id: int, message_id: int) -> None:
         """Remember the message that re-posts the entry (attachment URLs expire)."""
@@ -293,6 +293,7 @@ class ChallengeEntryService:
                 )
                 if counted is None:
                     raise NotAllowed("You already voted for this entry.")
+                await verify(session, guild_id, entry.user_id, post.skill, VOTED_BY, now)
                 votes = await session.scalar(
                     select(func.count()).where(ChallengeVote.submission_id == entry.id)
                 )
@@ -325,6 +326,7 @@ class ChallengeEntryService:
                     session.add(row)
             except IntegrityError:
                 raise NotAllowed("You already left feedback on this entry.") from None
+            await verify(session, guild_id, entry.user_id, post.skill, REVIEWED_BY, row.created_at)
             return self._note(row, entry, post)
 
     @staticmethod

@@ -18,7 +18,9 @@ from bot.content import Content
 from bot.db.engine import Database
 from bot.db.upsert import insert_or_update
 from bot.errors import InvalidInput, NotFound
+from bot.models.careers import SkillProgress
 from bot.models.community import MentorOffer, Mentorship, Profile
+from bot.services.careers.guidance import SkillState, set_states
 from bot.services.core.guild_settings import validate_timezone
 from bot.services.quiz.producer_type import TypeQuizService
 
@@ -90,8 +92,6 @@ class Matchable:
 
 MATCHING_COLUMNS = (
     Profile.user_id,
-    Profile.skills,
-    Profile.goals,
     Profile.genres,
     Profile.daws,
     Profile.timezone,
@@ -206,6 +206,37 @@ def _choose(values: Sequence[str], allowed: dict[str, str] | set[str], what: str
     return list(dict.fromkeys(values))
 
 
+SkillSets = dict[int, tuple[tuple[str, ...], tuple[str, ...]]]
+"""Per member: the skills done and the skills being learnt, in the skill map's order."""
+
+
+async def skill_sets(
+    session: AsyncSession, guild_id: int, ids: Sequence[int], order: Sequence[str]
+) -> SkillSets:
+    """What members have and are learning, read from the skill map: the one record of a
+    member's skills (``/career mark``, the profile form, verifications all write there)."""
+    rank = {skill_id: index for index, skill_id in enumerate(order)}
+    found: dict[int, tuple[list[str], list[str]]] = {}
+    for start in range(0, len(ids), 500):
+        rows = await session.execute(
+            select(SkillProgress.user_id, SkillProgress.skill_id, SkillProgress.state).where(
+                SkillProgress.guild_id == guild_id,
+                SkillProgress.user_id.in_(ids[start : start + 500]),
+                SkillProgress.state.in_([SkillState.DONE.value, SkillState.LEARNING.value]),
+            )
+        )
+        for user_id, skill_id, state in rows.all():
+            has, wants = found.setdefault(user_id, ([], []))
+            (has if state == SkillState.DONE.value else wants).append(skill_id)
+    return {
+        user_id: (
+            tuple(sorted(has, key=lambda s: rank.get(s, len(rank)))),
+            tuple(sorted(wants, key=lambda s: rank.get(s, len(rank)))),
+        )
+        for user_id, (has, wants) in found.items()
+    }
+
+
 GENERAL_STARTERS = (
     "What are you working on this week, and where are you stuck?",
     "Which record made you want to make music?",
@@ -253,22 +284,32 @@ class ProfileService:
 
     async def get(self, guild_id: int, user_id: int) -> ProfileInfo:
         async with self._database.read() as session:
-            row = await session.get(Profile, (guild_id, user_id))
-        return from_row(ProfileInfo, row, exists=True) if row else ProfileInfo(guild_id, user_id)
+            return (await self.infos(session, guild_id, [user_id]))[0]
 
     async def infos(
         self, session: AsyncSession, guild_id: int, ids: Sequence[int]
     ) -> list[ProfileInfo]:
-        """Profiles of ``ids`` in that order (members without one get an empty one)."""
-        found: dict[int, ProfileInfo] = {}
+        """Profiles of ``ids`` in that order (members without one get an empty one, with
+        the skills of their skill map)."""
+        rows: dict[int, Profile] = {}
         for start in range(0, len(ids), 500):
-            rows = await session.scalars(
+            batch = await session.scalars(
                 select(Profile).where(
                     Profile.guild_id == guild_id, Profile.user_id.in_(ids[start : start + 500])
                 )
             )
-            found.update((row.user_id, from_row(ProfileInfo, row, exists=True)) for row in rows)
-        return [found.get(i, ProfileInfo(guild_id, i)) for i in ids]
+            rows.update((row.user_id, row) for row in batch)
+        sets = await skill_sets(session, guild_id, ids, list(self._skills))
+        result = []
+        for user_id in ids:
+            skills, goals = sets.get(user_id, ((), ()))
+            row = rows.get(user_id)
+            result.append(
+                from_row(ProfileInfo, row, exists=True, skills=skills, goals=goals)
+                if row is not None
+                else ProfileInfo(guild_id, user_id, skills=skills, goals=goals)
+            )
+        return result
 
     async def matchables(
         self, session: AsyncSession, guild_id: int, ids: Sequence[int]
@@ -278,20 +319,27 @@ class ProfileService:
         now, levels = self._clock.now(), {name: index for index, name in enumerate(EXPERIENCE)}
         offsets: dict[str | None, float | None] = {}  # members share a few dozen zones
         found: dict[int, Matchable] = {}
+        skills = await skill_sets(session, guild_id, ids, list(self._skills))
         for start in range(0, len(ids), 500):
             rows = await session.execute(
                 select(*MATCHING_COLUMNS).where(
                     Profile.guild_id == guild_id, Profile.user_id.in_(ids[start : start + 500])
                 )
             )
-            for user, skills, goals, genres, daws, zone, experience, private in rows.all():
-                sets = (frozenset(skills), frozenset(goals), frozenset(genres), frozenset(daws))
+            for user, genres, daws, zone, experience, private in rows.all():
+                has, wants = skills.get(user, ((), ()))
+                sets = (frozenset(has), frozenset(wants), frozenset(genres), frozenset(daws))
                 level = levels.get(experience) if experience else None
                 if zone not in offsets:
                     offsets[zone] = utc_offset(zone, now)
                 person = Person(user, *sets, offsets[zone], level)
                 found[user] = Matchable(person, frozenset(private))
-        return [found.get(i, Matchable(Person(i), frozenset())) for i in ids]
+
+        def alone(user: int) -> Matchable:
+            has, wants = skills.get(user, ((), ()))
+            return Matchable(Person(user, frozenset(has), frozenset(wants)), frozenset())
+
+        return [found.get(i) or alone(i) for i in ids]
 
     async def persons(
         self, session: AsyncSession, guild_id: int, ids: Sequence[int]
@@ -299,16 +347,25 @@ class ProfileService:
         """Matching data for ``ids``, in that order."""
         return [match.person for match in await self.matchables(session, guild_id, ids)]
 
+    @staticmethod
+    async def _upsert(
+        session: AsyncSession,
+        guild_id: int,
+        user_id: int,
+        values: dict[str, object],
+        now: datetime,
+    ) -> None:
+        await insert_or_update(
+            session,
+            Profile,
+            keys={"guild_id": guild_id, "user_id": user_id},
+            insert_values={"created_at": now},
+            update_values={**values, "updated_at": now},
+        )
+
     async def _save(self, guild_id: int, user_id: int, values: dict[str, object]) -> ProfileInfo:
-        now = self._clock.now()
         async with self._database.write() as session:
-            await insert_or_update(
-                session,
-                Profile,
-                keys={"guild_id": guild_id, "user_id": user_id},
-                insert_values={"created_at": now},
-                update_values={**values, "updated_at": now},
-            )
+            await self._upsert(session, guild_id, user_id, values, self._clock.now())
         return await self.get(guild_id, user_id)
 
     async def save_about(
@@ -341,12 +398,22 @@ class ProfileService:
         goals: Sequence[str],
         looking_for: Sequence[str],
     ) -> ProfileInfo:
-        values: dict[str, object] = {
-            "skills": _choose(skills, self._skills, "skill"),
-            "goals": _choose(goals, self._skills, "skill"),
-            "looking_for": _choose(looking_for, LOOKING_FOR, "choice"),
-        }
-        return await self._save(guild_id, user_id, values)
+        """The profile's skills are the skill map's: what the member has is marked done
+        (a verification stays), what they learn is marked learning, and a skill taken off
+        both lists goes back to not started."""
+        has = _choose(skills, self._skills, "skill")
+        wants = [skill for skill in _choose(goals, self._skills, "skill") if skill not in has]
+        values: dict[str, object] = {"looking_for": _choose(looking_for, LOOKING_FOR, "choice")}
+        now = self._clock.now()
+        async with self._database.write() as session:
+            before = await skill_sets(session, guild_id, [user_id], [])
+            had, wanted = before.get(user_id, ((), ()))
+            states = {s: SkillState.NOT_STARTED for s in (*had, *wanted) if s not in has + wants}
+            states |= {skill: SkillState.DONE for skill in has if skill not in had}
+            states |= {skill: SkillState.LEARNING for skill in wants if skill not in wanted}
+            await self._upsert(session, guild_id, user_id, values, now)
+            await set_states(session, guild_id, user_id, states, now)
+        return await self.get(guild_id, user_id)
 
     async def save_scene(
         self, guild_id: int, user_id: int, genres: Sequence[str], daws: Sequence[str]

@@ -1,0 +1,86 @@
+"""Progress that means something, end to end through the loopback Discord: verification
+needs other members' evidence, the skill map is the one record of a member's skills, and
+the skill map is drawn as a map."""
+
+from bot.client import ProducerBot
+from loopback.server import LoopbackDiscord
+from tests.e2e.helpers import Server, post_today, set_up_challenges, thread_of
+
+SOUND_DESIGN = "Sound design and synthesis"
+
+
+async def test_an_entry_verifies_its_skill_only_once_others_vote_or_give_feedback(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
+) -> None:
+    channel = await set_up_challenges(discord, server, bot)
+    post = await post_today(discord, server, channel)
+    thread = thread_of(discord, post)
+    for member in (server.alice, server.bob):
+        entered = await discord.slash(
+            "challenge submit", member=member, link=f"https://example.com/{member.id}"
+        )
+        assert "is in" in entered.text
+    alice_entry, bob_entry = discord.channel_messages(thread)
+
+    # Entering alone proves nothing: nobody has heard the take yet.
+    unheard = await discord.slash("career skills", member=server.alice)
+    assert f"⬜ {SOUND_DESIGN}" in unheard.text and "(verified" not in unheard.text
+
+    # Another member's vote is the evidence.
+    await discord.click(alice_entry, "Vote", member=server.bob)
+    voted = await discord.slash("career skills", member=server.alice)
+    assert f"{SOUND_DESIGN} (verified: votes on a challenge entry)" in voted.text
+
+    # So is feedback from another member.
+    form = await discord.click(bob_entry, "Feedback", member=server.alice)
+    await discord.submit(
+        form, {"Your feedback": "Lovely pads, the kick is buried."}, member=server.alice
+    )
+    reviewed = await discord.slash("career skills", member=server.bob)
+    assert f"{SOUND_DESIGN} (verified: feedback on a challenge entry)" in reviewed.text
+
+    # Resetting the skill clears its verification; marking it done again does not restore it.
+    await discord.slash("career mark", member=server.alice, skill="sound-design", state="learning")
+    await discord.slash("career mark", member=server.alice, skill="sound-design", state="done")
+    reset = await discord.slash("career skills", member=server.alice)
+    assert f"✅ {SOUND_DESIGN}" in reset.text and "(verified" not in reset.text
+
+
+async def test_the_profile_and_the_skill_map_are_one_record(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
+) -> None:
+    panel = await discord.slash("profile edit", member=server.alice)
+    form = await discord.click(panel.message, "Skills & goals", member=server.alice)
+    await discord.submit(
+        form,
+        {
+            "Skills you have": ["daw-operation"],
+            "Skills you want to learn": ["mastering"],
+            "You are looking for": [],
+        },
+        member=server.alice,
+    )
+    skills = await discord.slash("career skills", member=server.alice)
+    assert "✅ DAW operation" in skills.text and "🟨 Mastering" in skills.text
+
+    # Marked on the map, shown on the profile.
+    await discord.slash("career mark", member=server.alice, skill="recording", state="done")
+    await discord.slash("career mark", member=server.alice, skill="mastering", state="done")
+    card = await discord.slash("profile view", member=server.alice)
+    have = next(f for f in card.message.embeds[0]["fields"] if f["name"].startswith("Skills"))
+    assert "DAW operation" in have["value"] and "Mastering" in have["value"]
+    assert "Mic technique and recording fundamentals" in have["value"]
+
+    # Taken off the profile, back to not started on the map.
+    form = await discord.click(panel.message, "Skills & goals", member=server.alice)
+    await discord.submit(
+        form,
+        {
+            "Skills you have": ["mastering"],
+            "Skills you want to learn": [],
+            "You are looking for": [],
+        },
+        member=server.alice,
+    )
+    after = await discord.slash("career skills", member=server.alice)
+    assert "⬜ DAW operation" in after.text and "✅ Mastering" in after.text
