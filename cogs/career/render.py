@@ -5,7 +5,7 @@ import io
 
 import discord
 
-from bot.charts import Bar, bar_chart
+from bot.charts import Segment, Tile, stacked_chart, tier_map
 from bot.content.career import CareerContent, CareerPath, GearCategory, PathKind
 from bot.content.skills import Tier
 from bot.services.careers.guidance import NextSteps, SkillState, SkillStatus, SkillTally, TipCard
@@ -18,12 +18,27 @@ STATE_ICON = {
     SkillState.DONE: "✅",
     SkillState.SKIPPED: "⏭️",
 }
-STATE_BAR = {
-    SkillState.NOT_STARTED: (0.0, "#5C5F66"),
-    SkillState.SKIPPED: (0.0, "#5C5F66"),
-    SkillState.LEARNING: (1.0, "#F0B232"),
-    SkillState.DONE: (2.0, "#23A55A"),
+VERIFIED_ICON = "🌟"
+NOT_STARTED, LEARNING, DONE, VERIFIED, SKIPPED = (
+    "#949BA4",
+    "#F0B232",
+    "#3BB273",
+    "#A3A9F9",
+    "#C9A27E",
+)
+"""The states' colours on Discord's dark theme, each readable as text on it."""
+TILE_OF = {
+    SkillState.NOT_STARTED: ("not started", NOT_STARTED, "○"),
+    SkillState.LEARNING: ("learning", LEARNING, "◐"),
+    SkillState.DONE: ("done", DONE, "✓"),
+    SkillState.SKIPPED: ("skipped", SKIPPED, "»"),
 }
+LEGEND = (
+    ("learning", LEARNING),
+    ("done", DONE),
+    ("verified", VERIFIED),
+    ("skipped", SKIPPED),
+)
 TIER_TITLE = {
     Tier.FOUNDATIONAL: "Foundational",
     Tier.ADVANCED: "Advanced",
@@ -95,44 +110,95 @@ def tip_pages(career: CareerContent, cards: list[TipCard], title: str) -> list[d
     return pages
 
 
-def skill_map(statuses: list[SkillStatus], who: str) -> tuple[discord.Embed, discord.File]:
-    """The member's skill map: a chart, and the same facts as text for screen readers."""
-    bars = [
-        Bar(status.skill.name + (" ✔" if status.verified_by else ""), *STATE_BAR[status.state])
-        for status in statuses
+def _tile(status: SkillStatus) -> Tile:
+    if status.verified_by:
+        return Tile(status.skill.name, f"verified: {status.verified_by}", VERIFIED, "★")
+    word, colour, glyph = TILE_OF[status.state]
+    return Tile(status.skill.name, word, colour, glyph)
+
+
+def _icon(status: SkillStatus) -> str:
+    return VERIFIED_ICON if status.verified_by else STATE_ICON[status.state]
+
+
+def skill_map_picture(statuses: list[SkillStatus], who: str) -> bytes:
+    """The three tiers of the skill map with every skill's state, in words and colour."""
+    done = sum(status.state is SkillState.DONE for status in statuses)
+    tiers = [
+        (title, [_tile(s) for s in statuses if s.skill.tier is tier])
+        for tier, title in TIER_TITLE.items()
     ]
-    png = bar_chart(bars, title=f"Skill map of {who}", value_label="learning → done", maximum=2)
+    return tier_map(
+        tiers, title=f"Skill map of {who}", subtitle=f"{done} of {len(statuses)} skills done"
+    )
+
+
+def skill_map(statuses: list[SkillStatus], who: str) -> tuple[discord.Embed, discord.File]:
+    """The member's skill map: a picture, and the same facts as text for screen readers."""
+    png = skill_map_picture(statuses, who)
     done = sum(status.state is SkillState.DONE for status in statuses)
     embed = discord.Embed(
         title=f"Skill map: {done} of {len(statuses)} done",
         colour=BRAND_COLOUR,
-        description="⬜ not started · 🟨 learning · ✅ done · ⏭️ skipped · ✔ verified",
+        description=(
+            f"⬜ not started · 🟨 learning · ✅ done · {VERIFIED_ICON} verified by other "
+            "members · ⏭️ skipped"
+        ),
     )
     for tier, title in TIER_TITLE.items():
         lines = [
-            f"{STATE_ICON[s.state]} {s.skill.name}"
+            f"{_icon(s)} {s.skill.name}"
             + (f" (verified: {s.verified_by})" if s.verified_by else "")
             for s in statuses
             if s.skill.tier is tier
         ]
         embed.add_field(name=title, value="\n".join(lines), inline=False)
     embed.set_image(url="attachment://skill-map.png")
-    embed.set_footer(text="Update a skill with /career mark")
+    embed.set_footer(
+        text="Update a skill with /career mark. Votes or feedback on your challenge entries, "
+        "or a mentor's sign-off, verify it."
+    )
     return embed, discord.File(io.BytesIO(png), filename="skill-map.png")
 
 
+def _active(tally: SkillTally) -> int:
+    return tally.learning + tally.done + tally.verified + tally.skipped
+
+
+def community_picture(tallies: list[SkillTally]) -> bytes:
+    ranked = sorted(tallies, key=lambda t: (-_active(t), -t.learning, t.skill.name))
+    rows = [
+        (
+            t.skill.name,
+            [
+                Segment("learning", t.learning),
+                Segment("done", t.done),
+                Segment("verified", t.verified),
+                Segment("skipped", t.skipped),
+            ],
+        )
+        for t in ranked
+    ]
+    return stacked_chart(
+        rows, title="Where this server stands", legend=LEGEND, value_label="members"
+    )
+
+
 def community(tallies: list[SkillTally]) -> tuple[discord.Embed, discord.File]:
-    ranked = sorted(tallies, key=lambda t: (-t.learning, -t.done, t.skill.name))
-    bars = [Bar(f"{t.skill.name} ({t.done} done)", t.learning) for t in ranked]
-    png = bar_chart(bars, title="What this server is learning", value_label="members learning")
+    png = community_picture(tallies)
+    ranked = sorted(tallies, key=lambda t: (-_active(t), -t.learning, t.skill.name))
     embed = discord.Embed(
-        title="What the community is learning",
+        title="Where the community stands",
         colour=BRAND_COLOUR,
         description=(
             "Skills many members are learning make good topics for challenges and workshops."
         ),
     )
-    lines = [f"**{t.skill.name}**: {t.learning} learning, {t.done} done" for t in ranked]
+    lines = [
+        f"**{t.skill.name}**: {t.learning} learning, {t.done} done, {t.verified} verified, "
+        f"{t.skipped} skipped"
+        for t in ranked
+    ]
     embed.add_field(name="By skill", value=truncate("\n".join(lines), 1024), inline=False)
     embed.set_image(url="attachment://community.png")
     return embed, discord.File(io.BytesIO(png), filename="community.png")

@@ -72,7 +72,7 @@ async def test_skill_map_picture_changes_with_progress(
     picture = before.message.attachments[0]
     assert picture.filename == "skill-map.png"
     image = png_of(before.message)
-    assert image.format == "PNG" and image.size[0] == 800 and image.size[1] > 300
+    assert image.format == "PNG" and image.size[0] == 600 and image.size[1] > 300
     assert "0 of 15 done" in before.text
 
     choices = await discord.autocomplete("career mark", "skill", member=server.alice, skill="mast")
@@ -122,7 +122,7 @@ async def test_moderator_commands_are_refused_to_members(
 
     chart = await discord.slash("career community", member=server.moderator)
     assert png_of(chart.message).format == "PNG"
-    assert "What the community is learning" in chart.text
+    assert "Where the community stands" in chart.text
 
 
 async def test_guild_tips_are_added_edited_and_removed_by_modal(

@@ -2,6 +2,11 @@
 needs other members' evidence, the skill map is the one record of a member's skills, and
 the skill map is drawn as a map."""
 
+import io
+
+from PIL import Image
+
+from bot.charts import BODY_TEXT, PHONE_WIDTH, SMALLEST_TEXT_KEY, WIDTH
 from bot.client import ProducerBot
 from loopback.server import LoopbackDiscord
 from tests.e2e.helpers import Server, post_today, set_up_challenges, thread_of
@@ -84,3 +89,31 @@ async def test_the_profile_and_the_skill_map_are_one_record(
     )
     after = await discord.slash("career skills", member=server.alice)
     assert "⬜ DAW operation" in after.text and "✅ Mastering" in after.text
+
+
+def _picture(reply: object) -> Image.Image:
+    return Image.open(io.BytesIO(reply.message.attachments[0].data))  # type: ignore[attr-defined]
+
+
+async def test_the_skill_map_is_a_map_and_the_community_sees_every_state(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
+) -> None:
+    before = await discord.slash("career skills", member=server.alice)
+    for member, state in (
+        (server.alice, "learning"),
+        (server.bob, "done"),
+        (server.moderator, "skipped"),
+    ):
+        await discord.slash("career mark", member=member, skill="mastering", state=state)
+    after = await discord.slash("career skills", member=server.alice)
+    picture = _picture(after)
+    assert picture.size[0] == WIDTH and picture.size[1] > picture.size[0]  # tiers, top down
+    assert int(picture.info[SMALLEST_TEXT_KEY]) * PHONE_WIDTH / WIDTH >= BODY_TEXT
+    assert after.message.attachments[0].data != before.message.attachments[0].data
+    names = [field["name"] for field in after.message.embeds[0]["fields"]]
+    assert names == ["Foundational", "Advanced", "Professional"]
+    assert "🟨 Mastering" in after.text and "⏭️ skipped" in after.text
+
+    community = await discord.slash("career community", member=server.moderator)
+    assert "**Mastering**: 1 learning, 1 done, 0 verified, 1 skipped" in community.text
+    assert _picture(community).size[0] == WIDTH

@@ -53,9 +53,13 @@ class SkillStatus:
 
 @dataclass(frozen=True, slots=True)
 class SkillTally:
+    """How many members stand where on one skill ("done" without the verified ones)."""
+
     skill: Skill
     learning: int
     done: int
+    verified: int = 0
+    skipped: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,22 +369,35 @@ class CareerService:
         return result
 
     async def community(self, guild_id: int) -> list[SkillTally]:
-        """How many members are learning or have done each skill in this guild."""
+        """How many members are learning, have done (verified or not) or skipped each skill
+        in this guild."""
         async with self._database.read() as session:
             rows = await session.execute(
-                select(SkillProgress.skill_id, SkillProgress.state, func.count())
+                select(
+                    SkillProgress.skill_id,
+                    SkillProgress.state,
+                    func.count(),
+                    func.count(SkillProgress.verified_by),
+                )
                 .where(SkillProgress.guild_id == guild_id)
                 .group_by(SkillProgress.skill_id, SkillProgress.state)
             )
-            counts = {(skill_id, state): count for skill_id, state, count in rows.all()}
-        return [
-            SkillTally(
-                skill,
-                counts.get((skill.id, SkillState.LEARNING.value), 0),
-                counts.get((skill.id, SkillState.DONE.value), 0),
+            counts: dict[tuple[str, str], tuple[int, int]] = {
+                (skill_id, state): (count, checked) for skill_id, state, count, checked in rows
+            }
+        tallies = []
+        for skill in self._career.skills:
+            done, checked = counts.get((skill.id, SkillState.DONE.value), (0, 0))
+            tallies.append(
+                SkillTally(
+                    skill,
+                    counts.get((skill.id, SkillState.LEARNING.value), (0, 0))[0],
+                    done - checked,
+                    checked,
+                    counts.get((skill.id, SkillState.SKIPPED.value), (0, 0))[0],
+                )
             )
-            for skill in self._career.skills
-        ]
+        return tallies
 
     async def next_steps(self, guild_id: int, user_id: int) -> NextSteps:
         """Three skills to learn next (foundational first, ones already begun before new
