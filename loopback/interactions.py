@@ -210,10 +210,10 @@ def command_data(
 
 
 def _answer(
-    inner: dict[str, Any], value: Any, resolved: dict[str, dict[str, Any]]
+    inner: dict[str, Any], value: Any, resolved: dict[str, dict[str, Any]], guild: Guild | None
 ) -> dict[str, Any]:
-    """One submitted modal component: text for a text input, values for a select, and
-    attachment ids (with the attachments resolved) for a file upload."""
+    """One submitted modal component: text for a text input, values for a select (members,
+    roles and channels resolved), and attachment ids (resolved) for a file upload."""
     answered: dict[str, Any] = {"type": inner["type"], "custom_id": inner["custom_id"]}
     if inner["type"] == 4:
         answered["value"] = "" if value is None else str(value)
@@ -225,14 +225,24 @@ def _answer(
                 raise TypeError(f"a file upload takes Attachment objects, not {attachment!r}")
             resolved.setdefault("attachments", {})[str(attachment.id)] = attachment.to_json()
         answered["values"] = [str(attachment.id) for attachment in items]
+    elif kind := SELECT_OPTION_TYPES.get(inner["type"]):
+        answered["values"] = [
+            resolve_value(item, kind, guild, resolved)
+            if not isinstance(item, str | int)
+            else str(item)
+            for item in items
+        ]
     else:
         answered["values"] = [str(item) for item in items]
     return answered
 
 
-def modal_submit_data(modal: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+def modal_submit_data(
+    modal: dict[str, Any], answers: dict[str, Any], guild: Guild | None = None
+) -> dict[str, Any]:
     """The ``data`` of a modal submit. Answers are keyed by a field's label or custom id:
-    text for a text input, a list of values for a select, Attachments for a file upload."""
+    text for a text input, a list of values for a select (Members, Roles or Channels for
+    those menus), Attachments for a file upload."""
     rows: list[dict[str, Any]] = []
     resolved: dict[str, dict[str, Any]] = {}
     unused = dict(answers)
@@ -252,7 +262,7 @@ def modal_submit_data(modal: dict[str, Any], answers: dict[str, Any]) -> dict[st
             value = [o["value"] for o in inner.get("options") or [] if o.get("default")] or None
         if inner.get("required", True) and not value and inner.get("min_values", 1) != 0:
             raise LookupError(f"the modal field {label!r} is required")
-        answered = _answer(inner, value, resolved)
+        answered = _answer(inner, value, resolved, guild)
         if row.get("type") == 18:
             rows.append({"type": 18, "component": answered})
         else:

@@ -370,7 +370,8 @@ class LoopbackDiscord(DiscordState):
         """Fill in and submit the modal the bot opened in ``modal_reply``."""
         source = self.channels[modal_reply.record.channel_id]
         payload, record = self._base_payload(ix.MODAL_SUBMIT, member, source)
-        payload["data"] = ix.modal_submit_data(modal_reply.modal, answers)
+        guild = self.guilds.get(source.guild_id or 0)
+        payload["data"] = ix.modal_submit_data(modal_reply.modal, answers, guild)
         if modal_reply.record.source_message_id is not None:
             payload["message"] = self.messages[modal_reply.record.source_message_id].to_json()
             record.source_message_id = modal_reply.record.source_message_id

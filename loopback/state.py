@@ -85,6 +85,37 @@ class DiscordState:
         )
         return role
 
+    def move_role(self, role: Role, position: int) -> None:
+        """Put ``role`` at ``position`` (1 is just above @everyone), the others closing up
+        around it as in Discord's role list; every moved role is announced."""
+        guild = self.guilds[role.guild_id]
+        others = sorted(
+            (r for r in guild.roles.values() if r.id not in (guild.id, role.id)),
+            key=lambda r: r.position,
+        )
+        index = max(0, min(position - 1, len(others)))
+        ordered = [*others[:index], role, *others[index:]]
+        for number, each in enumerate(ordered, start=1):
+            if each.position != number:
+                each.position = number
+                self.announce(
+                    "GUILD_ROLE_UPDATE",
+                    {"guild_id": str(guild.id), "role": each.to_json()},
+                    guild.id,
+                )
+
+    def create_role(self, guild: Guild, name: str, *, permissions: int = 0) -> Role:
+        """A role made in the server's settings: new roles start at the bottom."""
+        role = self.add_role(guild, name, permissions=permissions)
+        self.move_role(role, 1)
+        return role
+
+    def set_member_roles(self, member: Member, role_ids: list[int]) -> None:
+        """A member's roles changed by someone in Discord's app, announced to the bot."""
+        member.role_ids = list(role_ids)
+        update = dict(member.to_json(), guild_id=str(member.guild_id))
+        self.announce("GUILD_MEMBER_UPDATE", update, member.guild_id)
+
     def add_member(self, guild: Guild, name: str, *, roles: tuple[Role, ...] = ()) -> Member:
         user = self.add_user(name)
         member = Member(guild.id, user, [role.id for role in roles])

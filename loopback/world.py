@@ -3,6 +3,7 @@ and how each is written as the JSON Discord's API uses."""
 
 import random
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,7 @@ ATTACH_FILES = 1 << 15
 READ_MESSAGE_HISTORY = 1 << 16
 MENTION_EVERYONE = 1 << 17
 MANAGE_ROLES = 1 << 28
+MANAGE_THREADS = 1 << 34
 USE_APPLICATION_COMMANDS = 1 << 31
 CREATE_PUBLIC_THREADS = 1 << 35
 CREATE_PRIVATE_THREADS = 1 << 36
@@ -63,6 +65,14 @@ class Snowflakes:
         millis = max(now, self._last + self._steps.randint(1, 7))
         self._last = millis
         return millis << 22
+
+
+def sum_bits(values: Iterable[int]) -> int:
+    """The bits of ``values`` together (bitwise or)."""
+    total = 0
+    for value in values:
+        total |= value
+    return total
 
 
 def iso(moment: datetime) -> str:
@@ -136,7 +146,7 @@ class Channel:
     position: int = 0
     overwrites: list[dict[str, Any]] = field(default_factory=list)
     """Permission overwrites as the API takes them: ``id``, ``type`` (0 role, 1 member),
-    ``allow`` and ``deny`` (stored and shown, not applied)."""
+    ``allow`` and ``deny``; ``Guild.permissions_in`` applies them."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": str(self.id), "type": self.type, "flags": 0}
@@ -222,6 +232,38 @@ class Guild:
         for role_id in member.role_ids:
             value |= self.roles[role_id].permissions
         return ALL_PERMISSIONS if value & ADMINISTRATOR else value
+
+    def permissions_in(self, member: Member, channel: Channel) -> int:
+        """``member``'s permissions in ``channel``, after its overwrites, as Discord works
+        them out: @everyone's, then the member's roles' together, then the member's own.
+        A thread has its parent's."""
+        if channel.type in (PUBLIC_THREAD, PRIVATE_THREAD) and channel.parent_id in self.channels:
+            channel = self.channels[channel.parent_id]
+        value = self.permissions_of(member)
+        if value == ALL_PERMISSIONS:
+            return value
+        mine = {o["id"]: o for o in channel.overwrites}
+        layers = [
+            [mine.get(str(self.id))],
+            [mine.get(str(role_id)) for role_id in member.role_ids],
+            [mine.get(str(member.id))],
+        ]
+        for layer in layers:
+            found = [o for o in layer if o is not None]
+            deny = sum_bits(int(o.get("deny") or 0) for o in found)
+            allow = sum_bits(int(o.get("allow") or 0) for o in found)
+            value = (value & ~deny) | allow
+        return value
+
+    def can_see(self, member: Member, channel: Channel) -> bool:
+        """Whether Discord shows ``member`` the channel: View Channel there, and for a
+        private thread, being in it (or Manage Threads)."""
+        allowed = self.permissions_in(member, channel)
+        if not allowed & VIEW_CHANNEL:
+            return False
+        if channel.type == PRIVATE_THREAD:
+            return member.id in channel.thread_members or bool(allowed & MANAGE_THREADS)
+        return True
 
     def top_position(self, member: Member) -> int:
         return max((self.roles[role_id].position for role_id in member.role_ids), default=0)
