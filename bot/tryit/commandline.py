@@ -4,11 +4,13 @@ channel:#suggestions``): parsed against the commands the bot registered, and com
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bot.tryit.demo import DemoGuild
 from loopback import interactions as ix
 from loopback.server import LoopbackDiscord
+from loopback.world import Member
 
 _TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*")+')
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
@@ -20,6 +22,14 @@ Autocomplete = Callable[[list[str], str, dict[str, Any]], list[dict[str, Any]]]
 
 class InputError(Exception):
     """A line the sandbox cannot carry out; its text is the one line the person reads."""
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A file on this machine given for an attachment option (``file:./take.wav``); the
+    session reads and uploads it as Discord's client would."""
+
+    path: Path
 
 
 @dataclass
@@ -59,6 +69,8 @@ class CommandBook:
     def __init__(self, discord: LoopbackDiscord, demo: DemoGuild) -> None:
         self._discord = discord
         self._demo = demo
+        self.viewer: Member | None = None
+        """Who is typing: channel options offer only the channels they can see."""
 
     def commands(self) -> list[Definition]:
         registered = self._discord.commands + self._discord.guild_commands.get(
@@ -119,7 +131,7 @@ class CommandBook:
             for choice in choices:
                 if text.lower() in (str(choice["value"]).lower(), choice["name"].lower()):
                     return choice["value"]
-            listed = ", ".join(str(choice["value"]) for choice in choices)
+            listed = ", ".join(quoted(choice["name"]) for choice in choices)
             raise InputError(f"{name}: must be one of {listed}.")
         if kind == ix.STRING:
             return self._string(option, text)
@@ -152,10 +164,12 @@ class CommandBook:
 
     def _mention(self, option: Definition, text: str) -> Any:
         name, kind, demo = option["name"], option["type"], self._demo
+        if kind == ix.ATTACHMENT:
+            return LocalFile(Path(text).expanduser())
         if kind == ix.CHANNEL:
-            if found := demo.channel(text):
+            if found := demo.channel(text, self.viewer):
                 return found
-            channels = ", ".join(f"#{c.name}" for c in demo.guild.channels.values())
+            channels = ", ".join(demo.channel_list(self.viewer).split())
             raise InputError(f"{name}: no channel {text!r}. Channels: {channels}.")
         if kind in (ix.USER, ix.MENTIONABLE) and (member := demo.member(text)):
             return member
@@ -163,10 +177,8 @@ class CommandBook:
             return role
         if kind == ix.USER:
             raise InputError(f"{name}: no member {text!r}. Members: {demo.who()}.")
-        if kind in (ix.ROLE, ix.MENTIONABLE):
-            roles = ", ".join(demo.role_names())
-            raise InputError(f"{name}: no role or member {text!r}. Roles: {roles}.")
-        raise InputError(f"{name}: options of this kind (attachments) are not supported here.")
+        what = "role" if kind == ix.ROLE else "role or member"
+        raise InputError(f"{name}: no {what} {text!r}. Roles: {', '.join(demo.role_names())}.")
 
     # -- completion ------------------------------------------------------------------------
 
@@ -223,13 +235,13 @@ class CommandBook:
 
     def _values(self, option: Definition) -> list[str]:
         if choices := option.get("choices"):
-            return [str(choice["value"]) for choice in choices]
-        kind, guild = option["type"], self._demo.guild
+            return [str(choice["name"]) for choice in choices]
+        kind = option["type"]
         values = []
         if kind == ix.BOOLEAN:
             values = ["true", "false"]
         if kind == ix.CHANNEL:
-            values = [f"#{channel.name}" for channel in guild.channels.values()]
+            values = [label for label, _ in self._demo.places(self.viewer)]
         if kind in (ix.USER, ix.MENTIONABLE):
             values += [f"@{name}" for name in self._demo.members]
         if kind in (ix.ROLE, ix.MENTIONABLE):

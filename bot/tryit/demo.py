@@ -1,5 +1,6 @@
 """The sandbox's world: a demo guild on the loopback Discord, and the real bot running
-against it on its own SQLite file in a fresh folder."""
+against it on its own SQLite file in a temporary folder (removed at the end), or on the
+database ``DATABASE_URL`` names when one is given."""
 
 import asyncio
 import contextlib
@@ -20,13 +21,24 @@ from bot.services.core.guild_settings import FEATURE_CHANNELS
 from bot.settings import Settings
 from bot.shards import EVERY_SHARD, Shards
 from loopback.server import LoopbackDiscord
-from loopback.world import MANAGE_GUILD, Channel, Guild, Member, Role
+from loopback.world import (
+    MANAGE_GUILD,
+    MANAGE_ROLES,
+    SEND_MESSAGES,
+    VIEW_CHANNEL,
+    Channel,
+    Guild,
+    Member,
+    Role,
+)
 
 GUILD_NAME = "Beat Lab"
 OWNER = "olivia"
 MODERATOR = "mona"
 MEMBERS = ("alice", "bob", "chen", "dara")
 CHANNELS = ("challenges", "tips", "introductions", "suggestions")
+MOD_LOG = "mod-log"
+"""A channel only the moderators (and the bot) see: where reports and alerts go."""
 LOG_FILE = "sandbox.log"
 
 
@@ -40,9 +52,28 @@ class DemoGuild:
     def member(self, name: str) -> Member | None:
         return self.members.get(name.strip().lstrip("@").lower())
 
-    def channel(self, name: str) -> Channel | None:
-        wanted = name.strip().lstrip("#").lower()
-        return next((c for c in self.guild.channels.values() if c.name.lower() == wanted), None)
+    def places(self, viewer: Member | None = None) -> list[tuple[str, Channel]]:
+        """``#name`` for every channel and thread ``viewer`` can see (all, without one);
+        a name shared by several gets ``~2``, ``~3`` … in the order they were made."""
+        guild, seen, found = self.guild, dict[str, int](), []
+        for channel in guild.channels.values():
+            if viewer is not None and not guild.can_see(viewer, channel):
+                continue
+            seen[channel.name.lower()] = seen.get(channel.name.lower(), 0) + 1
+            number = seen[channel.name.lower()]
+            found.append((f"#{channel.name}" + (f"~{number}" if number > 1 else ""), channel))
+        return found
+
+    def channel(self, name: str, viewer: Member | None = None) -> Channel | None:
+        wanted = "#" + name.strip().lstrip("#").lower()
+        return next((c for label, c in self.places(viewer) if label.lower() == wanted), None)
+
+    def label(self, channel: Channel) -> str:
+        """How ``channel`` is named where it is listed."""
+        return next((label for label, c in self.places() if c.id == channel.id), "#?")
+
+    def channel_list(self, viewer: Member | None = None) -> str:
+        return " ".join(label for label, _ in self.places(viewer))
 
     def role(self, name: str) -> Role | None:
         wanted = name.strip().lstrip("@").lower()
@@ -60,13 +91,27 @@ class DemoGuild:
 
 
 def build_demo_guild(discord: LoopbackDiscord) -> DemoGuild:
-    """Beat Lab: its channels, a Moderators role (Manage Server), a Members role, the owner,
-    the moderator and a few members."""
+    """Beat Lab as a careful owner sets it up: channels, a Moderators role (Manage Server,
+    Manage Roles) on top, the bot's role below it and above the roles it hands out, a
+    Members role, a #mod-log only moderators see, the owner, a moderator and members."""
     guild = discord.add_guild(GUILD_NAME, owner=OWNER)
-    moderators = discord.add_role(guild, "Moderators", permissions=MANAGE_GUILD)
+    moderators = discord.add_role(guild, "Moderators", permissions=MANAGE_GUILD | MANAGE_ROLES)
     members = discord.add_role(guild, "Members")
+    discord.move_role(members, 1)
+    discord.move_role(discord.bot_role(guild), 2)
+    discord.move_role(moderators, 3)
     for name in CHANNELS:
         discord.add_channel(guild, name)
+    seeing = str(VIEW_CHANNEL | SEND_MESSAGES)
+    discord.add_channel(
+        guild,
+        MOD_LOG,
+        overwrites=[
+            {"id": str(guild.id), "type": 0, "allow": "0", "deny": str(VIEW_CHANNEL)},
+            {"id": str(moderators.id), "type": 0, "allow": seeing, "deny": "0"},
+            {"id": str(discord.bot_user.id), "type": 1, "allow": seeing, "deny": "0"},
+        ],
+    )
     people = {OWNER: guild.members[guild.owner_id]}
     people[MODERATOR] = discord.add_member(guild, MODERATOR, roles=(moderators, members))
     for name in MEMBERS:
@@ -149,21 +194,46 @@ async def _preset_feature_channels(bot: ProducerBot, demo: DemoGuild) -> None:
                 await bot.services.guild_settings.set_channel(demo.guild.id, feature, channel.id)
 
 
+def database_url(settings: Settings, folder: Path) -> str:
+    """``DATABASE_URL`` when one is given; otherwise a SQLite file in ``folder``."""
+    if "database_url" in settings.model_fields_set:
+        return settings.database_url
+    return f"sqlite+aiosqlite:///{folder / 'sandbox.sqlite3'}"
+
+
+def _close_logs() -> None:
+    for handler in logging.getLogger().handlers:
+        handler.close()
+
+
 @contextlib.asynccontextmanager
 async def open_sandbox(settings: Settings) -> AsyncIterator[Sandbox]:
-    """A fresh folder with a migrated SQLite file, the loopback Discord with the demo guild,
-    and the real bot, ready; its clock starts now. Feature channels are preset to the demo
-    channels of the same name (``suggestions`` posts in #suggestions)."""
+    """A temporary folder (removed at the end), the database migrated to the latest
+    schema, the loopback Discord with the demo guild, and the real bot, ready; its clock
+    starts now. Feature channels are preset to the demo channels of the same name
+    (``suggestions`` posts in #suggestions, reports go to #mod-log)."""
     content = await load_content_async(settings.data_dir)
-    folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="producer-bot-sandbox-"))
-    _quiet_logs(folder / LOG_FILE, settings.log_level)
-    database = Database.from_url(f"sqlite+aiosqlite:///{folder / 'sandbox.sqlite3'}")
+    with tempfile.TemporaryDirectory(
+        prefix="producer-bot-sandbox-", ignore_cleanup_errors=True
+    ) as name:
+        folder = Path(name)
+        _quiet_logs(folder / LOG_FILE, settings.log_level)
+        try:
+            async with _running(settings, folder, content) as sandbox:
+                yield sandbox
+        finally:
+            _close_logs()
+
+
+@contextlib.asynccontextmanager
+async def _running(settings: Settings, folder: Path, content: Content) -> AsyncIterator[Sandbox]:
+    database = Database.from_url(database_url(settings, folder))
     discord = LoopbackDiscord()
     try:
         await upgrade_to_head(database)
         await discord.start()
         demo = build_demo_guild(discord)
-        clock = ManualClock(SystemClock().now())
+        clock = ManualClock(SystemClock().now().replace(second=0, microsecond=0))
         bot, task = await start_bot(discord, database, clock, content)
         try:
             await _preset_feature_channels(bot, demo)

@@ -4,7 +4,7 @@ completion where the platform has readline) or a script file."""
 import asyncio
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -20,8 +20,9 @@ Completer = Callable[[str, str], list[str]]
 
 
 class LineSource(Protocol):
-    async def read(self, prompt: str) -> str | None:
-        """The next line, or None at the end."""
+    async def read(self, prompt: str, *, raw: bool = False) -> str | None:
+        """The next line, or None at the end. ``raw``: as it is, even blank (an answer
+        in a form), where a script would otherwise skip blank lines and comments."""
         ...
 
 
@@ -39,10 +40,13 @@ class ScriptLines:
         """The file and line number of the last line read."""
         return f"{self._name} line {self._index}"
 
-    async def read(self, prompt: str) -> str | None:
+    async def read(self, prompt: str, *, raw: bool = False) -> str | None:
         while self._index < len(self._lines):
             line = self._lines[self._index].rstrip()
             self._index += 1
+            if raw:
+                print(prompt + line, flush=True)
+                return line
             if line.startswith("#"):
                 print(line, flush=True)
             elif line.strip():
@@ -63,6 +67,7 @@ class Keyboard:
         self._matches: list[str] = []
         self._terminal: list[Any] | None = None
         self._reading = False
+        self._prompt = ""
         if HAS_READLINE:
             readline.set_completer(self._completer)
             readline.set_completer_delims(" ")
@@ -95,7 +100,17 @@ class Keyboard:
             self._matches = self._complete(before, word)
         return self._matches[state] if state < len(self._matches) else None
 
-    async def read(self, prompt: str) -> str | None:
+    def interrupt(self, lines: Iterable[str]) -> None:
+        """Print ``lines``; if a line is being typed, above it, and show it again."""
+        if not self._reading:
+            print(*lines, sep="\n", flush=True)
+            return
+        typed = readline.get_line_buffer() if HAS_READLINE else ""
+        print("\r", *lines, sep="\n", flush=True)
+        print(self._prompt + typed, end="", flush=True)
+
+    async def read(self, prompt: str, *, raw: bool = False) -> str | None:
+        self._prompt = prompt
         future: asyncio.Future[str | None] = self._loop.create_future()
 
         def deliver(line: str | None) -> None:

@@ -10,12 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.tryit.forms import form_fields, form_texts
 from loopback.server import LoopbackDiscord
 from loopback.world import Attachment, Message
 
 _MENTION = re.compile(r"<(@!?|@&|#|/[\w -]+:|t:|a?:\w+:)(\d+)(?::\w)?>")
+_JUMP = re.compile(r"https://discord\.com/channels/\d+/(\d+)/\d+")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-ACTION_ROW, BUTTON, STRING_SELECT, TEXT_INPUT, TEXT_DISPLAY, LABEL = 1, 2, 3, 4, 10, 18
+ACTION_ROW, BUTTON, TEXT_DISPLAY = 1, 2, 10
 LINK_STYLE = 5
 
 
@@ -46,50 +48,6 @@ class Controls:
     selects: list[tuple[Message, int]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class FormField:
-    """One text field of a modal."""
-
-    label: str
-    custom_id: str
-    paragraph: bool
-    required: bool
-    min_length: int
-    max_length: int
-    placeholder: str
-    value: str
-
-    def check(self, answer: str) -> str | None:
-        """Why Discord's client would not send ``answer``, if it would not."""
-        if not answer and self.required:
-            return f"{self.label} is required"
-        if answer and not self.min_length <= len(answer) <= self.max_length:
-            return f"{self.label} needs {self.min_length} to {self.max_length} characters"
-        return None
-
-
-def form_fields(modal: dict[str, Any]) -> list[FormField]:
-    """The text fields of a modal, in order (rows of one input, or labelled components)."""
-    found = []
-    for row in modal.get("components") or []:
-        inner = row["component"] if row.get("type") == LABEL else (row.get("components") or [{}])[0]
-        if inner.get("type") != TEXT_INPUT:
-            continue
-        found.append(
-            FormField(
-                label=row.get("label") or inner.get("label") or inner["custom_id"],
-                custom_id=inner["custom_id"],
-                paragraph=inner.get("style") == 2,
-                required=inner.get("required", True),
-                min_length=inner.get("min_length", 0),
-                max_length=inner.get("max_length", 4000),
-                placeholder=inner.get("placeholder") or "",
-                value=inner.get("value") or "",
-            )
-        )
-    return found
-
-
 def _size(attachment: Attachment) -> str:
     size = len(attachment.data)
     return f"{size} bytes" if size < 1024 else f"{size / 1024:,.0f} KB"
@@ -109,7 +67,13 @@ class Renderer:
 
     def text(self, raw: str) -> str:
         """Mentions as names, timestamps as dates, bold markers dropped."""
-        return _BOLD.sub(lambda m: m[1] or m[2], _MENTION.sub(self._mention, raw))
+        text = _JUMP.sub(self._jump, _MENTION.sub(self._mention, raw))
+        return _BOLD.sub(lambda m: m[1] or m[2], text)
+
+    def _jump(self, match: re.Match[str]) -> str:
+        """A link to a message, as where it is (``read`` shows it)."""
+        channel = self.discord.channels.get(int(match[1]))
+        return f"(a message in #{channel.name})" if channel else match[0]
 
     def _mention(self, match: re.Match[str]) -> str:
         kind, number = match[1], int(match[2])
@@ -196,18 +160,26 @@ class Renderer:
         return self.frame(title, body, wrap(footer_text, inner) if footer_text else [])
 
     def form(self, modal: dict[str, Any]) -> list[str]:
-        """A modal as the form a member would fill in."""
-        body = []
+        """A modal as the form a member would fill in: each field, how it is answered,
+        and the options of its menu."""
+        body = [
+            line for text in form_texts(modal) for line in wrap(self.text(text), self.width - 4)
+        ]
+        paragraphs = False
         for number, item in enumerate(form_fields(modal), start=1):
-            traits = ["required" if item.required else "optional"]
-            if item.paragraph:
-                traits.append("paragraph")
-            traits.append(f"up to {item.max_length} characters")
-            body.append(f"{number}. {item.label} ({', '.join(traits)})")
-            if item.placeholder:
-                body += [f"   e.g. {line}" for line in wrap(item.placeholder, self.width - 10)]
+            body.append(f"{number}. {item.label} ({item.traits()})")
+            paragraphs = paragraphs or item.paragraph
+            for hint in (item.description, item.placeholder):
+                if hint:
+                    body += [f"   e.g. {line}" for line in wrap(hint, self.width - 10)]
+            for option, choice in enumerate(item.menu.get("options") or [], start=1):
+                default = " (chosen)" if choice.get("default") else ""
+                body += wrap(f"   {option}. {choice['label']}{default}", self.width - 4)
         title = f"Form: {modal.get('title', '')}"
-        return [*self.frame(title, body, []), "Type `fill` to answer it, field by field."]
+        hint = "Type `fill` to answer it, field by field."
+        if paragraphs:
+            hint += ' A paragraph can take several lines between two lines of """.'
+        return [*self.frame(title, body, []), hint]
 
     # -- messages --------------------------------------------------------------------------
 
