@@ -30,6 +30,7 @@ from cogs.quiz.views import (
     question_files,
     question_view,
     result_view,
+    resume_view,
     type_chart_file,
     type_step_view,
 )
@@ -69,7 +70,16 @@ class QuizCog(
 
     @app_commands.command(name="type", description="Which of the five producer types are you?")
     async def type_quiz(self, interaction: discord.Interaction) -> None:
-        step = await self.services.types.start(require_guild_id(interaction), interaction.user.id)
+        guild_id = require_guild_id(interaction)
+        unfinished = await self.services.types.unfinished(guild_id, interaction.user.id)
+        if unfinished is not None:
+            await interaction.response.send_message(
+                embed=render.type_unfinished(unfinished),
+                view=resume_view(unfinished),
+                ephemeral=True,
+            )
+            return
+        step = await self.services.types.start(guild_id, interaction.user.id)
         await interaction.response.send_message(
             embed=render.type_question(step), view=type_step_view(step), ephemeral=True
         )

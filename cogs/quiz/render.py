@@ -48,6 +48,19 @@ def type_question(step: TypeStep) -> discord.Embed:
     return embed
 
 
+def type_unfinished(step: TypeStep) -> discord.Embed:
+    answered = plural(step.position, "question")
+    return discord.Embed(
+        title="Which producer are you?",
+        description=(
+            f"You have an unfinished quiz: you answered {answered} of {step.total}. Continue "
+            f"from question {step.position + 1}, or start over (your answers so far are "
+            "then dropped)."
+        ),
+        colour=BRAND_COLOUR,
+    )
+
+
 def type_chart(result: TypeResult, content: Content) -> bytes:
     """The five percentages as a bar chart (CPU work: call it in a thread)."""
     bars = [Bar(content.quiz.type(type_id).name, percent) for type_id, percent in result.ranking]

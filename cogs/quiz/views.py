@@ -86,6 +86,47 @@ class TypeBackButton(IdButton, template="quiz:back:{session_id:id}:{position:ind
         )
 
 
+class TypeResumeButton(IdButton, template="quiz:resume:{session_id:id}"):
+    def __init__(self, session_id: int, label: str = "Continue") -> None:
+        custom_id = self.custom_id_for(session_id=session_id)
+        super().__init__(_button(custom_id, label, discord.ButtonStyle.primary))
+        self.session_id = session_id
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        step = await quiz_services(interaction).types.resume(
+            require_guild_id(interaction), self.session_id, interaction.user.id
+        )
+        await interaction.response.edit_message(
+            embed=render.type_question(step), view=type_step_view(step)
+        )
+
+
+class TypeRestartButton(IdButton, template="quiz:restart:{session_id:id}"):
+    """Start over: the unfinished quiz ``session_id`` is dropped, as the member chose."""
+
+    def __init__(self, session_id: int) -> None:
+        custom_id = self.custom_id_for(session_id=session_id)
+        super().__init__(_button(custom_id, "Start over", discord.ButtonStyle.secondary))
+        self.session_id = session_id
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        step = await quiz_services(interaction).types.start(
+            require_guild_id(interaction), interaction.user.id
+        )
+        await interaction.response.edit_message(
+            embed=render.type_question(step), view=type_step_view(step)
+        )
+
+
+def resume_view(step: TypeStep) -> discord.ui.View:
+    label = f"Continue from question {step.position + 1}"
+    return PersistentButtons(
+        TypeResumeButton(step.session_id, label), TypeRestartButton(step.session_id)
+    )
+
+
 def type_step_view(step: TypeStep) -> discord.ui.View:
     answers = [
         TypeAnswerButton(step.session_id, step.position, index, answer.text)
@@ -249,6 +290,8 @@ def question_view(asked: RoundQuestion) -> discord.ui.View:
 DYNAMIC_ITEMS = (
     TypeAnswerButton,
     TypeBackButton,
+    TypeResumeButton,
+    TypeRestartButton,
     TakeRoleButton,
     SoloAnswerButton,
     SoloNextButton,

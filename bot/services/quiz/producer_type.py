@@ -117,9 +117,33 @@ class TypeQuizService:
         except IntegrityError:
             raise InvalidInput("You just started a quiz: use the buttons of that one.") from None
 
+    async def unfinished(self, guild_id: int, user_id: int) -> TypeStep | None:
+        """The member's open quiz, if they answered at least one question of it: offered
+        to continue rather than silently replaced."""
+        async with self._database.read() as session:
+            row = await session.scalar(
+                select(TypeQuizSession).where(
+                    TypeQuizSession.guild_id == guild_id,
+                    TypeQuizSession.active_slot == f"type:{guild_id}:{user_id}",
+                )
+            )
+        return self._step(row) if row is not None and row.answers else None
+
+    async def resume(self, guild_id: int, session_id: int, user_id: int) -> TypeStep:
+        """The open quiz ``session_id`` at the question it stopped at."""
+        async with self._database.write() as session:  # _open locks the row
+            return self._step(await self._open(session, guild_id, session_id, user_id, None))
+
     async def _open(
-        self, session: AsyncSession, guild_id: int, session_id: int, user_id: int, position: int
+        self,
+        session: AsyncSession,
+        guild_id: int,
+        session_id: int,
+        user_id: int,
+        position: int | None,
     ) -> TypeQuizSession:
+        """The open session, checked for its owner and, unless ``position`` is None, that
+        it is at that question."""
         row = await session.scalar(
             select(TypeQuizSession)
             .where(TypeQuizSession.guild_id == guild_id, TypeQuizSession.id == session_id)
@@ -133,7 +157,7 @@ class TypeQuizService:
             raise InvalidInput("This quiz is finished: `/quiz me` shows your result.")
         if row.status != "open":
             raise InvalidInput("You started a newer quiz since: use the buttons of that one.")
-        if position != len(row.answers):
+        if position is not None and position != len(row.answers):
             raise InvalidInput("That question is already behind you: use the newest buttons.")
         return row
 

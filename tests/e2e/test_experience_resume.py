@@ -1,0 +1,62 @@
+"""Resume means resume: an unfinished producer-type quiz is offered to continue or to start
+over, never dropped silently; the choice works after a restart too."""
+
+from bot.clock import ManualClock
+from bot.content import Content
+from bot.db.engine import Database
+from loopback.server import LoopbackDiscord
+from tests.e2e.helpers import Server, answer_type_questions, best_answers, start_bot, stop_bot
+
+
+async def test_an_unfinished_type_quiz_offers_to_continue_or_start_over(
+    discord: LoopbackDiscord,
+    server: Server,
+    database: Database,
+    clock: ManualClock,
+    content: Content,
+) -> None:
+    picks = best_answers(content, "engineer")
+    total = len(content.quiz.type_questions)
+    bot, task = await start_bot(discord, database, clock, content)
+    try:
+        first = await discord.slash("quiz type", member=server.alice)
+        await answer_type_questions(discord, first.message, server.alice, content, picks[:4])
+        assert f"Question 5 of {total}" in first.message.text
+    finally:
+        await stop_bot(bot, task)
+
+    bot, task = await start_bot(discord, database, clock, content)
+    try:
+        again = await discord.slash("quiz type", member=server.alice)
+        assert again.ephemeral
+        assert f"you answered 4 questions of {total}" in again.text
+        labels = [button["label"] for button in again.message.buttons()]
+        assert labels == ["Continue from question 5", "Start over"]
+
+        # Someone else's press is refused; the owner's continues where they stopped.
+        refused = await discord.click(again.message, "Continue from question 5", member=server.bob)
+        assert "belongs to someone else" in refused.text
+        resumed = await discord.click(
+            again.message, "Continue from question 5", member=server.alice
+        )
+        assert f"Question 5 of {total}" in resumed.message.text
+        done = await answer_type_questions(discord, again.message, server.alice, content, picks[4:])
+        assert "You lean to" in done.message.text
+
+        # Starting over is a choice, and then it starts at question 1.
+        retake = await discord.slash("quiz type", member=server.alice)
+        await answer_type_questions(discord, retake.message, server.alice, content, picks[:2])
+        offer = await discord.slash("quiz type", member=server.alice)
+        assert "Continue from question 3" in offer.message.buttons()[0]["label"]
+        fresh = await discord.click(offer.message, "Start over", member=server.alice)
+        assert f"Question 1 of {total}" in fresh.message.text
+        stale = await discord.click(
+            retake.message, picks_label(content, 2, picks), member=server.alice
+        )
+        assert "newer quiz" in stale.followups[0].text
+    finally:
+        await stop_bot(bot, task)
+
+
+def picks_label(content: Content, position: int, picks: list[int]) -> str:
+    return content.quiz.type_questions[position].answers[picks[position]].text
