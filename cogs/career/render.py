@@ -87,7 +87,7 @@ def tip(career: CareerContent, card: TipCard, *, heading: str = "") -> discord.E
     topic = career.topic(card.topic)
     embed = discord.Embed(
         title=f"{heading}{topic.emoji} {topic.name} · {card.level.value}",
-        description=member_text(card.text),
+        description=(f"*{card.note}*\n\n" if card.note else "") + member_text(card.text),
         colour=BRAND_COLOUR,
     )
     origin = "a tip from this server" if card.from_guild else "tip"

@@ -8,6 +8,8 @@ from PIL import Image
 
 from bot.charts import BODY_TEXT, PHONE_WIDTH, SMALLEST_TEXT_KEY, WIDTH
 from bot.client import ProducerBot
+from bot.content import Content
+from bot.content.career import Level
 from loopback.server import LoopbackDiscord
 from tests.e2e.helpers import Server, post_today, set_up_challenges, thread_of
 
@@ -117,3 +119,51 @@ async def test_the_skill_map_is_a_map_and_the_community_sees_every_state(
     community = await discord.slash("career community", member=server.moderator)
     assert "**Mastering**: 1 learning, 1 done, 0 verified, 1 skipped" in community.text
     assert _picture(community).size[0] == WIDTH
+
+
+async def test_next_steps_never_suggest_a_challenge_the_member_entered(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot, content: Content
+) -> None:
+    first = await discord.slash("career next", member=server.alice)
+    suggested = next(
+        c for c in content.challenges.for_skill("music-theory") if c.title in first.text
+    )
+    channel = await set_up_challenges(discord, server, bot, queued=0)
+    schedule = bot.services.challenges.schedule
+    card = schedule.card(
+        suggested.title, suggested.brief, suggested.skill, suggested.difficulty, 24
+    )
+    await schedule.add(server.guild.id, server.moderator.id, card, None)
+    await post_today(discord, server, channel)
+    await discord.slash("challenge submit", member=server.alice, link="https://example.com/a")
+
+    after = await discord.slash("career next", member=server.alice)
+    assert "Try this:" in after.text and suggested.title not in after.text
+    # Bob did not enter it: it is still his suggestion.
+    assert suggested.title in (await discord.slash("career next", member=server.bob)).text
+
+
+async def test_tips_that_run_out_say_so_and_widen_to_the_neighbouring_level(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot, content: Content
+) -> None:
+    options = {"topic": "getting-started", "level": "advanced"}
+    advanced = len(content.career.tips_for("getting-started", Level.ADVANCED))
+    intermediate = len(content.career.tips_for("getting-started", Level.INTERMEDIATE))
+    shown = []
+    for _ in range(advanced):
+        tip = await discord.slash("career tip", member=server.alice, **options)
+        assert "Getting started · advanced" in tip.text and "seen every" not in tip.text
+        shown.append(tip.text)
+    assert len(set(shown)) == advanced  # no repeats while unseen ones remain
+
+    for _ in range(intermediate):
+        wider = await discord.slash("career tip", member=server.alice, **options)
+        assert (
+            "You have seen every advanced tip on Getting started, so here is one from the "
+            "intermediate level." in wider.text
+        )
+        assert "Getting started · intermediate" in wider.text
+
+    again = await discord.slash("career tip", member=server.alice, **options)
+    assert "You have seen every advanced tip on Getting started: they start over" in again.text
+    assert "Getting started · advanced" in again.text

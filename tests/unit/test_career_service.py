@@ -37,10 +37,15 @@ async def test_no_tip_repeats_until_the_topic_is_exhausted(
     assert (await service.next_tip(GUILD, BOB, "networking")).topic == "networking"
 
 
-async def test_tips_follow_topic_and_level(service: CareerService) -> None:
-    for _ in range(5):
+async def test_tips_follow_topic_and_level_then_widen(
+    service: CareerService, content: Content
+) -> None:
+    for _ in range(len(content.career.tips_for("portfolio", Level.ADVANCED))):
         tip = await service.next_tip(GUILD, ALICE, "portfolio", Level.ADVANCED)
-        assert (tip.topic, tip.level) == ("portfolio", Level.ADVANCED)
+        assert (tip.topic, tip.level, tip.note) == ("portfolio", Level.ADVANCED, "")
+    wider = await service.next_tip(GUILD, ALICE, "portfolio", Level.ADVANCED)
+    assert (wider.topic, wider.level) == ("portfolio", Level.INTERMEDIATE)
+    assert "seen every advanced tip on Portfolio" in wider.note
     with pytest.raises(InvalidInput, match="no tip topic"):
         await service.next_tip(GUILD, ALICE, "karaoke")
 

@@ -3,8 +3,7 @@ steps. Plain async code on the database; no discord imports."""
 
 import difflib
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -20,6 +19,7 @@ from bot.db.engine import Database
 from bot.db.upsert import insert_for, insert_or_update
 from bot.errors import InvalidInput, NotFound
 from bot.models.careers import GuildTip, SavedTip, SeenTip, SkillProgress
+from bot.models.challenges import ChallengePost, ChallengeSubmission
 from bot.numbers import parse_number
 from bot.services.quiz.producer_type import TypeQuizService
 
@@ -42,6 +42,8 @@ class TipCard:
     level: Level
     text: str
     from_guild: bool = False
+    note: str = ""
+    """Why this tip, when it is not simply the next unseen one of the choice."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,19 @@ class NextSteps:
 
 def _guild_card(row: GuildTip) -> TipCard:
     return TipCard(f"{GUILD_TIP_PREFIX}{row.id}", row.topic, Level(row.level), row.text, True)
+
+
+def _neighbours(level: Level) -> list[Level]:
+    """The levels next to ``level``, the easier one first."""
+    order = list(Level)
+    at = order.index(level)
+    return [order[i] for i in (at - 1, at + 1) if 0 <= i < len(order)]
+
+
+def _describe(topic: str | None, level: Level | None) -> str:
+    """``"beginner tip on mixing"``, ``"tip"``: the choice, as a member made it."""
+    words = [level.value] if level else []
+    return " ".join([*words, "tip"]) + (f" on {topic}" if topic else "")
 
 
 def _guild_tip_number(tip_id: str) -> int | None:
@@ -165,10 +180,12 @@ class CareerService:
     async def next_tip(
         self, guild_id: int, user_id: int, topic: str | None = None, level: Level | None = None
     ) -> TipCard:
-        """A tip the member has not seen yet; once every tip of the selection has been seen,
-        the selection starts over."""
+        """A tip the member has not seen yet. Once every tip of the choice has been seen,
+        a neighbouring level's unseen tip of the same topic is offered, saying so; only when
+        those are seen too does the choice start over (saying so as well)."""
         self._check_topic(topic)
         mine = (SeenTip.guild_id == guild_id) & (SeenTip.user_id == user_id)
+        note = ""
         async with self._database.read() as session:
             pool = await self.tip_pool(session, guild_id, topic, level)
             if not pool:
@@ -177,11 +194,32 @@ class CareerService:
             seen = set(
                 await session.scalars(select(SeenTip.tip_id).where(mine, SeenTip.tip_id.in_(ids)))
             )
-        unseen = [tip for tip in pool if tip.id not in seen]
+            unseen = [tip for tip in pool if tip.id not in seen]
+            choice = _describe(self._career.topic(topic).name if topic else None, level)
+            if not unseen and level is not None:
+                for neighbour in _neighbours(level):
+                    wider = await self.tip_pool(session, guild_id, topic, neighbour)
+                    wider_seen = set(
+                        await session.scalars(
+                            select(SeenTip.tip_id).where(
+                                mine, SeenTip.tip_id.in_([t.id for t in wider])
+                            )
+                        )
+                    )
+                    unseen = [tip for tip in wider if tip.id not in wider_seen]
+                    if unseen:
+                        note = (
+                            f"You have seen every {choice}, so here is one from the "
+                            f"{neighbour.value} level."
+                        )
+                        break
+        start_over = not unseen
+        if start_over:
+            note = f"You have seen every {choice}: they start over now."
         tip = self._rng.choice(unseen or pool)
         # Only the writes take the write lock: the reads above run beside other writers.
         async with self._database.write() as session:
-            if not unseen:
+            if start_over:
                 await session.execute(delete(SeenTip).where(mine, SeenTip.tip_id.in_(ids)))
             values = {"guild_id": guild_id, "user_id": user_id, "tip_id": tip.id}
             await session.execute(
@@ -189,7 +227,7 @@ class CareerService:
                 .values(values | {"topic": tip.topic, "seen_at": self._clock.now()})
                 .on_conflict_do_nothing()
             )
-        return tip
+        return replace(tip, note=note)
 
     async def find_tip(self, session: AsyncSession, guild_id: int, tip_id: str) -> TipCard:
         number = _guild_tip_number(tip_id)
@@ -411,8 +449,7 @@ class CareerService:
             key=lambda s: (TIER_ORDER.index(s.skill.tier), s.state != SkillState.LEARNING)
         )
         chosen = [status.skill for status in open_skills[:3]]
-        exercises: Sequence[Challenge] = self._challenges.for_skill(chosen[0].id) if chosen else []
-        exercise = exercises[0] if exercises else None
+        exercise = await self._fresh_exercise(guild_id, user_id, chosen)
         result = (
             await self._producer_types.latest(guild_id, user_id) if self._producer_types else None
         )
@@ -421,6 +458,27 @@ class CareerService:
             path = self._career.path(producer_type.path)
             return NextSteps(chosen, path, exercise, producer_type.name)
         return NextSteps(chosen, self._fitting_path(statuses), exercise)
+
+    async def _fresh_exercise(
+        self, guild_id: int, user_id: int, skills: list[Skill]
+    ) -> Challenge | None:
+        """The first built-in challenge for ``skills`` (in that order) that the member has
+        not entered yet in this server."""
+        async with self._database.read() as session:
+            rows = await session.execute(
+                select(ChallengePost.bank_id, ChallengePost.title)
+                .join(ChallengeSubmission, ChallengeSubmission.post_id == ChallengePost.id)
+                .where(
+                    ChallengeSubmission.guild_id == guild_id,
+                    ChallengeSubmission.user_id == user_id,
+                )
+            )
+            entered = {value for row in rows.all() for value in row if value}
+        for skill in skills:
+            for challenge in self._challenges.for_skill(skill.id):
+                if challenge.id not in entered and challenge.title not in entered:
+                    return challenge
+        return None
 
     def _fitting_path(self, statuses: list[SkillStatus]) -> CareerPath:
         active = {s.skill.id for s in statuses if s.state in (SkillState.LEARNING, SkillState.DONE)}
