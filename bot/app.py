@@ -24,6 +24,7 @@ from bot.services.community.networking import NetworkService
 from bot.services.community.profiles import ProfileService
 from bot.services.community.safety import SafetyService
 from bot.services.community.suggestions import SuggestionService
+from bot.services.community.weekly_board import WeeklyBoardService
 from bot.services.core.alerts import AlertService
 from bot.services.core.cooldowns import CooldownService
 from bot.services.core.guild_settings import GuildSettingsService
@@ -82,6 +83,7 @@ class Services:
     mentoring: MentoringService
     networking: NetworkService
     suggestions: SuggestionService
+    weekly_board: WeeklyBoardService
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,7 @@ def build_services(
         mentoring=MentoringService(database, clock, profiles, career, safety),
         networking=NetworkService(database, clock, profiles, guild_settings, safety, shards),
         suggestions=SuggestionService(database, clock),
+        weekly_board=WeeklyBoardService(database, clock, shards),
     )
 
 

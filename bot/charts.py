@@ -304,3 +304,36 @@ def tier_map(
             canvas.y = max(canvas.y, top + glyph_box) + TEXT * 0.4
         canvas.y += TEXT * 0.4
     return canvas.png()
+
+
+def ranked_boards(
+    sections: Sequence[tuple[str, Sequence[Bar]]],
+    *,
+    title: str,
+    subtitle: str = "",
+    value_label: str = "",
+) -> bytes:
+    """Several rankings in one picture, each under its heading: a bar per member, longest
+    first, its points at its end; a section without bars says so."""
+    canvas = _Canvas()
+    _title(canvas, title, subtitle)
+    for heading, bars in sections:
+        canvas.box(MARGIN, canvas.y, WIDTH - 2 * MARGIN, TEXT * 1.5, PANEL)
+        canvas.y += TEXT * 0.2
+        canvas.text(MARGIN + 12, heading, weight="bold")
+        canvas.y += TEXT * 1.6
+        if not bars:
+            canvas.lines("Nobody yet: the first points take the top.", colour=MUTED)
+            canvas.y += TEXT * 0.6
+            continue
+        top = max(bar.value for bar in bars) or 1
+        for bar in bars:
+            canvas.lines(bar.label)
+            length = max(SPAN * bar.value / top, 3)
+            canvas.box(MARGIN, canvas.y, length, TEXT, bar.colour)
+            canvas.text(MARGIN + length + 8, f"{bar.value:.0f}")
+            canvas.y += TEXT * 1.6
+        canvas.y += TEXT * 0.4
+    if value_label:
+        canvas.lines(value_label, colour=MUTED)
+    return canvas.png()

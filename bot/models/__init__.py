@@ -35,6 +35,7 @@ from bot.models.community import (
     Profile,
     Report,
     Suggestion,
+    WeeklyBoard,
 )
 from bot.models.core import Cooldown, GuildChannel, GuildSettings, ModeratorAlert, SendBudget
 from bot.models.quiz import (
@@ -90,4 +91,5 @@ __all__ = [
     "TypeQuizResult",
     "TypeQuizSession",
     "TypeRole",
+    "WeeklyBoard",
 ]

@@ -256,3 +256,18 @@ class Suggestion(Base):
     created_at: Mapped[datetime]
     handled_by: Mapped[int | None] = mapped_column(Snowflake)
     handled_at: Mapped[datetime | None]
+
+
+class WeeklyBoard(Base):
+    """One guild's public leaderboard post for one week (its local Monday): claimed (unique
+    guild and week) before sending, so a week posts once."""
+
+    __tablename__ = "weekly_boards"
+    __table_args__ = (UniqueConstraint("guild_id", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(Snowflake)
+    week: Mapped[date] = mapped_column(Date)
+    channel_id: Mapped[int] = mapped_column(Snowflake)
+    message_id: Mapped[int | None] = mapped_column(Snowflake)
+    claimed_at: Mapped[datetime]

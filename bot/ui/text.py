@@ -31,3 +31,9 @@ def member_text(text: str) -> str:
     text = LINE_START.sub(lambda m: m[0] + "\\", text)
     text = MENTION.sub(lambda m: f"<\u200b{m[1]}>", discord.utils.escape_mentions(text))
     return BLANK_LINES.sub("\n\n", text).strip()
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 vote``, ``2 votes``; ``many`` for nouns that do not just add an s
+    (``plural(n, "piece of feedback", "pieces of feedback")``)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {many or noun + 's'}"

@@ -16,6 +16,7 @@ from bot.services.challenges.common import PostInfo
 from bot.services.challenges.entries import HalfDone
 from bot.services.challenges.posting import ChampionChange
 from bot.services.challenges.scores import Results
+from bot.services.community.weekly_board import FEATURE as LEADERBOARD_FEATURE
 from bot.services.core.exactly_once import in_batches
 from bot.ui.embeds import truncate
 from bot.ui.roles import grant_problems
@@ -221,3 +222,25 @@ class ChallengeJobs:
                 await (member.add_roles if give else member.remove_roles)(role, reason=reason)
             except discord.HTTPException:
                 log.warning("guild %s: champion role not moved for %s", guild.id, user_id)
+        if change.user_id is not None and change.user_id != change.previous_user_id:
+            await self._announce(change, change.user_id)
+
+    async def _announce(self, change: ChampionChange, user_id: int) -> None:
+        """A new champion is announced in the leaderboard channel, or else the challenges'."""
+        config = await self.bot.services.guild_settings.get(change.guild_id)
+        channel_id = config.channels.get(LEADERBOARD_FEATURE)
+        if channel_id is None:
+            channel_id = (await self.services.settings.settings(change.guild_id)).channel_id
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            return
+        await self.bot.services.fanout.wait()
+        try:
+            await channel.send(
+                render.champion(user_id, change.month, change.role_id),
+                allowed_mentions=discord.AllowedMentions(
+                    users=[discord.Object(user_id)], roles=False, everyone=False
+                ),
+            )
+        except discord.HTTPException:
+            log.info("guild %s: champion not announced", change.guild_id, exc_info=True)

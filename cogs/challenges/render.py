@@ -216,3 +216,12 @@ def queue_option(item: QueueItem) -> discord.SelectOption:
     return discord.SelectOption(
         label=truncate(item.card.title, 100), value=str(item.id), description=day
     )
+
+
+def champion(user_id: int, month: str, role_id: int) -> str:
+    """``month`` as ``2026-12``."""
+    named = datetime.strptime(month, "%Y-%m").strftime("%B %Y")
+    return (
+        f"👑 Congratulations <@{user_id}>: the challenge champion of {named}, with the most "
+        f"points this month, now holds <@&{role_id}>!"
+    )

@@ -22,7 +22,7 @@ from bot.services.quiz.rules import ANSWER_WINDOW
 from bot.ui import delivery
 from bot.ui.embeds import truncate
 from bot.ui.roles import bot_facts, role_facts, setter_top_position
-from bot.ui.text import member_text
+from bot.ui.text import member_text, plural
 from bot.ui.views import Paginator
 from cogs.quiz import render
 from cogs.quiz.views import (
@@ -216,7 +216,7 @@ class QuizCog(
                 "Messages and Embed Links here, or start the round in another channel."
             ) from None
         await interaction.followup.send(
-            f"Live round started: {render.plural(asked.total, 'question')}, "
+            f"Live round started: {plural(asked.total, 'question')}, "
             f"{ANSWER_WINDOW.seconds} seconds each. "
             "Results and the podium follow in the channel.",
             ephemeral=True,

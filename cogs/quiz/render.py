@@ -17,7 +17,7 @@ from bot.services.quiz.rounds import RoundQuestion
 from bot.services.quiz.rules import MAX_POINTS
 from bot.services.quiz.solo import SoloFeedback
 from bot.ui.embeds import BRAND_COLOUR, truncate
-from bot.ui.text import member_text
+from bot.ui.text import member_text, plural
 
 LETTERS = "ABCDE"
 MEDALS = ("🥇", "🥈", "🥉")
@@ -26,10 +26,6 @@ STATS_CHART = "server-types.png"
 LEADERBOARD_PAGE = 10
 EAR_HINT = "\n\n🎧 Play the attached file: the first clip, a short pause, then the second."
 PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def timestamp(moment: datetime, style: str = "R") -> str:

@@ -4,6 +4,7 @@ picture across its chat column."""
 
 import io
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from PIL import Image
@@ -11,8 +12,11 @@ from PIL import Image
 from bot.charts import BODY_TEXT, PHONE_WIDTH, SMALLEST_TEXT_KEY, WIDTH, Bar
 from bot.content import Content
 from bot.services.careers.guidance import SkillState, SkillStatus, SkillTally
+from bot.services.community.weekly_board import Board
 from bot.services.quiz.producer_type import TypeResult
+from bot.services.quiz.rules import Ranked
 from cogs.career import render as career
+from cogs.leaderboard import render as leaderboard
 from cogs.quiz import render as quiz
 
 TALLEST = 4000
@@ -40,6 +44,21 @@ def _type_result(content: Content) -> TypeResult:
     return TypeResult(1, 1, scores, [(t, 20) for t in ids], None)  # type: ignore[arg-type]
 
 
+def _board(challenges: int, quiz: int) -> Board:
+    return Board(
+        1,
+        1,
+        1,
+        date(2026, 11, 23),
+        [Ranked(i + 1, i, 50 - 5 * i) for i in range(challenges)],
+        [Ranked(i + 1, i, 900 - 100 * i) for i in range(quiz)],
+    )
+
+
+def _name(user_id: int) -> str:
+    return "A member whose display name is as long as Discord allows" if user_id else "Bo"
+
+
 PICTURES: dict[str, Callable[[Content], bytes]] = {
     "skill map": lambda c: career.skill_map_picture(_statuses(c), "A member with a long name"),
     "empty skill map": lambda c: career.skill_map_picture(
@@ -53,6 +72,8 @@ PICTURES: dict[str, Callable[[Content], bytes]] = {
     "type statistics": lambda c: quiz.stats_chart(
         [Bar(t.name, 100 / len(c.quiz.types)) for t in c.quiz.types]
     ),
+    "weekly leaderboard": lambda c: leaderboard.board_picture(_board(5, 5), _name),
+    "quiet weekly leaderboard": lambda c: leaderboard.board_picture(_board(1, 0), _name),
 }
 
 

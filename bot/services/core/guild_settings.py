@@ -20,6 +20,8 @@ DEFAULT_TIMEZONE = "UTC"
 FEATURE_CHANNELS = {
     "suggestions": "where /suggest posts members' suggestions for the moderators",
     "mod-log": "where /report sends members' reports and I say what needs fixing (moderators only)",
+    "leaderboard": "where I post last week's challenge and quiz leaders every Monday at 09:00, "
+    "and announce each month's challenge champion",
 }
 """Features that post into a channel of the guild's choosing, and what they post."""
 

@@ -1,0 +1,119 @@
+"""A community that can see itself, end to end through the loopback Discord: the weekly
+public leaderboard, the champion announcement, reports handled like suggestions, settings
+that show every schedule and channel, and mentoring that keeps both sides informed."""
+
+import io
+from datetime import UTC, datetime, timedelta
+
+from PIL import Image
+
+from bot.charts import BODY_TEXT, PHONE_WIDTH, SMALLEST_TEXT_KEY, WIDTH
+from bot.clock import ManualClock
+from bot.content import Content
+from bot.db.engine import Database
+from loopback.server import LoopbackDiscord
+from loopback.world import Channel
+from tests.e2e.helpers import (
+    LETTERS,
+    Server,
+    asked_question,
+    set_up_challenges,
+    start_bot,
+    stop_bot,
+    thread_of,
+    tick,
+)
+
+
+async def _board_channel(discord: LoopbackDiscord, server: Server) -> Channel:
+    channel = discord.add_channel(server.guild, "leaderboard")
+    await discord.dispatch("CHANNEL_CREATE", channel.to_json(), server.guild.id)
+    chosen = await discord.slash(
+        "settings channel", member=server.moderator, feature="leaderboard", channel=channel
+    )
+    assert "**leaderboard** will post in" in chosen.text
+    return channel
+
+
+async def test_the_weekly_leaderboard_is_posted_once_on_monday_in_the_chosen_channel(
+    discord: LoopbackDiscord,
+    server: Server,
+    database: Database,
+    clock: ManualClock,
+    content: Content,
+) -> None:
+    clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=UTC))  # a Tuesday
+    bot, task = await start_bot(discord, database, clock, content)
+    try:
+        board_channel = await _board_channel(discord, server)
+        challenges = await set_up_challenges(discord, server, bot)
+        await tick(bot, clock, datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+        [post] = discord.channel_messages(challenges)
+        for member in (server.alice, server.bob):
+            await discord.slash("challenge submit", member=member, link="https://e.com/t")
+        alice_entry = discord.channel_messages(thread_of(discord, post))[0]
+        await discord.click(alice_entry, "Vote", member=server.bob)
+
+        # Bob answers one quiz question right.
+        quiz = await discord.slash("quiz skills", member=server.bob, topic="effects", length=3)
+        question = asked_question(content, quiz.message.text)
+        await discord.click(quiz.message, LETTERS[question.answer], member=server.bob)
+
+        await tick(bot, clock, datetime(2026, 11, 25, 9, 0, tzinfo=UTC))  # results
+        await tick(bot, clock, datetime(2026, 11, 29, 9, 0, tzinfo=UTC))  # Sunday
+        assert discord.channel_messages(board_channel) == []
+
+        await tick(bot, clock, datetime(2026, 11, 30, 9, 0, tzinfo=UTC))  # Monday
+        [board] = discord.channel_messages(board_channel)
+        assert "Last week's leaders" in board.text and "23 Nov to 29 Nov 2026" in board.text
+        challenges_field, quiz_field = board.embeds[0]["fields"]
+        assert challenges_field["value"].startswith(f"🥇 <@{server.alice.id}> · ")
+        assert f"<@{server.bob.id}>" in challenges_field["value"]
+        assert quiz_field["value"] == f"🥇 <@{server.bob.id}> · 100 points"
+        assert "weekly" in board.embeds[0]["footer"]["text"]
+        assert board.pings.nobody
+        picture = Image.open(io.BytesIO(board.attachments[0].data))
+        assert board.attachments[0].filename == "leaderboard.png"
+        assert picture.size[0] == WIDTH
+        assert int(picture.info[SMALLEST_TEXT_KEY]) * PHONE_WIDTH / WIDTH >= BODY_TEXT
+
+        # Later ticks, and a restart, do not post the week again.
+        await tick(bot, clock, datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+    finally:
+        await stop_bot(bot, task)
+    bot, task = await start_bot(discord, database, clock, content)
+    try:
+        await tick(bot, clock, datetime(2026, 11, 30, 13, 0, tzinfo=UTC))
+        assert len(discord.channel_messages(board_channel)) == 1
+    finally:
+        await stop_bot(bot, task)
+
+
+async def test_a_new_champion_is_announced_in_the_leaderboard_channel(
+    discord: LoopbackDiscord,
+    server: Server,
+    database: Database,
+    clock: ManualClock,
+    content: Content,
+) -> None:
+    champion = discord.add_role(server.guild, "Champion")
+    bot_role = server.guild.roles[server.guild.members[discord.bot_user.id].role_ids[0]]
+    bot_role.position = 50
+    mods = next(role for role in server.guild.roles.values() if role.name == "Mods")
+    mods.position = 49
+    clock.set(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    bot, task = await start_bot(discord, database, clock, content)
+    try:
+        board_channel = await _board_channel(discord, server)
+        await set_up_challenges(discord, server, bot)
+        await discord.slash("challenge champion", member=server.moderator, role=champion)
+        first = datetime(2026, 12, 1, 9, tzinfo=UTC)
+        await tick(bot, clock, first)
+        await discord.slash("challenge submit", member=server.alice, link="https://e.com/a")
+        await tick(bot, clock, first + timedelta(days=31, hours=-8))  # January begins
+        assert champion.id in server.alice.role_ids
+        [news] = [m for m in discord.channel_messages(board_channel) if "champion" in m.text]
+        assert f"<@{server.alice.id}>" in news.text and "December 2026" in news.text
+        assert news.pings.users == {server.alice.id} and not news.pings.roles
+    finally:
+        await stop_bot(bot, task)
