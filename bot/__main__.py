@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run|migrate|check|sync|backup|sandbox]``."""
+"""Command line: ``python -m bot [run|migrate|check|sync|backup|restore|sandbox]``."""
 
 import argparse
 import asyncio
@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,17 @@ from bot.app import build_app
 from bot.backoff import Backoff
 from bot.client import ProducerBot, use_api_base
 from bot.content import ContentError, load_content_async
-from bot.db.backup import backup_sqlite
+from bot.db.backup import backup_sqlite, sqlite_path
 from bot.db.engine import Database
 from bot.db.migrate import current_revision, head_revision, upgrade_to_head
+from bot.db.restore import RestoreError, in_use, restore_sqlite
 from bot.errors import SchemaOutdated
+from bot.logs import configure_logging
+from bot.ops.metrics import Metrics
+from bot.ops.server import HealthServer
 from bot.settings import Settings
 from bot.tryit import terminal as sandbox
+from bot.version import version
 
 log = logging.getLogger("bot")
 
@@ -54,7 +59,7 @@ def _token(settings: Settings) -> str:
     return settings.discord_token.get_secret_value().strip()
 
 
-async def _build_bot(settings: Settings) -> ProducerBot:
+async def _build_bot(settings: Settings, metrics: Metrics | None = None) -> ProducerBot:
     if settings.discord_api_base:
         use_api_base(settings.discord_api_base)
     try:
@@ -66,20 +71,81 @@ async def _build_bot(settings: Settings) -> ProducerBot:
         api_base=settings.discord_api_base,
         scheduler_interval=settings.scheduler_interval,
         health_interval=settings.health_interval,
+        http_trace=None if metrics is None else metrics.trace,
     )
+
+
+@contextlib.contextmanager
+def _holding_database(settings: Settings) -> Iterator[None]:
+    """While the bot runs on a SQLite file, ``restore`` refuses to replace it."""
+    try:
+        database = sqlite_path(settings.database_url)
+    except ValueError:  # PostgreSQL: restores go through pg_restore
+        yield
+        return
+    try:
+        with in_use(database):
+            yield
+    except RestoreError as error:
+        raise Fatal(f"Not started: {error}.") from None
+
+
+@contextlib.asynccontextmanager
+async def _health_server(settings: Settings) -> AsyncIterator[HealthServer | None]:
+    """The health and metrics server on HEALTH_PORT, for the whole process (None: off)."""
+    if settings.health_port is None:
+        yield None
+        return
+    server = HealthServer(Metrics(), settings.health_host, settings.health_port)
+    try:
+        await server.start()
+    except OSError as error:
+        raise Fatal(
+            f"HEALTH_PORT {settings.health_port} on {settings.health_host} cannot be used: "
+            f"{error.strerror or error}."
+        ) from None
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min {seconds} s"
 
 
 async def _run(settings: Settings, migrate_first: bool) -> None:
     """Run the bot until SIGTERM or SIGINT. A crash restarts it in this process after a
     growing pause (``Backoff``), so a crash loop can't burn Discord's daily logins."""
     token = _token(settings)
-    if migrate_first:
-        await _migrate(settings)
+    began = time.monotonic()
+    log.info("producer-bot %s starting (discord.py %s)", version(), discord.__version__)
+    reason = "it ended"
+    with _holding_database(settings):
+        if migrate_first:
+            await _migrate(settings)
+        async with _health_server(settings) as health:
+            reason = await _run_until_stopped(settings, token, health)
+    log.info(
+        "producer-bot %s stopped (%s) after %s",
+        version(),
+        reason,
+        _duration(time.monotonic() - began),
+    )
+
+
+async def _run_until_stopped(settings: Settings, token: str, health: HealthServer | None) -> str:
+    """Run, restarting after crashes, until a signal; the signal's name."""
     stopping = asyncio.Event()
     running: list[ProducerBot] = []
     closing: set[asyncio.Task[None]] = set()
+    stopped_by: list[str] = []
 
-    def stop() -> None:  # a graceful stop: the scheduler's tick ends, connections close
+    def stop(stop_signal: signal.Signals) -> None:
+        # a graceful stop: the scheduler's tick ends, connections close
+        stopped_by.append(stop_signal.name)
         stopping.set()
         for bot in running:
             task = asyncio.create_task(bot.close())
@@ -88,26 +154,31 @@ async def _run(settings: Settings, migrate_first: bool) -> None:
 
     loop = asyncio.get_running_loop()
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(stop_signal, stop)
+        loop.add_signal_handler(stop_signal, stop, stop_signal)
     backoff = Backoff()
     while not stopping.is_set():
         started = time.monotonic()
         try:
-            bot = await _build_bot(settings)
+            bot = await _build_bot(settings, None if health is None else health.metrics)
             running[:] = [bot]
+            if health is not None:
+                health.watch(bot)
             await _run_once(bot, token)
         except Fatal:
             raise
         except Exception:
             log.exception("the bot crashed")
         else:
-            return
+            break
         finally:
             running.clear()
+            if health is not None:
+                health.watch(None)
         delay = backoff.after_crash(time.monotonic() - started)
         log.warning("restarting in %.0f s", delay)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stopping.wait(), delay)
+    return stopped_by[0] if stopped_by else "the connection closed"
 
 
 async def _set_aside_after_ready(bot: ProducerBot) -> None:
@@ -152,6 +223,24 @@ async def _backup(settings: Settings, target: Path) -> None:
     except (ValueError, FileNotFoundError) as error:
         raise Fatal(f"Backup failed: {error}") from None
     print(f"Backed up the database to {written}.")
+
+
+async def _restore(settings: Settings, source: Path) -> None:
+    try:
+        target = sqlite_path(settings.database_url)
+    except ValueError:
+        raise Fatal(
+            "restore replaces a SQLite database; for PostgreSQL use pg_restore (see README)."
+        ) from None
+    try:
+        restored = await asyncio.to_thread(restore_sqlite, source, target)
+    except RestoreError as error:
+        raise Fatal(f"Restore refused: {error}.") from None
+    print(f"Restored {source} (schema {restored.revision}) into {target}.")
+    if restored.set_aside is not None:
+        print(f"The database it replaced is at {restored.set_aside}.")
+    if restored.needs_migration:
+        print("Run `python -m bot migrate` (or `run --migrate`) to bring it to this version.")
 
 
 async def _check(settings: Settings) -> None:
@@ -210,6 +299,7 @@ async def _sync(settings: Settings, everywhere: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"producer-bot {version()}")
     commands = parser.add_subparsers(dest="command")
     run = commands.add_parser("run", help="start the bot (default)")
     run.add_argument(
@@ -219,6 +309,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="validate configuration, database and content")
     backup = commands.add_parser("backup", help="copy the SQLite database while the bot runs")
     backup.add_argument("target", type=Path, help="the file to write the copy to")
+    restore = commands.add_parser(
+        "restore", help="put a backup back in place of the SQLite database (bot stopped)"
+    )
+    restore.add_argument("source", type=Path, help="the backup file")
     sync = commands.add_parser("sync", help="publish the slash commands")
     sync.add_argument(
         "--global", dest="everywhere", action="store_true", help="ignore DEV_GUILD_IDS"
@@ -230,18 +324,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = _settings()
-        logging.basicConfig(
-            level=settings.log_level,
-            format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        )
-        if settings.log_level != "DEBUG":
-            logging.getLogger("alembic").setLevel(logging.WARNING)
+        configure_logging(settings.log_level, settings.log_format)
         work: Callable[[], Coroutine[Any, Any, None]] = {
             None: lambda: _run(settings, migrate_first=False),
             "run": lambda: _run(settings, migrate_first=args.migrate),
             "migrate": lambda: _migrate(settings),
             "check": lambda: _check(settings),
             "backup": lambda: _backup(settings, args.target),
+            "restore": lambda: _restore(settings, args.source),
             "sync": lambda: _sync(settings, args.everywhere),
             "sandbox": lambda: sandbox.run(settings, args.script),
         }[args.command]

@@ -7,6 +7,7 @@ import pkgutil
 from datetime import datetime, timedelta
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord.ext import commands
@@ -69,6 +70,7 @@ class ProducerBot(commands.AutoShardedBot):
         scheduler_interval: float = 30.0,
         guild_ready_timeout: float = 2.0,
         health_interval: float = 60.0,
+        http_trace: aiohttp.TraceConfig | None = None,
     ) -> None:
         gateway_json.install()
         sharding: dict[str, Any] = {}
@@ -76,6 +78,8 @@ class ProducerBot(commands.AutoShardedBot):
             sharding["shard_count"] = app.shards.count
         if app.shards.ids is not None:
             sharding["shard_ids"] = list(app.shards.ids)
+        if http_trace is not None:  # the metrics count requests and rate limits
+            sharding["http_trace"] = http_trace
         super().__init__(
             **sharding,
             guild_ready_timeout=guild_ready_timeout,

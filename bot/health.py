@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -23,10 +24,20 @@ def resident_mb() -> float | None:
     return pages * 4096 / 2**20
 
 
+@dataclass(frozen=True, slots=True)
+class LoopLag:
+    """Event-loop lag over the latest interval, in milliseconds."""
+
+    p99: float
+    max: float
+
+
 class HealthMonitor:
     def __init__(self, interval: float = 60.0) -> None:
         self._interval = interval
         self._task: asyncio.Task[None] | None = None
+        self.latest: LoopLag | None = None
+        """The latest interval's loop lag (None until one has passed), for the metrics."""
 
     def start(self) -> None:
         if self._task is None:
@@ -49,10 +60,11 @@ class HealthMonitor:
             if time.monotonic() >= window_end:
                 lags.sort()
                 memory = resident_mb()
+                self.latest = LoopLag(p99=lags[int(0.99 * (len(lags) - 1))], max=lags[-1])
                 log.info(
                     "health: loop lag p99=%.1f ms max=%.1f ms rss=%s MB",
-                    lags[int(0.99 * (len(lags) - 1))],
-                    lags[-1],
+                    self.latest.p99,
+                    self.latest.max,
                     "?" if memory is None else f"{memory:.1f}",
                 )
                 lags.clear()

@@ -9,6 +9,7 @@ downtime the next tick finds what is due and does it once.
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,16 @@ class _Registered:
     run: Job
 
 
+@dataclass(slots=True)
+class JobStats:
+    """How one job has fared in this process, for the metrics."""
+
+    runs: int = 0
+    failures: int = 0
+    seconds: float = 0.0
+    """Time spent in the job, all runs together."""
+
+
 class Scheduler:
     """Runs every registered job on each tick: every ``interval`` seconds, and right after
     a manual clock moves."""
@@ -38,6 +49,12 @@ class Scheduler:
         self._task: asyncio.Task[None] | None = None
         self._tick_lock = asyncio.Lock()
         self._stopping = False
+        self.last_tick: float | None = None
+        """When (``time.monotonic()``) the latest tick ended; None before the first."""
+        self.lag = 0.0
+        """How many seconds later than due the latest tick started (jobs of the tick before
+        it ran long, or the event loop was blocked)."""
+        self.stats: dict[str, JobStats] = {}
         if isinstance(clock, ManualClock):
             clock.on_change(self._wake.set)
 
@@ -45,6 +62,11 @@ class Scheduler:
         if any(registered.name == name for registered in self._jobs):
             raise ValueError(f"a job named {name!r} is already registered")
         self._jobs.append(_Registered(name, job))
+        self.stats.setdefault(name, JobStats())
+
+    @property
+    def interval(self) -> float:
+        return self._interval
 
     def unregister(self, name: str) -> None:
         self._jobs = [registered for registered in self._jobs if registered.name != name]
@@ -57,10 +79,17 @@ class Scheduler:
             for registered in list(self._jobs):
                 if self._stopping:
                     return
+                stats = self.stats.setdefault(registered.name, JobStats())
+                started = time.monotonic()
                 try:
                     await registered.run(now)
                 except Exception:
+                    stats.failures += 1
                     log.exception("scheduled job %s failed at %s", registered.name, now)
+                finally:
+                    stats.runs += 1
+                    stats.seconds += time.monotonic() - started
+            self.last_tick = time.monotonic()
 
     def start(self, after: Callable[[], Awaitable[object]] | None = None) -> None:
         """Tick from now on, or once ``after`` has returned (the bot is ready: every shard's
@@ -91,8 +120,12 @@ class Scheduler:
     async def _loop(self, after: Callable[[], Awaitable[object]] | None) -> None:
         if after is not None:
             await after()
+        due = time.monotonic()
         while not self._stopping:
             self._wake.clear()  # before the tick: a clock move during it triggers another
+            self.lag = max(0.0, time.monotonic() - due)
             await self.run_due()
+            due = time.monotonic() + self._interval
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._interval)
+            due = min(due, time.monotonic())  # woken early by a clock move: not late

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -51,6 +51,19 @@ class Settings(BaseSettings):
     )
     health_interval: float = Field(
         default=60.0, gt=0, description="Seconds between health lines (loop lag, memory)."
+    )
+    health_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Port of the HTTP server for /healthz and /metrics (off when unset).",
+    )
+    health_host: str = Field(
+        default="127.0.0.1",
+        description="Address the health server listens on (0.0.0.0 in a container).",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text for people, json (one object a line) for collectors."
     )
     clock_start: datetime | None = Field(
         default=None,
@@ -114,6 +127,25 @@ class Settings(BaseSettings):
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("give the time zone, like 2026-11-30T00:00:00+00:00")
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _known_format(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value.lower() not in {"text", "json"}:
+                raise ValueError(f"unknown log format {value!r}; use text or json")
+            return value.lower()
+        return value
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _port(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            if not value.strip().isdigit() or not 1 <= int(value) <= 65535:
+                raise ValueError(f"{value!r} is not a port: use a number from 1 to 65535")
         return value
 
     @field_validator("log_level")

@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import DomainError
+from bot.logs import interaction_failed
 from bot.ui.embeds import truncate
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ async def report_error(interaction: discord.Interaction, error: Exception) -> No
     """Answer the member and log for the operator. Shared by the tree, views and modals."""
     original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
     sentence = _describe(original)
+    interaction_failed(interaction, refused=sentence is not None)
     if sentence is None:
         reference = secrets.token_hex(4)
         log.error("unexpected error ref=%s %s", reference, _where(interaction), exc_info=original)
