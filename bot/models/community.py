@@ -141,6 +141,8 @@ class Report(Base):
     reported_id: Mapped[int] = mapped_column(Snowflake)
     reason: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime]
+    handled_by: Mapped[int | None] = mapped_column(Snowflake)
+    handled_at: Mapped[datetime | None]
 
 
 class NetworkConfig(Base):

@@ -7,22 +7,12 @@ from discord.ext import commands
 from bot.checks import require_guild_id
 from bot.client import ProducerBot
 from bot.errors import NotFound
-from bot.services.community.safety import REASON_MAX, ReportInfo, SafetyService
+from bot.services.community.safety import REASON_MAX, SafetyService
 from bot.services.core.cooldowns import REPORT_COOLDOWN
 from bot.ui.delivery import text_channel
-from bot.ui.text import member_text
+from cogs.safety.views import report_embed, report_view
 
 log = logging.getLogger(__name__)
-
-
-def report_embed(report: ReportInfo) -> discord.Embed:
-    embed = discord.Embed(title="Member report", colour=discord.Colour.red())
-    embed.description = member_text(report.reason)
-    embed.add_field(name="Reported", value=f"<@{report.reported_id}>", inline=True)
-    embed.add_field(name="By", value=f"<@{report.reporter_id}>", inline=True)
-    embed.set_footer(text=f"Report #{report.id}")
-    embed.timestamp = report.created_at
-    return embed
 
 
 @app_commands.guild_only()
@@ -70,7 +60,11 @@ class SafetyCog(commands.Cog, name="Safety"):
             "Thank you. Your report went to the moderators; only they can see it.", ephemeral=True
         )
         try:  # after the answer: a slow or failing mod-log never leaves the member waiting
-            await channel.send(embed=report_embed(report), allowed_mentions=AllowedMentions.none())
+            await channel.send(
+                embed=report_embed(report),
+                view=report_view(report),
+                allowed_mentions=AllowedMentions.none(),
+            )
         except discord.HTTPException as error:
             log.warning(
                 "guild %s: report #%s not posted to mod-log: %s", guild_id, report.id, error

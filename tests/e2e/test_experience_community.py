@@ -117,3 +117,40 @@ async def test_a_new_champion_is_announced_in_the_leaderboard_channel(
         assert news.pings.users == {server.alice.id} and not news.pings.roles
     finally:
         await stop_bot(bot, task)
+
+
+async def test_a_report_is_marked_handled_by_a_moderator_across_a_restart(
+    discord: LoopbackDiscord,
+    server: Server,
+    database: Database,
+    clock: ManualClock,
+    content: Content,
+) -> None:
+    bot, task = await start_bot(discord, database, clock, content)
+    try:
+        log = discord.add_channel(server.guild, "mod-log")
+        await discord.dispatch("CHANNEL_CREATE", log.to_json(), server.guild.id)
+        await discord.slash(
+            "settings channel", member=server.moderator, feature="mod-log", channel=log
+        )
+        reason = "Spammed my DMs with paid promo links after I declined."
+        await discord.slash(
+            "report", member=server.bob, options={"member": server.alice, "reason": reason}
+        )
+        [card] = await discord.wait_for_messages(log, 1)
+        assert "Report #" in card.text and "open" in card.text
+        assert [b["label"] for b in card.buttons()] == ["Mark handled"]
+    finally:
+        await stop_bot(bot, task)
+    bot, task = await start_bot(discord, database, clock, content)
+    try:
+        refused = await discord.click(card, "Mark handled", member=server.alice)
+        assert "Only moderators" in refused.text
+        handled = await discord.click(card, "Mark handled", member=server.moderator)
+        assert handled.message.id == card.id
+        assert "handled" in card.embeds[0]["footer"]["text"]
+        assert f"<@{server.moderator.id}>" in card.text
+        [label] = card.buttons()
+        assert label["disabled"] is True and label["label"].startswith("Handled by")
+    finally:
+        await stop_bot(bot, task)

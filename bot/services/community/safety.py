@@ -46,6 +46,19 @@ class ReportInfo:
     reported_id: int
     reason: str
     created_at: datetime
+    handled_by: int | None = None
+
+    @classmethod
+    def of(cls, row: Report) -> "ReportInfo":
+        return cls(
+            row.id,
+            row.guild_id,
+            row.reporter_id,
+            row.reported_id,
+            row.reason,
+            row.created_at,
+            row.handled_by,
+        )
 
 
 Pairs = frozenset[tuple[int, int]]
@@ -268,7 +281,30 @@ class SafetyService:
             )
             session.add(row)
             await session.flush()
-            return ReportInfo(row.id, guild_id, reporter_id, reported_id, reason, now)
+            return ReportInfo.of(row)
+
+    async def mark_report_handled(
+        self, guild_id: int, report_id: int, moderator_id: int
+    ) -> ReportInfo:
+        """Close an open report. Atomic: two moderators clicking at once close it once."""
+        async with self._database.write() as session:
+            result = await session.execute(
+                update(Report)
+                .where(
+                    Report.guild_id == guild_id,
+                    Report.id == report_id,
+                    Report.handled_at.is_(None),
+                )
+                .values(handled_by=moderator_id, handled_at=self._clock.now())
+            )
+            row = await session.scalar(
+                select(Report).where(Report.guild_id == guild_id, Report.id == report_id)
+            )
+        if row is None:
+            raise NotFound("That report no longer exists.")
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            raise InvalidInput("That report was already marked as handled.")
+        return ReportInfo.of(row)
 
     async def feedback(
         self, guild_id: int, mentorship_id: int, author_id: int, rating: int, comment: str
