@@ -86,8 +86,9 @@ class JsonFormatter(logging.Formatter):
 
 class _NoVoiceWarnings(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.msg if isinstance(record.msg, str) else ""
-        return not (record.name == "discord.client" and message.startswith(VOICE_WARNINGS))
+        return not (
+            record.name == "discord.client" and record.getMessage().startswith(VOICE_WARNINGS)
+        )
 
 
 def configure_logging(level: str, log_format: str) -> None:
