@@ -28,6 +28,7 @@ from bot.services.community.weekly_board import WeeklyBoardService
 from bot.services.core.alerts import AlertService
 from bot.services.core.cooldowns import CooldownService
 from bot.services.core.guild_settings import GuildSettingsService
+from bot.services.core.overview import OverviewService
 from bot.services.core.privacy import PrivacyService
 from bot.services.core.send_budget import FANOUT_RATE, SendThrottle
 from bot.services.quiz.bank import QuestionBank
@@ -84,6 +85,7 @@ class Services:
     networking: NetworkService
     suggestions: SuggestionService
     weekly_board: WeeklyBoardService
+    overview: OverviewService
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +148,7 @@ def build_services(
         networking=NetworkService(database, clock, profiles, guild_settings, safety, shards),
         suggestions=SuggestionService(database, clock),
         weekly_board=WeeklyBoardService(database, clock, shards),
+        overview=OverviewService(database, guild_settings),
     )
 
 

@@ -219,7 +219,8 @@ class CareerCog(
         await interaction.followup.send(embed=embed, file=picture, ephemeral=True)
 
     @app_commands.command(
-        name="daily", description="Moderators: post a tip of the day, or stop it."
+        name="daily",
+        description="Moderators: post a tip of the day, stop it, or (no options) see it.",
     )
     @app_commands.describe(
         channel="Where to post the tip",
@@ -239,6 +240,8 @@ class CareerCog(
         if off:
             await self.daily.disable(guild_id)
             text = "The tip of the day is off."
+        elif channel is None and time is None:
+            text = render.daily_setting(await self.daily.current(guild_id))
         elif channel is None or time is None:
             raise InvalidInput(
                 "Give both a channel and a time, e.g. `channel:#tips time:09:00`, or `off:True`."

@@ -8,6 +8,7 @@ import discord
 from bot.charts import Segment, Tile, stacked_chart, tier_map
 from bot.content.career import CareerContent, CareerPath, GearCategory, PathKind
 from bot.content.skills import Tier
+from bot.services.careers.daily_tip import DailySchedule
 from bot.services.careers.guidance import NextSteps, SkillState, SkillStatus, SkillTally, TipCard
 from bot.ui.embeds import BRAND_COLOUR, truncate
 from bot.ui.text import member_text
@@ -261,3 +262,18 @@ def portfolio(career: CareerContent) -> list[discord.Embed]:
         )
         for section in career.portfolio.sections
     ]
+
+
+def daily_setting(schedule: DailySchedule | None) -> str:
+    if schedule is None:
+        return (
+            "The tip of the day is not set up. Choose a channel and a time, e.g. "
+            "`/career daily channel:#tips time:09:00`."
+        )
+    where = f"in <#{schedule.channel_id}> every day at {schedule.post_time} ({schedule.timezone})"
+    if not schedule.enabled:
+        return (
+            f"The tip of the day is **off** (it was {where}). Give a channel and a time to "
+            "turn it on again."
+        )
+    return f"The tip of the day is **on**: {where}. Stop it with `off:True`."

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from PIL import Image
 
 from bot.charts import BODY_TEXT, PHONE_WIDTH, SMALLEST_TEXT_KEY, WIDTH
+from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
@@ -154,3 +155,36 @@ async def test_a_report_is_marked_handled_by_a_moderator_across_a_restart(
         assert label["disabled"] is True and label["label"].startswith("Handled by")
     finally:
         await stop_bot(bot, task)
+
+
+async def test_settings_show_every_schedule_and_channel_and_daily_shows_its_setting(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
+) -> None:
+    empty = await discord.slash("settings show", member=server.moderator)
+    assert "**Tip of the day**: not set up" in empty.text
+    assert "**Challenges**: not set up" in empty.text
+    assert "**Networking introductions**: off" in empty.text
+    assert "**Weekly leaderboard**: off" in empty.text
+    assert "not set up" in (await discord.slash("career daily", member=server.moderator)).text
+
+    tips = discord.add_channel(server.guild, "tips")
+    await discord.dispatch("CHANNEL_CREATE", tips.to_json(), server.guild.id)
+    await discord.slash("career daily", member=server.moderator, channel=tips, time="08:30")
+    challenges = await set_up_challenges(discord, server, bot)
+    await discord.slash(
+        "network setup", member=server.moderator, channel=challenges, every=2, day=3, size=2
+    )
+    board = await _board_channel(discord, server)
+
+    shown = await discord.slash("settings show", member=server.moderator)
+    assert f"**Tip of the day**: <#{tips.id}> every day at 08:30 (UTC)" in shown.text
+    assert f"**Challenges**: <#{challenges.id}> at 09:00 (UTC) every day" in shown.text
+    assert f"**Networking introductions**: <#{challenges.id}> every 2 weeks" in shown.text
+    assert f"**Weekly leaderboard**: <#{board.id}> every Monday at 09:00" in shown.text
+    assert "Channel: leaderboard" in shown.text and "Channel: mod-log" in shown.text
+
+    daily = await discord.slash("career daily", member=server.moderator)
+    assert daily.ephemeral
+    assert f"**on**: in <#{tips.id}> every day at 08:30 (UTC)" in daily.text
+    await discord.slash("career daily", member=server.moderator, off=True)
+    assert "**off**" in (await discord.slash("career daily", member=server.moderator)).text

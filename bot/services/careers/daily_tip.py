@@ -91,6 +91,13 @@ class DailyTipService:
             raise NotFound("The tip of the day is not set up here.")
 
     async def schedule(self, guild_id: int) -> DailySchedule:
+        schedule = await self.current(guild_id)
+        if schedule is None:
+            raise NotFound("The tip of the day is not set up here.")
+        return schedule
+
+    async def current(self, guild_id: int) -> DailySchedule | None:
+        """The guild's tip of the day, on or off; None if it was never set up."""
         async with self._database.read() as session:
             row = (
                 await session.execute(
@@ -100,7 +107,7 @@ class DailyTipService:
                 )
             ).first()
         if row is None:
-            raise NotFound("The tip of the day is not set up here.")
+            return None
         config, zone = row
         return DailySchedule(guild_id, config.channel_id, config.post_time, config.enabled, zone)
 
