@@ -1,4 +1,5 @@
 import logging
+from datetime import datetime
 
 import discord
 from discord import app_commands
@@ -23,6 +24,8 @@ from cogs.mentoring.views import EndedView, OfferModal, request_view
 from cogs.profiles.render import profile_embed
 
 log = logging.getLogger(__name__)
+
+LAPSE_JOB = "mentoring:lapse-requests"
 
 
 def skill_choices(names: dict[str, str], current: str) -> list[app_commands.Choice[str]]:
@@ -50,6 +53,12 @@ class MentoringCog(
     ) -> None:
         self.bot, self.service, self.profiles, self.safety = bot, service, profiles, safety
         super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.register(LAPSE_JOB, self.lapse_requests)
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.unregister(LAPSE_JOB)
 
     # -- mentors ---------------------------------------------------------------------------
 
@@ -177,7 +186,30 @@ class MentoringCog(
             view=EndedView(self.safety, guild_id, interaction.user.id, ended.id),
             ephemeral=True,
         )
+        # The other side hears it from the bot, not by finding out later.
+        await delivery.tell(
+            self.bot,
+            self.safety,
+            interaction.guild,
+            member.id,
+            interaction.channel_id,
+            render.ended_notice(interaction.user.id, ended, interaction.guild),
+            view=EndedView(self.safety, guild_id, member.id, ended.id),
+        )
         await rooms.recognise(self.bot, guild_id, ended.mentor_id)
+
+    async def lapse_requests(self, now: datetime) -> None:
+        """Requests unanswered for 14 days lapse, and their mentees are told."""
+        for request in await self.service.lapse_requests(now, self.bot.owns_guild):
+            await self.bot.services.fanout.wait(2)
+            await delivery.tell(
+                self.bot,
+                self.safety,
+                self.bot.get_guild(request.guild_id),
+                request.mentee_id,
+                request.origin_channel_id,
+                render.lapsed_notice(request),
+            )
 
     @app_commands.command(name="mine", description="Your mentorships and requests.")
     async def mine(self, interaction: discord.Interaction) -> None:

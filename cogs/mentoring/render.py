@@ -7,7 +7,7 @@ from bot.services.community.mentoring import MentorInfo, Pairing, Ranked, Reques
 from bot.services.community.profiles import DAWS, GENRES
 from bot.services.community.safety import FeedbackInfo
 from bot.ui.embeds import BRAND_COLOUR, truncate
-from bot.ui.text import member_text
+from bot.ui.text import member_text, plural
 from cogs.profiles.render import names
 
 PER_PAGE = 5
@@ -50,15 +50,20 @@ def reasons(suggestion: Suggestion, skill_names: dict[str, str]) -> str:
             else f"covers your goal {names(suggestion.covered, skill_names)}"
         )
     if suggestion.genres:
-        found.append(f"shares {names(suggestion.genres, GENRES)}")
+        noun = "genre" if len(suggestion.genres) == 1 else "genres"
+        found.append(f"shares your {noun} {names(suggestion.genres, GENRES)}")
     if suggestion.daws:
         found.append(f"same DAW ({names(suggestion.daws, DAWS)})")
     if suggestion.hours_apart is not None:
         hours = round(suggestion.hours_apart)
-        found.append("same time zone" if hours == 0 else f"{hours} hours apart")
+        found.append(
+            "shares your time zone"
+            if hours == 0
+            else f"a time zone {plural(hours, 'hour')} from yours"
+        )
     if suggestion.experience_gap is not None and suggestion.experience_gap > 0:
         found.append("more experienced than you")
-    found.append(f"{suggestion.free_places} free place(s)")
+    found.append(plural(suggestion.free_places, "free place"))
     return ", ".join(found)
 
 
@@ -117,3 +122,22 @@ def feedback_pages(feedback: list[FeedbackInfo]) -> list[discord.Embed]:
         for f in feedback
     ]
     return pages("Mentorship feedback (moderators only)", entries, "No feedback yet.")
+
+
+def ended_notice(ender_id: int, pairing: Pairing, guild: discord.Guild | None) -> str:
+    """For the other side of a mentorship that ``ender_id`` ended."""
+    role = "mentor" if ender_id == pairing.mentor_id else "mentee"
+    where = f" in **{guild.name}**" if guild else ""
+    return (
+        f"Your {role} <@{ender_id}> ended your mentorship{where}. Thank you for the time you "
+        "put in! How did it go? Only the moderators see your feedback. Looking for someone "
+        "new? Try `/mentor find`."
+    )
+
+
+def lapsed_notice(request: RequestInfo) -> str:
+    return (
+        f"Your mentoring request to <@{request.mentor_id}> lapsed: it had no answer within "
+        "14 days, so it no longer counts against your open requests. Try `/mentor find` for "
+        "another mentor, or ask again later."
+    )

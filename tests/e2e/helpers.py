@@ -174,7 +174,9 @@ async def offer(
 
 def request_notice(discord: LoopbackDiscord, mentor: Member) -> Message:
     """The one DM to ``mentor`` with buttons: a mentoring request to accept or decline."""
-    [notice] = [m for m in discord.dms(mentor.user) if m.buttons()]
+    [notice] = [
+        m for m in discord.dms(mentor.user) if any(b.get("label") == "Accept" for b in m.buttons())
+    ]
     return notice
 
 

@@ -12,12 +12,16 @@ from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
+from bot.services.core.cooldowns import REQUEST_COOLDOWN
 from loopback.server import LoopbackDiscord
-from loopback.world import Channel
+from loopback.world import Channel, Member, Message
 from tests.e2e.helpers import (
     LETTERS,
     Server,
     asked_question,
+    eventually,
+    offer,
+    request_notice,
     set_up_challenges,
     start_bot,
     stop_bot,
@@ -188,3 +192,61 @@ async def test_settings_show_every_schedule_and_channel_and_daily_shows_its_sett
     assert f"**on**: in <#{tips.id}> every day at 08:30 (UTC)" in daily.text
     await discord.slash("career daily", member=server.moderator, off=True)
     assert "**off**" in (await discord.slash("career daily", member=server.moderator)).text
+
+
+async def _describe(bot: ProducerBot, server: Server, member: Member, zone: str) -> None:
+    profiles, guild = bot.services.profiles, server.guild.id
+    await profiles.save_about(guild, member.id, [], None, zone, "")
+    await profiles.save_scene(guild, member.id, ["trap", "lo-fi"], ["fl-studio"])
+
+
+async def test_mentoring_tells_both_sides_and_explains_its_suggestions(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot, clock: ManualClock
+) -> None:
+    await _describe(bot, server, server.alice, "Europe/Berlin")
+    await _describe(bot, server, server.bob, "Europe/Paris")
+    await discord.slash("career mark", member=server.alice, skill="mastering", state="learning")
+    await offer(discord, server.bob, ["mastering"])
+
+    found = await discord.slash("mentor find", member=server.alice)
+    why = found.message.embeds[0]["fields"][0]["value"]
+    assert "covers your goal Mastering" in why
+    assert "shares your genres Trap, Lo-fi" in why or "shares your genres Lo-fi, Trap" in why
+    assert "same DAW (FL Studio)" in why and "shares your time zone" in why
+    assert "2 free places" in why
+    unknown = await discord.slash("mentor find", member=server.alice, skill="karaoke")
+    assert unknown.ephemeral and "There is no skill called `karaoke`" in unknown.text
+    near = await discord.slash("mentor find", member=server.alice, skill="masterin")
+    assert "Did you mean **Mastering**" in near.text
+
+    # The mentor ends the mentorship: the mentee is told, by DM.
+    await discord.slash("mentor request", member=server.alice, options={"mentor": server.bob})
+    await discord.click(request_notice(discord, server.bob), "Accept", member=server.bob)
+    ended = await discord.slash("mentor end", member=server.bob, options={"member": server.alice})
+    assert "has ended" in ended.text
+
+    def told() -> list[Message]:
+        return [m for m in discord.dms(server.alice.user) if "ended your mentorship" in m.text]
+
+    await eventually(told, "the mentee's notice")
+    assert len(told()) == 1 and f"Your mentor <@{server.bob.id}>" in told()[0].text
+
+    # A request nobody answers lapses after 14 days, visibly, and the mentee is told.
+    carol = discord.add_member(server.guild, "carol")
+    await offer(discord, carol, ["mastering"])
+    clock.advance(REQUEST_COOLDOWN)
+    asked = await discord.slash("mentor request", member=server.alice, options={"mentor": carol})
+    assert "on its way" in asked.text
+    clock.advance(timedelta(days=13))
+    await bot.scheduler.run_due()
+    assert not [m for m in discord.dms(server.alice.user) if "lapsed" in m.text]
+    clock.advance(timedelta(days=1, minutes=1))
+    await bot.scheduler.run_due()
+    [lapsed] = [m for m in discord.dms(server.alice.user) if "lapsed" in m.text]
+    assert f"<@{carol.id}>" in lapsed.text and "14 days" in lapsed.text
+    mine = await discord.slash("mentor mine", member=server.alice)
+    assert f"to <@{carol.id}>: expired" in mine.text
+    late = await discord.click(request_notice(discord, carol), "Accept", member=carol)
+    assert "already expired" in (await late.wait_followups(1))[0].text
+    await bot.scheduler.run_due()  # told once
+    assert len([m for m in discord.dms(server.alice.user) if "lapsed" in m.text]) == 1

@@ -1,6 +1,7 @@
 """Mentors, requests and mentorships: offers with topics and capacity, ranked suggestions,
 requests with their limits, accepting and declining, skill sign-offs, endings, feedback."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -24,6 +25,7 @@ from bot.services.community.profiles import (
 )
 from bot.services.community.safety import (
     PENDING_FULL,
+    REQUEST_EXPIRY,
     SafetyService,
     blocks_of,
     count,
@@ -212,6 +214,8 @@ class MentoringService:
     async def find(self, guild_id: int, mentee_id: int, skill: str | None = None) -> list[Ranked]:
         """Mentors for the mentee, best first; reasons resting on a mentor's private fields
         (time zone, experience) are left out."""
+        if skill is not None:
+            skill = self._career.resolve_skill(skill).id  # an unknown skill is named as such
         mentors = {
             m.user_id: m
             for m in await self.mentors(guild_id, skill)
@@ -386,6 +390,35 @@ class MentoringService:
             row = await self._running(session, guild_id, user_id, other_id)
             row.ended_at, row.ended_by, row.active_pair = self._clock.now(), user_id, None
             return from_row(Pairing, row)
+
+    async def lapse_requests(
+        self, now: datetime, owns: Callable[[int], bool] | None = None, limit: int = 100
+    ) -> list[RequestInfo]:
+        """Requests nobody answered within ``REQUEST_EXPIRY`` lapse (status "expired"); the
+        ones this call lapsed are returned, once, for their mentees to be told. ``owns``
+        limits the work to this process's guilds."""
+        stale = (
+            MentorRequest.status == "pending",
+            MentorRequest.created_at < now - REQUEST_EXPIRY,
+        )
+        async with self._database.read() as session:
+            rows = await session.execute(
+                select(MentorRequest.id, MentorRequest.guild_id)
+                .where(*stale)
+                .order_by(MentorRequest.created_at)
+                .limit(limit)
+            )
+            ids = [id_ for id_, guild_id in rows.all() if owns is None or owns(guild_id)]
+        if not ids:
+            return []
+        async with self._database.write() as session:
+            lapsed = await session.scalars(
+                update(MentorRequest)
+                .where(MentorRequest.id.in_(ids), *stale)
+                .values(status="expired", pending_slot=None, open_pair=None, decided_at=now)
+                .returning(MentorRequest)
+            )
+            return [from_row(RequestInfo, row) for row in lapsed]
 
     async def mine(self, guild_id: int, user_id: int) -> tuple[list[Pairing], list[RequestInfo]]:
         """The member's mentorships (running first, newest first) and their requests."""
