@@ -1,7 +1,7 @@
 """Permission checks that run when a command or button is used (a registered default
 permission is only a hint to Discord's client and does not cover subcommands)."""
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
@@ -69,3 +69,13 @@ def button_of_this_guild(interaction: discord.Interaction, guild_id: int) -> Non
     names (only a forged interaction can do that). Pressed in a DM, it acts on its guild."""
     if interaction.guild_id is not None and interaction.guild_id != guild_id:
         raise NotAllowed("This button belongs to another server: use it where it was posted.")
+
+
+def for_moderators(command: app_commands.Command[Any, ..., Any]) -> bool:
+    """Whether only moderators may use ``command`` (it, or its group, checks for them)."""
+    owner: app_commands.Command[Any, ..., Any] | app_commands.Group | None = command
+    while owner is not None:
+        if _moderator_predicate in getattr(owner, "checks", ()):
+            return True
+        owner = owner.parent
+    return False

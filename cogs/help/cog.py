@@ -23,7 +23,13 @@ class HelpCog(commands.Cog):
             pages = render.pages(self._commands())
             await Paginator(interaction.user.id, pages).send(interaction)
             return
-        wanted = command.strip().lstrip("/").lower()
+        wanted = " ".join(command.strip().lstrip("/").lower().split())
+        for group in render.groups(self._commands()):
+            if group.qualified_name == wanted:
+                await interaction.response.send_message(
+                    embed=render.group_detail(group), ephemeral=True
+                )
+                return
         for candidate in render.walk(self._commands()):
             if candidate.qualified_name == wanted:
                 await interaction.response.send_message(
@@ -37,5 +43,9 @@ class HelpCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         needle = current.lower().lstrip("/")
-        names = [c.qualified_name for c in render.walk(self._commands())]
+        commands = self._commands()
+        names = sorted(
+            [g.qualified_name for g in render.groups(commands)]
+            + [c.qualified_name for c in render.walk(commands)]
+        )
         return [app_commands.Choice(name=f"/{n}", value=n) for n in names if needle in n][:25]

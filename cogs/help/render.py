@@ -6,6 +6,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.checks import for_moderators
 from bot.ui.embeds import BRAND_COLOUR
 
 Command = app_commands.Command[Any, ..., Any] | app_commands.Group
@@ -23,15 +24,48 @@ def walk(commands: Iterable[Command]) -> list[Invocable]:
     return found
 
 
+MODERATORS = "🛡️"
+"""Marks a command only moderators may use."""
+
+
+def groups(commands: Iterable[Command]) -> list[app_commands.Group]:
+    """Every command group and subgroup, depth first."""
+    found: list[app_commands.Group] = []
+    for command in sorted(commands, key=lambda c: c.name):
+        if isinstance(command, app_commands.Group):
+            found += [command, *groups(command.commands)]
+    return found
+
+
 def usage(command: Invocable) -> str:
+    """The command as Discord shows it: options by their shown names, ``<required>``,
+    ``[optional]``."""
     parts = [f"/{command.qualified_name}"]
     for parameter in command.parameters:
-        parts.append(f"<{parameter.name}>" if parameter.required else f"[{parameter.name}]")
+        name = parameter.display_name
+        parts.append(f"<{name}>" if parameter.required else f"[{name}]")
     return " ".join(parts)
 
 
+def _mark(command: Invocable) -> str:
+    return f" {MODERATORS}" if for_moderators(command) else ""
+
+
 def _command_lines(commands: list[Invocable]) -> str:
-    return "\n".join(f"`{usage(command)}`\n{command.description}" for command in commands)
+    return "\n".join(
+        f"`{usage(command)}`{_mark(command)}\n{command.description}" for command in commands
+    )
+
+
+def group_detail(group: app_commands.Group) -> discord.Embed:
+    """A group's commands, as on its help page."""
+    embed = discord.Embed(
+        title=f"/{group.qualified_name}",
+        colour=BRAND_COLOUR,
+        description=f"{group.description}\n\n{_command_lines(walk(group.commands))}",
+    )
+    embed.set_footer(text=f"{MODERATORS} moderators only · /help command:<name> for one command")
+    return embed
 
 
 def overview(groups: list[Command]) -> discord.Embed:
@@ -63,20 +97,23 @@ def pages(commands: list[Command], per_page: int = 10) -> list[discord.Embed]:
     for title, members in sections:
         for start in range(0, len(members), per_page):
             chunk = members[start : start + per_page]
+            lines = _command_lines(chunk)
+            legend = f"\n\n{MODERATORS} moderators only" if MODERATORS in lines else ""
             result.append(
-                discord.Embed(title=title, colour=BRAND_COLOUR, description=_command_lines(chunk))
+                discord.Embed(title=title, colour=BRAND_COLOUR, description=lines + legend)
             )
     return result
 
 
 def detail(command: Invocable) -> discord.Embed:
+    moderators = "\n\n🛡️ For moderators only." if for_moderators(command) else ""
     embed = discord.Embed(
-        title=usage(command), colour=BRAND_COLOUR, description=command.description
+        title=usage(command), colour=BRAND_COLOUR, description=command.description + moderators
     )
     for parameter in command.parameters:
         requirement = "required" if parameter.required else "optional"
         embed.add_field(
-            name=f"{parameter.name} ({requirement})",
+            name=f"{parameter.display_name} ({requirement})",
             value=parameter.description or "—",
             inline=False,
         )
