@@ -55,7 +55,8 @@ class DemoGuild:
     def places(self, viewer: Member | None = None) -> list[tuple[str, Channel]]:
         """``#name`` for every channel and thread ``viewer`` can see (all, without one);
         a name shared by several gets ``~2``, ``~3`` … in the order they were made."""
-        guild, seen, found = self.guild, dict[str, int](), []
+        guild, found = self.guild, []
+        seen: dict[str, int] = {}
         for channel in guild.channels.values():
             if viewer is not None and not guild.can_see(viewer, channel):
                 continue
@@ -201,9 +202,13 @@ def database_url(settings: Settings, folder: Path) -> str:
     return f"sqlite+aiosqlite:///{folder / 'sandbox.sqlite3'}"
 
 
-def _close_logs() -> None:
-    for handler in logging.getLogger().handlers:
-        handler.close()
+def _close_logs(path: Path) -> None:
+    """Stop logging into ``path`` before its folder goes."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename) == path:
+            root.removeHandler(handler)
+            handler.close()
 
 
 @contextlib.asynccontextmanager
@@ -222,7 +227,7 @@ async def open_sandbox(settings: Settings) -> AsyncIterator[Sandbox]:
             async with _running(settings, folder, content) as sandbox:
                 yield sandbox
         finally:
-            _close_logs()
+            _close_logs(folder / LOG_FILE)
 
 
 @contextlib.asynccontextmanager

@@ -394,6 +394,7 @@ class Session:
         for message in posted:
             places.setdefault(self._place(message), []).append(message)
         for place, messages in places.items():
+            self._last_place = place if place.startswith("#") else self._last_place
             self.say(f"In {place.replace('dms ', 'a DM to ')}:")
             await self._show(messages)
 
