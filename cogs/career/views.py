@@ -4,7 +4,12 @@ import discord
 
 from bot.checks import producer_bot, require_guild_id
 from bot.content.career import CareerContent, Level
-from bot.services.careers.guidance import GUILD_TIP_PREFIX, TIP_TEXT_MAX, CareerService
+from bot.services.careers.guidance import (
+    GUILD_TIP_PREFIX,
+    TIP_TEXT_MAX,
+    TIP_TEXT_MIN,
+    CareerService,
+)
 from bot.ui.buttons import IdButton, parse_id
 from bot.ui.errors import reports_errors
 from bot.ui.views import ModeratorModal, OwnedView, PersistentButtons
@@ -128,9 +133,9 @@ class GuildTipModal(ModeratorModal, title="A tip for this server"):
     text: discord.ui.TextInput["GuildTipModal"] = discord.ui.TextInput(
         label="The tip",
         style=discord.TextStyle.paragraph,
-        min_length=10,
+        min_length=TIP_TEXT_MIN,
         max_length=TIP_TEXT_MAX,
-        placeholder="One or two concrete sentences a producer can act on today.",
+        placeholder=f"One or two concrete sentences to act on today ({TIP_TEXT_MIN}+ characters).",
     )
 
     def __init__(

@@ -12,11 +12,15 @@ from bot.services.challenges.rules import RULES, Streak
 from bot.services.challenges.schedule import PlannedDay, QueueItem
 from bot.services.challenges.scores import HistoryEntry, Leaderboard, Results
 from bot.ui.embeds import BRAND_COLOUR, truncate
-from bot.ui.text import member_text
+from bot.ui.text import member_text, plural
 
 MEDALS = ("🥇", "🥈", "🥉")
 PER_PAGE = 10
 PLAN_PER_PAGE = 7
+
+
+def _feedback(count: int) -> str:
+    return plural(count, "piece of feedback", "pieces of feedback")
 
 
 def when(moment: datetime) -> str:
@@ -85,7 +89,7 @@ def feedback(note: FeedbackNote) -> tuple[str, discord.Embed]:
 def results(career: CareerContent, outcome: Results) -> discord.Embed:
     post = outcome.post
     lines = [
-        f"{MEDALS[p.place - 1]} <@{p.user_id}>: {p.votes} vote{'s' * (p.votes != 1)}"
+        f"{MEDALS[p.place - 1]} <@{p.user_id}>: {plural(p.votes, 'vote')}"
         + (f" · [listen]({jump(post.guild_id, post.entries_channel_id, p.message_id)})")
         for p in outcome.podium
     ]
@@ -101,7 +105,7 @@ def results(career: CareerContent, outcome: Results) -> discord.Embed:
     if outcome.feedback_required:
         embed.add_field(
             name="Podium rule",
-            value=f"Entries placed after giving {outcome.feedback_required} pieces of feedback.",
+            value=f"Entries placed after giving {_feedback(outcome.feedback_required)}.",
             inline=False,
         )
     embed.set_footer(text="Points are in: see /challenge leaderboard and /challenge streak.")
@@ -155,10 +159,10 @@ def _pages(title: str, lines: list[str], per_page: int, empty: str) -> list[disc
 
 def leaderboard(board: Leaderboard) -> list[discord.Embed]:
     heading = {"week": "this week", "month": "this month", "all": "all time"}[board.period]
-    lines = [f"**{s.rank}.** <@{s.user_id}> · {s.points} points" for s in board.standings]
+    lines = [f"**{s.rank}.** <@{s.user_id}> · {plural(s.points, 'point')}" for s in board.standings]
     pages = _pages(f"🏆 Challenge leaderboard, {heading}", lines, PER_PAGE, "No points yet.")
     mine = (
-        f"You: #{board.mine.rank} with {board.mine.points} points"
+        f"You: #{board.mine.rank} with {plural(board.mine.points, 'point')}"
         if board.mine
         else "You have no points in this period yet."
     )
@@ -171,7 +175,11 @@ def history(name: str, entries: list[HistoryEntry]) -> list[discord.Embed]:
     lines = []
     for item in entries:
         place = f" · {MEDALS[item.place - 1]}" if item.place else ""
-        state = "open" if item.open else f"{item.votes} votes · {item.points} points{place}"
+        state = (
+            "open"
+            if item.open
+            else f"{plural(item.votes, 'vote')} · {plural(item.points, 'point')}{place}"
+        )
         lines.append(f"`{item.local_date}` **{truncate(member_text(item.title), 80)}** · {state}")
     return _pages(f"🎧 {truncate(name, 200)}'s challenges", lines, PER_PAGE, "No entries yet.")
 
@@ -188,7 +196,7 @@ def settings(value: ChallengeSettings) -> str:
     if value.champion_role_id:
         parts.append(f"The month's top member gets <@&{value.champion_role_id}>.")
     if value.feedback_required:
-        parts.append(f"Podium after {value.feedback_required} pieces of feedback.")
+        parts.append(f"Podium after {_feedback(value.feedback_required)}.")
     return " ".join(parts)
 
 

@@ -26,7 +26,7 @@ from bot.services.core.cooldowns import ENTRY_COOLDOWN
 from bot.ui import delivery
 from bot.ui.buttons import IdButton
 from bot.ui.errors import reports_errors
-from bot.ui.text import member_text
+from bot.ui.text import member_text, plural
 from bot.ui.views import PersistentButtons, ReportingModal
 from cogs.challenges import render
 
@@ -101,7 +101,12 @@ async def deliver_entry(
     services = challenge_services(interaction)
     audio, track = None, b""
     if attachment is not None:
-        audio = AudioFile(attachment.filename, attachment.content_type, attachment.size)
+        audio = AudioFile(
+            attachment.filename,
+            attachment.content_type,
+            attachment.size,
+            interaction.filesize_limit,  # boosted servers allow more than 10 MiB
+        )
         check_audio(audio)
         track = await _download(attachment)
     cooldowns = producer_bot(interaction).services.cooldowns
@@ -199,7 +204,7 @@ class VoteButton(IdButton, template="challenge:vote:{submission_id:id}"):
             guild_id, self.submission_id, interaction.user.id, message_id
         )
         await interaction.followup.send(
-            f"Vote counted: this take has {votes} vote{'s' * (votes != 1)}.", ephemeral=True
+            f"Vote counted: this take has {plural(votes, 'vote')}.", ephemeral=True
         )
 
 
@@ -209,7 +214,7 @@ class FeedbackForm(ReportingModal, title="Feedback on this take"):
         style=discord.TextStyle.paragraph,
         min_length=FEEDBACK_MIN,
         max_length=FEEDBACK_MAX,
-        placeholder="Specific and kind: what works, and one thing to try next.",
+        placeholder=f"What works, and one thing to try next (at least {FEEDBACK_MIN} characters).",
     )
 
     def __init__(self, submission_id: int) -> None:

@@ -15,6 +15,7 @@ from bot.services.community.safety import COMMENT_MAX, SafetyService
 from bot.ui import delivery
 from bot.ui.buttons import IdButton
 from bot.ui.errors import reports_errors
+from bot.ui.text import plural
 from bot.ui.views import OwnedView, PersistentButtons, ReportingModal
 from cogs.mentoring import rooms
 from cogs.profiles.views import choices, picked, text_field
@@ -63,7 +64,8 @@ class OfferModal(ReportingModal, title="Offer mentoring"):
             picked(self.delivery) != ["thread"],
         )
         await interaction.response.send_message(
-            f"You're a mentor for {len(mentor.topics)} topic(s) with {mentor.capacity} place(s). "
+            f"You're a mentor for {plural(len(mentor.topics), 'topic')} with "
+            f"{plural(mentor.capacity, 'place')}. "
             "Members can find you with `/mentor find`; pause any time with `/mentor pause`.",
             ephemeral=True,
         )

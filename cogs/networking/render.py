@@ -7,6 +7,7 @@ import discord
 from bot.services.community.matching import RoundPlan
 from bot.services.community.networking import WEEKDAYS, NetworkSettings, RoundStats
 from bot.ui.embeds import BRAND_COLOUR
+from bot.ui.text import plural
 from cogs.mentoring.render import pages
 
 LEFT_OUT = {
@@ -49,24 +50,26 @@ def preview_pages(day: date, plan: RoundPlan) -> list[discord.Embed]:
         for number, group in enumerate(plan.groups, 1)
     ]
     entries += [(f"Left out: {reason}", f"<@{user}>") for user, reason in plan.left_out.items()]
-    title = f"Preview of the round of {day:%d %B} (seed {plan.seed})"
+    title = f"Preview of the round of {day:%d %B}"
     return pages(title, entries, "Nobody has joined yet.")
 
 
 def stats(data: RoundStats) -> discord.Embed:
     embed = discord.Embed(title="Networking introductions", colour=BRAND_COLOUR)
     if data.round_on is not None:
-        rate = data.met / max(data.groups, 1)
-        embed.add_field(
-            name=f"Round of {data.round_on:%d %B}",
-            value=f"{data.groups} group(s), meet rate {rate:.0%} ({data.met} met)",
-            inline=False,
+        value = (
+            f"{plural(data.groups, 'group')}, meet rate {data.met / data.groups:.0%} "
+            f"({data.met} met)"
+            if data.groups
+            else "No groups were formed: nobody could be introduced that round."
         )
+        embed.add_field(name=f"Round of {data.round_on:%d %B}", value=value, inline=False)
     embed.add_field(
         name="Totals",
         value=(
-            f"{data.rounds} round(s), {data.intros} introduction(s), {data.met_total} met\n"
-            f"{data.active} member(s) taking part, {data.paused} paused"
+            f"{plural(data.rounds, 'round')}, {plural(data.intros, 'introduction')}, "
+            f"{data.met_total} met\n"
+            f"{plural(data.active, 'member')} taking part, {data.paused} paused"
         ),
         inline=False,
     )

@@ -15,7 +15,7 @@ from bot.services.community.profiles import (
     ProfileInfo,
 )
 from bot.ui.embeds import BRAND_COLOUR, truncate
-from bot.ui.text import member_text
+from bot.ui.text import member_text, plural
 
 NOTHING = "—"
 COMPACT_FIELD = 150
@@ -75,7 +75,9 @@ def card(card: ProfileCard, skill_names: dict[str, str]) -> discord.Embed:
         topics = names(card.mentor_topics, skill_names)
         embed.add_field(
             name=f"Mentor{state}",
-            value=truncate(f"Topics: {topics}\nHas mentored {card.mentored} member(s)", 1024),
+            value=truncate(
+                f"Topics: {topics}\nHas mentored {plural(card.mentored, 'member')}", 1024
+            ),
             inline=False,
         )
     if card.own:

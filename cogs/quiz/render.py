@@ -200,8 +200,9 @@ def solo_feedback(feedback: SoloFeedback) -> list[discord.Embed]:
         done = discord.Embed(
             title="Round complete",
             description=(
-                f"You got **{summary.correct} of {summary.total}** right for "
-                f"**{summary.points} points** (up to {MAX_POINTS} a question, more when fast)."
+                f"You got **{summary.correct} of {summary.total}** right, for "
+                f"**{plural(summary.points, 'point')}**. A right answer earns up to "
+                f"{MAX_POINTS} points, more the faster it comes."
             ),
             colour=BRAND_COLOUR,
         )
@@ -257,7 +258,7 @@ def live_podium(closing: LiveClosing) -> discord.Embed:
     podium = [e for e in closing.standings if e.rank <= len(MEDALS) and e.points > 0]
     embed.description = (
         "\n".join(
-            f"{MEDALS[entry.rank - 1]} <@{entry.user_id}>: {entry.points} points"
+            f"{MEDALS[entry.rank - 1]} <@{entry.user_id}>: {plural(entry.points, 'point')}"
             for entry in podium
         )
         or "Nobody scored this round. Maybe next time!"
@@ -272,7 +273,7 @@ def leaderboard_pages(board: Leaderboard, topic_name: str) -> list[discord.Embed
     if board.me is None:
         mine = "You have no points here yet: try `/quiz skills`."
     else:
-        mine = f"#{board.me.rank} of {len(board.entries)} with {board.me.points} points"
+        mine = f"#{board.me.rank} of {len(board.entries)} with {plural(board.me.points, 'point')}"
     chunks = [
         board.entries[start : start + LEADERBOARD_PAGE]
         for start in range(0, len(board.entries), LEADERBOARD_PAGE)
@@ -280,7 +281,7 @@ def leaderboard_pages(board: Leaderboard, topic_name: str) -> list[discord.Embed
     pages = []
     for chunk in chunks:
         lines = [
-            f"**#{entry.rank}** <@{entry.user_id}>: {entry.points} points"
+            f"**#{entry.rank}** <@{entry.user_id}>: {plural(entry.points, 'point')}"
             + (" ← you" if board.me and entry.user_id == board.me.user_id else "")
             for entry in chunk
         ]

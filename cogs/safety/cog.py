@@ -7,7 +7,7 @@ from discord.ext import commands
 from bot.checks import require_guild_id
 from bot.client import ProducerBot
 from bot.errors import NotFound
-from bot.services.community.safety import REASON_MAX, SafetyService
+from bot.services.community.safety import REASON_MAX, REASON_MIN, SafetyService
 from bot.services.core.cooldowns import REPORT_COOLDOWN
 from bot.ui.delivery import text_channel
 from cogs.safety.views import report_embed, report_view
@@ -37,12 +37,15 @@ class SafetyCog(commands.Cog, name="Safety"):
         await interaction.response.send_message(f"Unblocked {member.mention}.", ephemeral=True)
 
     @app_commands.command(name="report", description="Report a member to the moderators.")
-    @app_commands.describe(member="Who you are reporting", reason="What happened")
+    @app_commands.describe(
+        member="Who you are reporting",
+        reason=f"What happened ({REASON_MIN} to {REASON_MAX} characters)",
+    )
     async def report(
         self,
         interaction: discord.Interaction,
         member: discord.Member,
-        reason: app_commands.Range[str, 1, REASON_MAX],
+        reason: app_commands.Range[str, REASON_MIN, REASON_MAX],
     ) -> None:
         guild_id = require_guild_id(interaction)
         config = await self.bot.services.guild_settings.get(guild_id)

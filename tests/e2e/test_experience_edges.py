@@ -1,8 +1,11 @@
 """Rough edges, smoothed, end to end through the loopback Discord."""
 
+from datetime import UTC, datetime
+
 from bot.client import ProducerBot
+from bot.clock import ManualClock
 from loopback.server import LoopbackDiscord
-from tests.e2e.helpers import Server
+from tests.e2e.helpers import Server, offer, post_today, set_up_challenges, thread_of, tick
 
 
 async def test_help_shows_groups_options_as_discord_shows_them_and_marks_moderators(
@@ -21,3 +24,46 @@ async def test_help_shows_groups_options_as_discord_shows_them_and_marks_moderat
     assert "For moderators only" in roles.text
     every = await discord.slash("help", member=server.alice)
     assert "/quiz roles <type>" not in every.text  # the overview page lists groups
+
+
+async def test_a_file_over_the_servers_upload_limit_is_refused_in_plain_words(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
+) -> None:
+    channel = await set_up_challenges(discord, server, bot)
+    await post_today(discord, server, channel)
+    big = discord.upload("mix.wav", b"RIFF" + b"\0" * (10 * 2**20 + 20_000), "audio/wav")
+    refused = await discord.slash("challenge submit", member=server.alice, file=big)
+    assert refused.ephemeral
+    assert "`mix.wav` is 10.02 MiB, more than this server's upload limit of 10 MiB" in refused.text
+
+
+async def test_networking_words_a_round_without_groups_and_hides_its_internals(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot, clock: ManualClock
+) -> None:
+    lounge = discord.add_channel(server.guild, "networking")
+    await discord.dispatch("CHANNEL_CREATE", lounge.to_json(), server.guild.id)
+    await discord.slash(
+        "network setup", member=server.moderator, channel=lounge, every=1, day=0, size=2
+    )
+    await discord.slash("network join", member=server.alice)  # alone: no group can form
+    preview = await discord.slash("network preview", member=server.moderator)
+    assert "Preview of the round of" in preview.text and "seed" not in preview.text
+    await tick(bot, clock, datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+    stats = await discord.slash("network stats", member=server.moderator)
+    assert "No groups were formed" in stats.text and "meet rate" not in stats.text
+    assert "1 round, 0 introductions" in stats.text and "1 member taking part" in stats.text
+
+
+async def test_counts_read_as_english(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
+) -> None:
+    channel = await set_up_challenges(discord, server, bot)
+    post = await post_today(discord, server, channel)
+    await discord.slash("challenge submit", member=server.alice, link="https://e.com/a")
+    entry = discord.channel_messages(thread_of(discord, post))[0]
+    vote = await discord.click(entry, "Vote", member=server.bob)
+    assert "this take has 1 vote." in vote.text
+    feedback = await discord.slash("challenge feedback", member=server.moderator, required=1)
+    assert "1 piece of feedback" in feedback.text and "pieces" not in feedback.text
+    offer_reply = await offer(discord, server.bob, ["mastering"])
+    assert "1 topic with 2 places" in offer_reply.text

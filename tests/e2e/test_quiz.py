@@ -220,7 +220,7 @@ async def test_a_solo_round_with_a_late_answer_and_a_review(
     await discord.click(message, LETTERS[(third.answer + 1) % 4], member=server.alice)
     assert "❌ Not quite." in message.text
     assert f"The answer is **{third.correct_choice}**" in message.text
-    assert "You got **1 of 3** right for **100 points**" in message.text
+    assert "You got **1 of 3** right, for **100 points**" in message.text
     assert "2 missed questions will come back" in message.text
     assert message.buttons() == []
 

@@ -465,7 +465,7 @@ READS = [
     Read("mentor offer", "bob", f"{A}-AVAIL", "Offer mentoring"),
     Read("mentor offer", "alice", "Offer mentoring", f"{B}-AVAIL"),
     Read("network preview", "mona", "Group 1", "not set up here yet"),
-    Read("network stats", "mona", "2 member(s) taking part", "0 member(s) taking part"),
+    Read("network stats", "mona", "2 members taking part", "0 members taking part"),
     Read("privacy export", "alice", f"{A}-BIO-ALICE", f"{B}-AVAIL"),
     Read("privacy export", "bob", f"{A}-REPORT", f"{B}-BIO-BOB"),
     Read("privacy export", "mona", f"{A}-QUESTION", f"{B}-QUESTION"),

@@ -73,6 +73,8 @@ def test_links_and_audio_files_that_pass() -> None:
     assert check_link("  https://soundcloud.com/me/take-1 ") == "https://soundcloud.com/me/take-1"
     check_audio(AudioFile("Take 1.WAV", "audio/wav", 1000))
     check_audio(AudioFile("take.flac", None, AUDIO_MAX_BYTES))
+    boosted = 50 * 2**20  # a server at boost level 2
+    check_audio(AudioFile("stems.wav", "audio/wav", 30 * 2**20, boosted))
 
 
 @pytest.mark.parametrize(
@@ -80,7 +82,14 @@ def test_links_and_audio_files_that_pass() -> None:
     [
         (AudioFile("take.exe", "application/octet-stream", 10), "not an audio file"),
         (AudioFile("take.mp3", "image/png", 10), "not an audio file"),
-        (AudioFile("take.mp3", "audio/mpeg", AUDIO_MAX_BYTES + 1), "the limit is 10 MB"),
+        (
+            AudioFile("take.mp3", "audio/mpeg", AUDIO_MAX_BYTES + 20_000),
+            r"is 10\.02 MiB, more than this server's upload limit of 10 MiB",
+        ),
+        (
+            AudioFile("take.wav", "audio/wav", 60 * 2**20, 50 * 2**20),
+            "is 60.00 MiB, more than this server's upload limit of 50 MiB",
+        ),
     ],
 )
 def test_files_are_checked_for_type_and_size(file: AudioFile, problem: str) -> None:

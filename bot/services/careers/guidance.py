@@ -24,7 +24,7 @@ from bot.numbers import parse_number
 from bot.services.quiz.producer_type import TypeQuizService
 
 GUILD_TIP_PREFIX = "g"
-TIP_TEXT_MAX = 500
+TIP_TEXT_MIN, TIP_TEXT_MAX = 10, 500
 TIER_ORDER = (Tier.FOUNDATIONAL, Tier.ADVANCED, Tier.PROFESSIONAL)
 
 
@@ -287,8 +287,8 @@ class CareerService:
         except ValueError:
             raise InvalidInput("The level must be beginner, intermediate or advanced.") from None
         cleaned = " ".join(text.split())
-        if not 10 <= len(cleaned) <= TIP_TEXT_MAX:
-            raise InvalidInput(f"A tip needs between 10 and {TIP_TEXT_MAX} characters.")
+        if not TIP_TEXT_MIN <= len(cleaned) <= TIP_TEXT_MAX:
+            raise InvalidInput(f"A tip needs between {TIP_TEXT_MIN} and {TIP_TEXT_MAX} characters.")
         return topic, chosen, cleaned
 
     async def add_guild_tip(

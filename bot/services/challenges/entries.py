@@ -32,7 +32,8 @@ LINK_MAX = 500
 NOTES_MAX = 1000
 FEEDBACK_MIN, FEEDBACK_MAX = 10, 1000
 AUDIO_MAX_BYTES = 10 * 1024 * 1024
-"""Discord's upload limit in a server without boosts: the bot re-posts the file."""
+"""Discord's upload limit in a server without boosts (boosted servers allow more: the limit
+of each upload comes with its interaction). The bot re-posts the file."""
 AUDIO_SUFFIXES = frozenset(
     {".mp3", ".wav", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".aif", ".aiff"}
 )
@@ -53,6 +54,8 @@ class AudioFile:
     filename: str
     content_type: str | None
     size: int
+    limit: int = AUDIO_MAX_BYTES
+    """The upload limit where the file was sent, in bytes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,10 @@ def check_link(text: str) -> str:
     return link
 
 
+def _mebibytes(size: int, places: int = 0) -> str:
+    return f"{size / 2**20:.{places}f} MiB"
+
+
 def check_audio(file: AudioFile) -> None:
     """An audio file (by extension and, when given, type) within the upload limit."""
     is_audio = PurePosixPath(file.filename.lower()).suffix in AUDIO_SUFFIXES and (
@@ -107,10 +114,11 @@ def check_audio(file: AudioFile) -> None:
     if not is_audio:
         kinds = ", ".join(sorted(suffix.lstrip(".") for suffix in AUDIO_SUFFIXES))
         raise InvalidInput(f"`{file.filename}` is not an audio file I take ({kinds}).")
-    if file.size > AUDIO_MAX_BYTES:
+    if file.size > file.limit:
         raise InvalidInput(
-            f"`{file.filename}` is {file.size / 2**20:.1f} MB; the limit is "
-            f"{AUDIO_MAX_BYTES // 2**20} MB. Share a link instead, or export a smaller file."
+            f"`{file.filename}` is {_mebibytes(file.size, 2)}, more than this server's upload "
+            f"limit of {_mebibytes(file.limit)}. Share a link instead, or export a smaller "
+            "file (an MP3 at 320 kbps takes about 2.3 MiB a minute)."
         )
 
 
