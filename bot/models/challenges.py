@@ -78,6 +78,8 @@ class ChallengePost(Base):
     skill: Mapped[str] = mapped_column(String(40))
     difficulty: Mapped[str] = mapped_column(String(16))
     constraints: Mapped[str | None] = mapped_column(String(300))
+    cadence: Mapped[str] = mapped_column(String(8), default="daily", server_default="daily")
+    """``daily`` or ``weekly``: how often the guild posted challenges when this one came."""
     channel_id: Mapped[int] = mapped_column(Snowflake)
     message_id: Mapped[int | None] = mapped_column(Snowflake)
     thread_id: Mapped[int | None] = mapped_column(Snowflake)

@@ -39,7 +39,7 @@ def _details(embed: discord.Embed, career: CareerContent, skill: str, difficulty
 
 def challenge(career: CareerContent, post: PostInfo, *, closed: bool = False) -> discord.Embed:
     embed = discord.Embed(
-        title=truncate(f"🎛️ Daily challenge · {member_text(post.title)}", 256),
+        title=truncate(f"🎛️ {post.cadence.title()} challenge · {member_text(post.title)}", 256),
         description=member_text(post.brief),
         colour=discord.Colour.dark_grey() if closed else BRAND_COLOUR,
     )

@@ -1,6 +1,6 @@
 """Rough edges, smoothed, end to end through the loopback Discord."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.client import ProducerBot
 from bot.clock import ManualClock
@@ -67,3 +67,22 @@ async def test_counts_read_as_english(
     assert "1 piece of feedback" in feedback.text and "pieces" not in feedback.text
     offer_reply = await offer(discord, server.bob, ["mastering"])
     assert "1 topic with 2 places" in offer_reply.text
+
+
+async def test_a_weekly_challenge_stays_open_a_week_and_says_weekly(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot, clock: ManualClock
+) -> None:
+    clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=UTC))  # a Tuesday
+    channel = await set_up_challenges(discord, server, bot)
+    weekly = await discord.slash(
+        "challenge cadence", member=server.moderator, every="weekly", days="tue"
+    )
+    assert "Tue" in weekly.text or "Tuesday" in weekly.text
+    await tick(bot, clock, datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    [post] = discord.channel_messages(channel)
+    assert "Weekly challenge" in post.text and "Daily challenge" not in post.text
+    opened = await bot.services.challenges.entries.open_post(server.guild.id)
+    assert opened.deadline_at - datetime(2026, 11, 24, 9, 0, tzinfo=UTC) == timedelta(days=7)
+    await tick(bot, clock, datetime(2026, 11, 27, 9, 0, tzinfo=UTC))  # still open on Friday
+    entered = await discord.slash("challenge submit", member=server.alice, link="https://e.com/a")
+    assert "is in" in entered.text

@@ -2,7 +2,7 @@
 read, and the cadence rules (which local dates are challenge days)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -88,6 +88,7 @@ class PostInfo:
     message_id: int | None
     thread_id: int | None
     deadline_at: datetime
+    cadence: str = "daily"
 
     @classmethod
     def of(cls, row: ChallengePost) -> "PostInfo":
@@ -104,6 +105,7 @@ class PostInfo:
             row.message_id,
             row.thread_id,
             row.deadline_at,
+            row.cadence,
         )
 
     def nonce(self, kind: str) -> str:
@@ -147,6 +149,14 @@ class ChallengeSettings:
 
 def is_challenge_day(weekdays: int, day: date) -> bool:
     return bool(weekdays >> day.weekday() & 1)
+
+
+def days_to_next(weekdays: int, day: date) -> int:
+    """Days from ``day`` to the next challenge day after it (7 for a weekly cadence)."""
+    for gap in range(1, 8):
+        if is_challenge_day(weekdays, day + timedelta(days=gap)):
+            return gap
+    return 7
 
 
 def days_text(weekdays: int) -> str:

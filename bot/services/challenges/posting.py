@@ -21,7 +21,7 @@ from bot.db.engine import Database
 from bot.errors import InvalidInput
 from bot.models.challenges import ChallengeConfig, ChallengePost
 from bot.models.core import GuildSettings
-from bot.services.challenges.common import PostInfo, guild_zone, local_today
+from bot.services.challenges.common import PostInfo, days_to_next, guild_zone, local_today
 from bot.services.challenges.schedule import ChallengeScheduleService
 from bot.services.challenges.scores import ChallengeScoreService, Results, month_key
 from bot.services.core.exactly_once import (
@@ -134,6 +134,10 @@ class ChallengePostingService:
             if planned is None or config is None:
                 return None
             card = planned.card
+            # A challenge stays open until the next one comes (a week, for a weekly
+            # cadence) unless the challenge itself asks for longer.
+            gap = days_to_next(config.weekdays, day)
+            hours = max(card.hours_to_submit, 24 * gap)
             post = ChallengePost(
                 guild_id=guild_id,
                 local_date=day,
@@ -144,9 +148,10 @@ class ChallengePostingService:
                 skill=card.skill,
                 difficulty=card.difficulty,
                 constraints=card.constraints,
+                cadence="weekly" if config.weekdays.bit_count() == 1 else "daily",
                 channel_id=config.channel_id,
                 claimed_at=now,
-                deadline_at=now + timedelta(hours=card.hours_to_submit),
+                deadline_at=now + timedelta(hours=hours),
             )
             try:
                 async with session.begin_nested():
