@@ -26,16 +26,48 @@ def names(values: tuple[str, ...] | frozenset[str], labels: dict[str, str]) -> s
     return ", ".join(labels.get(value, value) for value in values) or NOTHING
 
 
+FIELDS = {
+    "roles": "What I do",
+    "skills": "Skills",
+    "goals": "Learning",
+    "genres": "Genres",
+    "daws": "DAWs",
+    "experience": "Experience",
+    "timezone": "Time zone",
+    "looking_for": "Looking for",
+    "links": "Portfolio",
+}
+
+
+def _values(profile: ProfileInfo, skill_names: dict[str, str]) -> dict[str, str]:
+    """Each field of the card as text, empty when the member has not filled it in."""
+
+    def listed(values: tuple[str, ...], labels: dict[str, str]) -> str:
+        return ", ".join(labels.get(value, value) for value in values)
+
+    return {
+        "roles": listed(profile.roles, ROLES),
+        "skills": listed(profile.skills, skill_names),
+        "goals": listed(profile.goals, skill_names),
+        "genres": listed(profile.genres, GENRES),
+        "daws": listed(profile.daws, DAWS),
+        "experience": EXPERIENCE.get(profile.experience or "", ""),
+        "timezone": profile.timezone or "",
+        "looking_for": listed(profile.looking_for, LOOKING_FOR),
+        "links": "\n".join(f"<{member_text(link)}>" for link in profile.links),
+    }
+
+
 def profile_embed(
     profile: ProfileInfo,
     skill_names: dict[str, str],
     *,
     compact: bool = False,
     private: Collection[str] = (),
-    producer_type: str | None = None,
 ) -> discord.Embed:
-    """A member's card; ``private`` fields are marked with a lock (the owner's own view),
-    ``compact`` keeps several cards inside one message's limits."""
+    """A member's card with the fields they filled in (the same "What I do" everywhere);
+    ``private`` fields are marked with a lock (the owner's own view), ``compact`` keeps
+    several cards inside one message's limits."""
     limit = COMPACT_FIELD if compact else 1024
     bio = member_text(profile.bio)
     if compact:
@@ -45,31 +77,19 @@ def profile_embed(
         colour=BRAND_COLOUR,
         description=f"<@{profile.user_id}>" + (f"\n{bio}" if bio else ""),
     )
-
-    def add(key: str, title: str, value: str) -> None:
-        lock = " 🔒" if key in private else ""
-        embed.add_field(name=title + lock, value=truncate(value or NOTHING, limit), inline=True)
-
-    doing = names(profile.roles, ROLES)
-    if producer_type:
-        doing = f"{doing}\n{producer_type} (quiz)" if profile.roles else f"{producer_type} (quiz)"
-    add("roles", "What I do", doing)
-    add("skills", "Skills", names(profile.skills, skill_names))
-    add("goals", "Learning", names(profile.goals, skill_names))
-    add("genres", "Genres", names(profile.genres, GENRES))
-    add("daws", "DAWs", names(profile.daws, DAWS))
-    add("experience", "Experience", EXPERIENCE.get(profile.experience or "", NOTHING))
-    add("timezone", "Time zone", profile.timezone or NOTHING)
-    add("looking_for", "Looking for", names(profile.looking_for, LOOKING_FOR))
-    if profile.links:
-        add("links", "Portfolio", "\n".join(f"<{member_text(link)}>" for link in profile.links))
+    for key, value in _values(profile, skill_names).items():
+        if value:
+            lock = " 🔒" if key in private else ""
+            embed.add_field(name=FIELDS[key] + lock, value=truncate(value, limit), inline=True)
+    if not embed.fields and not bio:
+        embed.description = f"<@{profile.user_id}> has not filled in a profile yet."
     return embed
 
 
 def card(card: ProfileCard, skill_names: dict[str, str]) -> discord.Embed:
-    embed = profile_embed(
-        card.profile, skill_names, private=card.private_shown, producer_type=card.producer_type
-    )
+    embed = profile_embed(card.profile, skill_names, private=card.private_shown)
+    if card.producer_type:
+        embed.add_field(name="Producer type (quiz)", value=card.producer_type, inline=True)
     if card.mentor_topics or card.mentored:
         state = " (paused)" if card.mentor_paused else ""
         topics = names(card.mentor_topics, skill_names)
@@ -83,7 +103,10 @@ def card(card: ProfileCard, skill_names: dict[str, str]) -> discord.Embed:
     if card.own:
         hidden = "Your profile is hidden from everyone else. " if card.profile.hidden else ""
         marks = "🔒 fields only you can see. " if card.private_shown else ""
-        embed.set_footer(text=f"{hidden}{marks}Change it with /profile edit.")
+        values = _values(card.profile, skill_names)
+        empty = [FIELDS[key] for key, value in values.items() if not value]
+        todo = f"Not filled in yet: {', '.join(empty)}. " if empty else ""
+        embed.set_footer(text=f"{hidden}{marks}{todo}Change it with /profile edit.")
     return embed
 
 

@@ -4,8 +4,19 @@ from datetime import UTC, datetime, timedelta
 
 from bot.client import ProducerBot
 from bot.clock import ManualClock
+from bot.content import Content
+from cogs.profiles import render
 from loopback.server import LoopbackDiscord
-from tests.e2e.helpers import Server, offer, post_today, set_up_challenges, thread_of, tick
+from tests.e2e.helpers import (
+    Server,
+    answer_type_questions,
+    best_answers,
+    offer,
+    post_today,
+    set_up_challenges,
+    thread_of,
+    tick,
+)
 
 
 async def test_help_shows_groups_options_as_discord_shows_them_and_marks_moderators(
@@ -86,3 +97,35 @@ async def test_a_weekly_challenge_stays_open_a_week_and_says_weekly(
     await tick(bot, clock, datetime(2026, 11, 27, 9, 0, tzinfo=UTC))  # still open on Friday
     entered = await discord.slash("challenge submit", member=server.alice, link="https://e.com/a")
     assert "is in" in entered.text
+
+
+async def test_profile_cards_show_what_is_filled_in_and_agree_on_what_i_do(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot, content: Content
+) -> None:
+    empty = await discord.slash("profile view", member=server.alice)
+    assert "—" not in empty.text and "has not filled in a profile yet" in empty.text
+    assert "Not filled in yet: What I do, Skills" in empty.message.embeds[0]["footer"]["text"]
+
+    panel = await discord.slash("profile edit", member=server.alice)
+    form = await discord.click(panel.message, "About you", member=server.alice)
+    await discord.submit(
+        form,
+        {"What you do": ["beatmaker"], "Experience": [], "Time zone": "", "Short bio": ""},
+        member=server.alice,
+    )
+    quiz = await discord.slash("quiz type", member=server.alice)
+    await answer_type_questions(
+        discord, quiz.message, server.alice, content, best_answers(content, "engineer")
+    )
+    card = await discord.slash("profile view", member=server.alice)
+    fields = {f["name"]: f["value"] for f in card.message.embeds[0]["fields"]}
+    assert fields["What I do"] == "Beatmaker"
+    assert "Producer type (quiz)" in fields and "Genres" not in fields
+    footer = card.message.embeds[0]["footer"]["text"]
+    assert "Not filled in yet:" in footer and "What I do" not in footer
+
+    # An introduction card says the same under "What I do".
+    intro = render.introduction(
+        [await bot.services.profiles.get(server.guild.id, server.alice.id)], [], {}, "Hello"
+    )
+    assert intro[0].fields[0].name == "What I do" and intro[0].fields[0].value == "Beatmaker"
