@@ -17,7 +17,10 @@ from cogs.quiz.views import (
     TakeRoleButton,
     TypeAnswerButton,
     TypeBackButton,
+    TypeRestartButton,
+    TypeResumeButton,
 )
+from cogs.safety.views import ReportHandledButton
 from cogs.suggestions.views import HandledButton
 
 SNOWFLAKE = 1_177_433_809_723_326_464
@@ -36,6 +39,9 @@ BUILT: list[IdButton] = [
     AnotherTipButton(None, None),
     TypeAnswerButton(7, 0, 3, "Mixing"),
     TypeBackButton(7, 2, disabled=True),
+    TypeResumeButton(7, "Continue from question 3"),
+    TypeRestartButton(7),
+    ReportHandledButton(SNOWFLAKE),
     TakeRoleButton(7),
     SoloAnswerButton(7, 4, 0),
     SoloNextButton(7, 4),
