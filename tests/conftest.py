@@ -1,6 +1,9 @@
 """Fixtures shared by every test: a real database file, the content, and the clock."""
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -8,8 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+import bot.models  # noqa: F401  (registers every table)
 from bot.clock import ManualClock
 from bot.content import Content, load_content
+from bot.db.base import Base
 from bot.db.engine import Database
 from bot.db.migrate import upgrade_to_head
 
@@ -27,11 +32,44 @@ def clock() -> ManualClock:
     return ManualClock(START)
 
 
+_SCHEMA = Path(tempfile.mkdtemp(prefix="bot-schema-"))
+atexit.register(shutil.rmtree, _SCHEMA, True)
+_migrated_postgres: set[str] = set()
+
+
+async def _sqlite_at_head(folder: Path) -> Database:
+    """A SQLite file at the latest schema: migrated once per run, then copied (migrating
+    every test's file anew was a third of the suite's time)."""
+    template = _SCHEMA / "head.sqlite3"
+    if not template.exists():
+        building = Database.from_url(f"sqlite+aiosqlite:///{_SCHEMA / 'building.sqlite3'}")
+        await upgrade_to_head(building)
+        await building.close()
+        (_SCHEMA / "building.sqlite3").rename(template)
+    target = folder / "bot.sqlite3"
+    shutil.copyfile(template, target)
+    return Database.from_url(f"sqlite+aiosqlite:///{target}")
+
+
+async def _postgres_at_head(url: str) -> Database:
+    """PostgreSQL's test database at the latest schema and empty: migrated once per run
+    from an empty schema, then emptied table by table."""
+    if url not in _migrated_postgres:
+        database = await _fresh_postgres(url)
+        await upgrade_to_head(database)
+        _migrated_postgres.add(url)
+        return database
+    database = Database.from_url(url)
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    async with database.engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return database
+
+
 @pytest.fixture
 async def database(tmp_path: Path) -> AsyncIterator[Database]:
     """A fresh SQLite file, migrated to the latest schema."""
-    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}")
-    await upgrade_to_head(database)
+    database = await _sqlite_at_head(tmp_path)
     yield database
     await database.close()
 
@@ -52,14 +90,11 @@ async def migrated_database(backend: str, folder: Path) -> Database:
     """A fresh database at the latest schema: a SQLite file in ``folder``, or PostgreSQL's
     test database emptied (the test skips when TEST_POSTGRES_URL is not set)."""
     if backend == "sqlite":
-        database = Database.from_url(f"sqlite+aiosqlite:///{folder / 'bot.sqlite3'}")
-    else:
-        url = os.environ.get("TEST_POSTGRES_URL")
-        if not url:
-            pytest.skip("TEST_POSTGRES_URL is not set")
-        database = await _fresh_postgres(url)
-    await upgrade_to_head(database)
-    return database
+        return await _sqlite_at_head(folder)
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("TEST_POSTGRES_URL is not set")
+    return await _postgres_at_head(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
