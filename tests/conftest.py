@@ -1,5 +1,6 @@
 """Fixtures shared by every test: a real database file, the content, and the clock."""
 
+import asyncio
 import atexit
 import os
 import shutil
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 import bot.models  # noqa: F401  (registers every table)
 from bot.clock import ManualClock
@@ -20,6 +22,35 @@ from bot.db.migrate import upgrade_to_head
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own
+    (``test_gw0``, ...), created when missing, so workers never empty each other's tables."""
+    worker, url = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("TEST_POSTGRES_URL")
+    if worker and url:
+        os.environ["TEST_POSTGRES_URL"] = asyncio.run(_worker_database(url, worker))
+
+
+async def _worker_database(url: str, worker: str) -> str:
+    base = make_url(url)
+    mine = base.set(database=f"{base.database}_{worker}")
+    try:
+        import asyncpg
+
+        connection = await asyncpg.connect(
+            user=base.username, password=base.password, host=base.host,
+            port=base.port, database=base.database,
+        )  # fmt: skip
+    except (ImportError, OSError):
+        return url  # the PostgreSQL tests skip as they would anyway
+    try:
+        await connection.execute(f'CREATE DATABASE "{mine.database}"')
+    except asyncpg.DuplicateDatabaseError:
+        pass
+    finally:
+        await connection.close()
+    return mine.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
