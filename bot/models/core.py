@@ -20,6 +20,8 @@ class GuildSettings(Base):
     updated_at: Mapped[datetime]
     left_at: Mapped[datetime | None]
     """When the bot was removed from the guild; its data is deleted after a grace period."""
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    """Raised by every change of the settings or the guild's channels: caches compare it."""
 
 
 class GuildChannel(Base):
