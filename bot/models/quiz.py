@@ -140,3 +140,20 @@ class QuizReview(Base):
     topic: Mapped[str] = mapped_column(String(64))
     box: Mapped[int]
     due_at: Mapped[datetime]
+
+
+class EarLevel(Base):
+    """Where a member stands on one ear-training kind's staircase: ``level`` is asked next
+    (higher is finer), ``streak`` counts right answers in a row at that level, ``best`` is
+    the finest level the member has passed (0 before the first pass)."""
+
+    __tablename__ = "quiz_ear_levels"
+
+    guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    level: Mapped[int]
+    streak: Mapped[int]
+    best: Mapped[int]
+    answered: Mapped[int]
+    updated_at: Mapped[datetime]
