@@ -37,7 +37,14 @@ from bot.models.community import (
     Suggestion,
     WeeklyBoard,
 )
-from bot.models.core import Cooldown, GuildChannel, GuildSettings, ModeratorAlert, SendBudget
+from bot.models.core import (
+    AuditEntry,
+    Cooldown,
+    GuildChannel,
+    GuildSettings,
+    ModeratorAlert,
+    SendBudget,
+)
 from bot.models.quiz import (
     GuildQuestion,
     QuizAnswer,
@@ -49,6 +56,7 @@ from bot.models.quiz import (
 )
 
 __all__ = [
+    "AuditEntry",
     "Block",
     "ChallengeConfig",
     "ChallengeFeedback",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Double, ForeignKey, String
+from sqlalchemy import Double, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, Snowflake
@@ -70,3 +70,17 @@ class SendBudget(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     next_at: Mapped[float] = mapped_column(Double)
     """Wall-clock time (Unix seconds) of the next free slot."""
+
+
+class AuditEntry(Base):
+    """A change a moderator made from the web dashboard: who, what, when."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_guild_at", "guild_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(Snowflake)
+    user_id: Mapped[int] = mapped_column(Snowflake)
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(String(500))
+    at: Mapped[datetime]
