@@ -8,6 +8,7 @@ from discord import app_commands
 
 from bot.errors import NotAllowed
 from bot.services.core.guild_settings import GuildConfig
+from bot.services.core.moderators import moderates
 
 if TYPE_CHECKING:
     from bot.client import ProducerBot
@@ -26,11 +27,7 @@ def producer_bot(interaction: discord.Interaction) -> "ProducerBot":
 
 
 def is_moderator(member: discord.Member, config: GuildConfig) -> bool:
-    if member.guild_permissions.manage_guild:
-        return True
-    return config.moderator_role_id is not None and any(
-        role.id == config.moderator_role_id for role in member.roles
-    )
+    return moderates(member.guild_permissions.manage_guild, (r.id for r in member.roles), config)
 
 
 async def ensure_moderator(interaction: discord.Interaction) -> None:

@@ -77,6 +77,24 @@ class Settings(BaseSettings):
         description="Rehearsals only: the Unix time at which it is CLOCK_START (default: "
         "start-up); give every process the same value.",
     )
+    web_port: int = Field(
+        default=8080, ge=1, le=65535, description="Port of the moderators' web dashboard."
+    )
+    web_host: str = Field(
+        default="127.0.0.1",
+        description="Address the dashboard listens on (0.0.0.0 in a container).",
+    )
+    web_base_url: str | None = Field(
+        default=None,
+        description="Public address of the dashboard, as Discord redirects to it "
+        "(default http://127.0.0.1:WEB_PORT); https makes its cookies Secure.",
+    )
+    discord_client_id: str | None = Field(
+        default=None, description="OAuth2 client id of the application (the dashboard's login)."
+    )
+    discord_client_secret: SecretStr | None = Field(
+        default=None, description="OAuth2 client secret of the application."
+    )
     data_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "data",
         description="Folder of the content files.",

@@ -22,6 +22,7 @@ from aiohttp import web
 
 from loopback import interactions as ix
 from loopback.api import build_api
+from loopback.api.oauth2 import OAuth2
 from loopback.gateway import PRIVILEGED_INTENTS, GatewayClose, GatewaySession, serve_gateway
 from loopback.state import DiscordState
 from loopback.world import (
@@ -78,6 +79,8 @@ class LoopbackDiscord(DiscordState):
         self.recent_requests: collections.deque[float] = collections.deque()
         self.sessions: list[GatewaySession] = []
         self.identified = asyncio.Event()
+        self.oauth2 = OAuth2()
+        """The dashboard's OAuth2 application (its client id is ``application_id``)."""
         self._pending: list[asyncio.Future[None]] = []
         self._runner: web.AppRunner | None = None
 

@@ -16,12 +16,14 @@ from loopback.api.errors import DiscordError, RateLimitedError, fault_error
 from loopback.api.guilds import GuildRoutes
 from loopback.api.interactions import InteractionRoutes
 from loopback.api.messages import MessageRoutes
+from loopback.api.oauth2 import OAUTH_USER, OAuth2Routes, bearer_user
 from loopback.world import Attachment
 
 if TYPE_CHECKING:
     from loopback.server import LoopbackDiscord
 
 RESOURCES: list[type[Resource]] = [
+    OAuth2Routes,
     ApplicationRoutes,
     InteractionRoutes,
     ChannelRoutes,
@@ -63,6 +65,8 @@ async def read_body(
                     )
                 )
         return payload, files
+    if request.content_type == "application/x-www-form-urlencoded":
+        return {}, []  # OAuth2's token exchange: its handler reads the form
     if request.can_read_body:
         body = await request.json()
         return (body if isinstance(body, dict) else {"_list": body}), []
@@ -79,8 +83,16 @@ def errors_and_record(discord: "LoopbackDiscord") -> Middleware:
             if request.path.startswith("/api/"):
                 payload, files = await read_body(discord, request)
                 request[PAYLOAD], request[FILES] = payload, files
+                authorization = request.headers.get("Authorization", "")
                 needs_token = request.path.split("/")[3] not in ("webhooks", "interactions")
-                if needs_token and request.headers.get("Authorization") != f"Bot {discord.token}":
+                if request.path.endswith(("/oauth2/token", "/oauth2/authorize")):
+                    needs_token = False
+                elif authorization.startswith("Bearer "):
+                    if not request.path.endswith(("/users/@me", "/users/@me/guilds")):
+                        raise DiscordError(401, 0, "401: Unauthorized")
+                    request[OAUTH_USER] = bearer_user(discord, authorization)
+                    needs_token = False
+                if needs_token and authorization != f"Bot {discord.token}":
                     raise DiscordError(401, 0, "401: Unauthorized")
                 if needs_token:
                     within_global_limit(discord)

@@ -7,6 +7,7 @@ from aiohttp import web
 
 from loopback.api.base import API, PAYLOAD, Resource
 from loopback.api.errors import DiscordError, json_response
+from loopback.api.oauth2 import OAUTH_USER
 from loopback.limits import check_command
 
 
@@ -29,7 +30,8 @@ class ApplicationRoutes(Resource):
         ]
 
     async def me(self, request: web.Request) -> web.Response:
-        return json_response(self.discord.bot_user.to_json())
+        """The bot, or with an OAuth2 Bearer token the user who signed in."""
+        return json_response(request.get(OAUTH_USER, self.discord.bot_user).to_json())
 
     async def application(self, request: web.Request) -> web.Response:
         discord = self.discord

@@ -16,6 +16,7 @@ class GuildRoutes(Resource):
         return [
             web.get(API + "/guilds/{guild}", self.get_guild),
             web.get(API + "/guilds/{guild}/roles", self.get_roles),
+            web.get(API + "/guilds/{guild}/channels", self.get_channels),
             web.get(API + "/guilds/{guild}/members/{user}", self.get_member),
             web.delete(member_role, self.member_role),
             web.put(member_role, self.member_role),
@@ -26,6 +27,10 @@ class GuildRoutes(Resource):
 
     async def get_roles(self, request: web.Request) -> web.Response:
         return json_response([role.to_json() for role in self.guild_of(request).roles.values()])
+
+    async def get_channels(self, request: web.Request) -> web.Response:
+        guild = self.guild_of(request)
+        return json_response([c.to_json() for c in guild.channels.values() if c.parent_id is None])
 
     async def get_member(self, request: web.Request) -> web.Response:
         member = self.guild_of(request).members.get(int(request.match_info["user"]))
