@@ -194,13 +194,17 @@ class CareerCog(
     async def portfolio(self, interaction: discord.Interaction) -> None:
         await Paginator(interaction.user.id, render.portfolio(self.career)).send(interaction)
 
-    @app_commands.command(name="servertips", description="The tips this server's moderators wrote.")
+    tips = app_commands.Group(
+        name="tips", description="This server's own tips: read them, or (moderators) curate them."
+    )
+
+    @tips.command(name="list", description="The tips this server's moderators wrote.")
     @app_commands.guild_only()
-    async def servertips(self, interaction: discord.Interaction) -> None:
+    async def tips_list(self, interaction: discord.Interaction) -> None:
         cards = await self.service.guild_tips(require_guild_id(interaction))
         if not cards:
             raise InvalidInput(
-                "This server has no tips of its own yet (moderators: `/career tipadd`)."
+                "This server has no tips of its own yet (moderators: `/career tips add`)."
             )
         pages = render.tip_pages(self.career, cards, f"Tips from this server ({len(cards)})")
         await Paginator(interaction.user.id, pages).send(interaction)
@@ -254,22 +258,22 @@ class CareerCog(
             )
         await interaction.response.send_message(text, ephemeral=True)
 
-    @app_commands.command(name="tipadd", description="Moderators: add a tip for this server.")
+    @tips.command(name="add", description="Moderators: add a tip for this server.")
     @app_commands.describe(topic="The tip's topic", level="Who the tip is for")
     @app_commands.guild_only()
     @moderator_only
-    async def tipadd(self, interaction: discord.Interaction, topic: str, level: LevelName) -> None:
+    async def tips_add(
+        self, interaction: discord.Interaction, topic: str, level: LevelName
+    ) -> None:
         await interaction.response.send_modal(
             GuildTipModal(self.service, self.career, topic, level)
         )
 
-    @app_commands.command(
-        name="tipedit", description="Moderators: change one of this server's tips."
-    )
+    @tips.command(name="edit", description="Moderators: change one of this server's tips.")
     @app_commands.describe(tip="The server tip to change", topic="A new topic", level="A new level")
     @app_commands.guild_only()
     @moderator_only
-    async def tipedit(
+    async def tips_edit(
         self,
         interaction: discord.Interaction,
         tip: str,
@@ -294,25 +298,23 @@ class CareerCog(
         )
         await interaction.response.send_modal(modal)
 
-    @app_commands.command(
-        name="tipremove", description="Moderators: remove one of this server's tips."
-    )
+    @tips.command(name="remove", description="Moderators: remove one of this server's tips.")
     @app_commands.describe(tip="The server tip to remove")
     @app_commands.guild_only()
     @moderator_only
-    async def tipremove(self, interaction: discord.Interaction, tip: str) -> None:
+    async def tips_remove(self, interaction: discord.Interaction, tip: str) -> None:
         card = await self.service.remove_guild_tip(require_guild_id(interaction), tip)
         await interaction.response.send_message(f"Removed the tip `{card.id}`.", ephemeral=True)
 
-    @tipadd.autocomplete("topic")
-    @tipedit.autocomplete("topic")
+    @tips_add.autocomplete("topic")
+    @tips_edit.autocomplete("topic")
     async def _any_topic(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return topic_choices(self.career, current)
 
-    @tipedit.autocomplete("tip")
-    @tipremove.autocomplete("tip")
+    @tips_edit.autocomplete("tip")
+    @tips_remove.autocomplete("tip")
     async def _guild_tip_ids(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:

@@ -112,8 +112,8 @@ async def test_moderator_commands_are_refused_to_members(
     attempts = [
         ("career community", {}),
         ("career daily", {"channel": tips, "time": "09:00"}),
-        ("career tipadd", {"topic": "networking", "level": "beginner"}),
-        ("career tipremove", {"tip": "g1"}),
+        ("career tips add", {"topic": "networking", "level": "beginner"}),
+        ("career tips remove", {"tip": "g1"}),
     ]
     for command, options in attempts:
         refused = await discord.slash(command, member=server.alice, **options)
@@ -129,29 +129,29 @@ async def test_guild_tips_are_added_edited_and_removed_by_modal(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot
 ) -> None:
     form = await discord.slash(
-        "career tipadd", member=server.moderator, topic="networking", level="beginner"
+        "career tips add", member=server.moderator, topic="networking", level="beginner"
     )
     added = await discord.submit(
         form, {"The tip": "Bring two finished loops to every meetup."}, member=server.moderator
     )
     assert "Added the tip `g" in added.text
     tip_id = added.text.split("`")[1]
-    listed = await discord.slash("career servertips", member=server.alice)
+    listed = await discord.slash("career tips list", member=server.alice)
     assert "Bring two finished loops" in listed.text
 
     edit = await discord.slash(
-        "career tipedit", member=server.moderator, tip=tip_id, level="advanced"
+        "career tips edit", member=server.moderator, tip=tip_id, level="advanced"
     )
     field = edit.modal["components"][0]
     assert (field.get("component") or field["components"][0])["value"].startswith("Bring two")
     await discord.submit(edit, {"The tip": "Bring three finished loops."}, member=server.moderator)
-    listed = await discord.slash("career servertips", member=server.alice)
+    listed = await discord.slash("career tips list", member=server.alice)
     assert "three finished loops" in listed.text and "advanced" in listed.text
 
-    gone = await discord.slash("career tipremove", member=server.moderator, tip=tip_id)
+    gone = await discord.slash("career tips remove", member=server.moderator, tip=tip_id)
     assert "Removed" in gone.text
     assert (
-        "no tips of its own" in (await discord.slash("career servertips", member=server.alice)).text
+        "no tips of its own" in (await discord.slash("career tips list", member=server.alice)).text
     )
 
 

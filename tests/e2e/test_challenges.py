@@ -191,7 +191,8 @@ async def test_streak_dms_go_to_opted_in_members_and_closed_dms_are_remembered(
     for member in (server.alice, server.bob):
         await discord.slash("challenge submit", member=member, link="https://e.com/day-1")
     await tick(bot, clock, datetime(2026, 11, 25, 9, 0, tzinfo=UTC))  # results, day 2 posted
-    assert len(discord.channel_messages(channel)) == 3
+    posted = [message.text for message in discord.channel_messages(channel)]
+    assert len(posted) == 3, posted
     await tick(bot, clock, datetime(2026, 11, 26, 6, 0, tzinfo=UTC))  # 3 h before day 2 ends
     [dm] = discord.dms(server.alice.user)
     assert "1-day challenge streak" in dm.text and "at risk" in dm.text

@@ -162,10 +162,10 @@ async def test_a_plain_request_message_shows_as_written(
 
 async def test_a_server_tip(discord: LoopbackDiscord, server: Server, bot: ProducerBot) -> None:
     form = await discord.slash(
-        "career tipadd", member=server.moderator, topic="networking", level="beginner"
+        "career tips add", member=server.moderator, topic="networking", level="beginner"
     )
     await discord.submit(form, {"The tip": HOSTILE}, member=server.moderator)
-    listed = await discord.slash("career servertips", member=server.alice)
+    listed = await discord.slash("career tips list", member=server.alice)
     assert_inert(listed.message.embeds[0]["fields"][0]["value"])
 
 

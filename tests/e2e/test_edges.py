@@ -63,7 +63,7 @@ async def test_a_tip_id_or_the_hours_in_other_digits_or_out_of_range_are_refused
 ) -> None:
     with caplog.at_level(logging.INFO):
         for tip in ("g²", "g٣", "g99999999999999999999999", "g-1"):
-            reply = await discord.slash("career tipremove", member=server.moderator, tip=tip)
+            reply = await discord.slash("career tips remove", member=server.moderator, tip=tip)
             assert reply.ephemeral and APOLOGY not in reply.text, reply.text
         for hours in ("²", "٣", "99999999999999999999999"):
             form = await discord.slash("challenge add", member=server.moderator)
@@ -135,7 +135,7 @@ async def test_nul_and_lone_surrogates_in_member_text_behave_alike_on_every_data
 
 FORMS: list[tuple[str, dict[str, object], dict[str, object]]] = [
     (
-        "career tipadd",
+        "career tips add",
         {"topic": "networking", "level": "beginner"},
         {"The tip": "Bring two finished loops to every meetup."},
     ),

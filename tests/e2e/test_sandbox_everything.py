@@ -52,7 +52,7 @@ click 1
 /career next
 /career gear category:DAWs
 /career portfolio
-/career servertips
+/career tips list
 /profile view member:@alice
 /challenge leaderboard period:week
 /challenge history member:@alice
@@ -123,11 +123,11 @@ select 1 1
 click 5
 /career community
 /career daily channel:#tips time:09:00
-/career tipadd topic:networking level:beginner
+/career tips add topic:networking level:beginner
 fill
 Say thanks in public when someone helps you.
-/career tipedit tip:1 level:intermediate
-/career tipremove tip:1
+/career tips edit tip:1 level:intermediate
+/career tips remove tip:1
 /quiz add topic:mixing-mastering difficulty:easy
 fill
 Which filter removes low rumble?

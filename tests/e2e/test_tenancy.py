@@ -157,7 +157,9 @@ async def offer_mentoring(discord: LoopbackDiscord, mentor: Member, availability
 
 
 async def add_tip(discord: LoopbackDiscord, moderator: Member, text: str) -> str:
-    form = await discord.slash("career tipadd", member=moderator, topic=TIP_TOPIC, level=TIP_LEVEL)
+    form = await discord.slash(
+        "career tips add", member=moderator, topic=TIP_TOPIC, level=TIP_LEVEL
+    )
     added = await discord.submit(form, {"The tip": text}, member=moderator)
     return added.text.split("`")[1]
 
@@ -443,7 +445,7 @@ READS = [
     Read("career saved", "alice", f"{A}-TIP", f"{B}-TIP"),
     Read("career skills", "alice", "✅ Mastering", "0 of 15 done"),
     Read("career next", "alice", "Suits your producer type", "take `/quiz type`"),
-    Read("career servertips", "alice", f"{A}-TIP", f"{B}-TIP"),
+    Read("career tips list", "alice", f"{A}-TIP", f"{B}-TIP"),
     Read(
         "career community",
         "mona",
@@ -485,8 +487,8 @@ READS = [
     ),
     Read("settings show", "mona", "Asia/Tokyo", "UTC"),
     Read("career unsave", "alice", f"{A}-TIP", f"{B}-TIP", autocomplete="tip"),
-    Read("career tipedit", "mona", f"{A}-TIP", f"{B}-TIP", autocomplete="tip"),
-    Read("career tipremove", "mona", f"{A}-TIP", f"{B}-TIP", autocomplete="tip"),
+    Read("career tips edit", "mona", f"{A}-TIP", f"{B}-TIP", autocomplete="tip"),
+    Read("career tips remove", "mona", f"{A}-TIP", f"{B}-TIP", autocomplete="tip"),
     Read("quiz remove", "mona", f"{A}-QUESTION", f"{B}-QUESTION", autocomplete="question"),
 ]
 
@@ -500,9 +502,9 @@ WRITES = {
     "career mark": "stores a skill state",
     "career unsave": "tried from B on A's saved tip (its menu is a read above)",
     "career daily": "schedules the tip of the day",
-    "career tipadd": "stores a server tip",
-    "career tipedit": "tried from B on A's tip (its menu is a read above)",
-    "career tipremove": "tried from B on A's tip (its menu is a read above)",
+    "career tips add": "stores a server tip",
+    "career tips edit": "tried from B on A's tip (its menu is a read above)",
+    "career tips remove": "tried from B on A's tip (its menu is a read above)",
     "challenge submit": "tried from B while only A has an open challenge",
     "challenge streakdm": "stores an opt-in",
     "challenge setup": "stores the schedule",
@@ -761,12 +763,12 @@ ATTEMPTS = [
     ),
     Attempt(
         "edit A's server tip",
-        lambda w: slash("career tipedit", "mona", tip=a_tip(w))(w),
+        lambda w: slash("career tips edit", "mona", tip=a_tip(w))(w),
         "one of this server's own tips",
     ),
     Attempt(
         "remove A's server tip",
-        lambda w: slash("career tipremove", "mona", tip=a_tip(w))(w),
+        lambda w: slash("career tips remove", "mona", tip=a_tip(w))(w),
         "no tip with that id",
     ),
     Attempt(
