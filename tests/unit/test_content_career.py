@@ -71,6 +71,22 @@ def test_tip_counts_and_spread(content: CareerContent) -> None:
         assert per_level[level] >= 15, level
 
 
+def test_tip_bank_covers_every_topic_at_every_level(content: CareerContent) -> None:
+    assert len(content.tips) >= 160
+    thin = [
+        (topic.id, level.value)
+        for topic in content.topics
+        for level in Level
+        if len(content.tips_for(topic.id, level)) < 4
+    ]
+    assert thin == []
+
+
+def test_tip_texts_are_unique(content: CareerContent) -> None:
+    texts = Counter(" ".join(t.text.casefold().split()) for t in content.tips)
+    assert [text for text, seen in texts.items() if seen > 1] == []
+
+
 def test_gear_and_portfolio(content: CareerContent) -> None:
     assert [c.id for c in content.gear] == list(GEAR_CATEGORY_IDS)
     for category in content.gear:
