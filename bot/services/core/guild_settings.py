@@ -1,4 +1,10 @@
-"""Per-guild settings: time zone, moderator role and feature channels, with defaults."""
+"""Per-guild settings: time zone, moderator role and feature channels, with defaults.
+
+Every command's moderator check reads them, so they are served from memory: each read asks
+the database only for the guild's settings version (one primary-key lookup, in the same
+unit of work that would load them) and loads them again only when it moved. Every change
+raises the version (``ensure_guild``), in this process or any other.
+"""
 
 import functools
 from collections.abc import Iterable
@@ -6,14 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.engine import Database
-from bot.db.upsert import insert_or_update
+from bot.db.upsert import insert_for, insert_or_update
 from bot.errors import InvalidInput
 from bot.models.core import GuildChannel, GuildSettings
+from bot.services.core.settings_cache import VersionedCache
 
 DEFAULT_TIMEZONE = "UTC"
 
@@ -70,36 +77,64 @@ def search_timezones(query: str, limit: int = 25) -> list[str]:
 async def ensure_guild(
     session: AsyncSession, guild_id: int, now: datetime, **values: object
 ) -> None:
-    """Create the guild's settings row with defaults if it is missing, and apply ``values``.
-    Feature settings that reference the guild call this in their own unit of work."""
-    await insert_or_update(
-        session,
-        GuildSettings,
-        keys={"guild_id": guild_id},
-        insert_values={"timezone": DEFAULT_TIMEZONE, "created_at": now},
-        update_values={**values, "updated_at": now},
+    """Create the guild's settings row with defaults if it is missing, and apply ``values``,
+    raising its version (cached copies in every process read it again). Feature settings
+    that reference the guild call this in their own unit of work."""
+    changes = {**values, "updated_at": now}
+    statement = insert_for(session)(GuildSettings).values(
+        {"guild_id": guild_id, "timezone": DEFAULT_TIMEZONE, "created_at": now, "version": 1}
+        | changes
     )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["guild_id"], set_={**changes, "version": GuildSettings.version + 1}
+        )
+    )
+
+
+_STAMP = select(GuildSettings.version, GuildSettings.created_at).where(
+    GuildSettings.guild_id == bindparam("guild_id")
+)
+_SETTINGS = select(
+    GuildSettings.timezone, GuildSettings.moderator_role_id, GuildSettings.mentor_role_id
+).where(GuildSettings.guild_id == bindparam("guild_id"))
+_CHANNELS = select(GuildChannel.feature, GuildChannel.channel_id).where(
+    GuildChannel.guild_id == bindparam("guild_id")
+)
+Stamp = tuple[int, datetime] | None
+"""A settings row's version and creation time (a deleted and recreated row starts its
+versions again); None while the guild has no row."""
+
+
+def _read_config(
+    connection: Connection, guild_id: int, cache: VersionedCache[int, GuildConfig]
+) -> tuple[Stamp, GuildConfig]:
+    """The guild's settings at their current stamp: the cached copy if it is that stamp's."""
+    row = connection.execute(_STAMP, {"guild_id": guild_id}).first()
+    stamp: Stamp = (row[0], row[1]) if row is not None else None
+    cached = cache.lookup(guild_id, stamp)
+    if cached is not None:
+        return stamp, cached
+    settings = connection.execute(_SETTINGS, {"guild_id": guild_id}).first()
+    if settings is None:
+        return stamp, GuildConfig(guild_id)
+    channels: dict[str, int] = dict(connection.execute(_CHANNELS, {"guild_id": guild_id}).all())
+    timezone, moderator_role_id, mentor_role_id = settings
+    return stamp, GuildConfig(guild_id, timezone, moderator_role_id, channels, mentor_role_id)
 
 
 class GuildSettingsService:
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database
         self._clock = clock
+        self._cache: VersionedCache[int, GuildConfig] = VersionedCache()
 
     async def get(self, guild_id: int) -> GuildConfig:
-        async with self._database.read() as session:
-            row = await session.get(GuildSettings, guild_id)
-            channels = await session.execute(
-                select(GuildChannel.feature, GuildChannel.channel_id).where(
-                    GuildChannel.guild_id == guild_id
-                )
-            )
-            mapping = dict(channels.all())
-        if row is None:
-            return GuildConfig(guild_id)
-        return GuildConfig(
-            guild_id, row.timezone, row.moderator_role_id, mapping, row.mentor_role_id
+        """The guild's settings as they are now, in every process (see the module)."""
+        stamp, config = await self._database.run(
+            lambda connection: _read_config(connection, guild_id, self._cache)
         )
+        return self._cache.store(guild_id, stamp, config)
 
     async def _touch(self, session: AsyncSession, guild_id: int, **values: object) -> None:
         await ensure_guild(session, guild_id, self._clock.now(), **values)
