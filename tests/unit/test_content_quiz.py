@@ -131,6 +131,77 @@ def test_lookups(content: QuizContent) -> None:
         content.knowledge_for("effects", "impossible")
 
 
+# --- the knowledge bank cannot be gamed ----------------------------------------------------
+
+
+def _choice_lengths(content: QuizContent, topic: str | None) -> list[tuple[list[int], int]]:
+    """Each question's choice lengths and the index of its right answer."""
+    return [([len(c) for c in q.choices], q.answer) for q in content.knowledge_for(topic)]
+
+
+def _length_rank_score(content: QuizContent, topic: str | None, rank: int) -> float:
+    """Share of right answers a player gets by always picking the ``rank``-th longest choice.
+
+    Rank 0 is the longest choice and 3 the shortest; choices of equal length split the point.
+    """
+    questions = _choice_lengths(content, topic)
+    score = 0.0
+    for lengths, answer in questions:
+        target = sorted(lengths, reverse=True)[rank]
+        tied = [i for i, length in enumerate(lengths) if length == target]
+        if answer in tied:
+            score += 1 / len(tied)
+    return score / len(questions)
+
+
+def _right_is_longest_share(content: QuizContent, topic: str | None) -> float:
+    """Share of questions whose right answer is strictly longer than every other choice."""
+    questions = _choice_lengths(content, topic)
+    longest = [
+        answer
+        for lengths, answer in questions
+        if all(lengths[answer] > length for i, length in enumerate(lengths) if i != answer)
+    ]
+    return len(longest) / len(questions)
+
+
+def test_knowledge_bank_is_large(content: QuizContent) -> None:
+    assert len(content.knowledge) >= 250
+    for topic in REQUIRED_TOPICS:
+        assert len(content.knowledge_for(topic)) >= 30, topic
+        for level in DIFFICULTIES:
+            assert len(content.knowledge_for(topic, level)) >= 6, (topic, level)
+
+
+def test_right_answer_is_rarely_the_longest_choice(content: QuizContent) -> None:
+    assert _right_is_longest_share(content, None) <= 0.27
+    for topic in REQUIRED_TOPICS:
+        assert _right_is_longest_share(content, topic) <= 0.30, topic
+
+
+def test_no_choice_length_strategy_pays(content: QuizContent) -> None:
+    for topic in REQUIRED_TOPICS:
+        assert _length_rank_score(content, topic, 0) <= 0.30, topic
+        # Nor may the second longest, the shortest, ... take over the giveaway.
+        scores = [_length_rank_score(content, topic, rank) for rank in range(4)]
+        assert max(scores) <= 0.35, (topic, scores)
+
+
+def test_right_answer_position_is_spread_in_each_topic(content: QuizContent) -> None:
+    for topic in REQUIRED_TOPICS:
+        questions = content.knowledge_for(topic)
+        positions = Counter(q.answer for q in questions)
+        for index in range(4):
+            assert 0.15 <= positions[index] / len(questions) <= 0.35, (topic, positions)
+
+
+def test_knowledge_questions_are_distinct(content: QuizContent) -> None:
+    prompts = Counter(" ".join(q.prompt.casefold().split()) for q in content.knowledge)
+    assert [prompt for prompt, seen in prompts.items() if seen > 1] == []
+    for question in content.knowledge:
+        assert len({" ".join(c.casefold().split()) for c in question.choices}) == 4, question.id
+
+
 # --- scoring -------------------------------------------------------------------------------
 
 
