@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
-from bot.content.quiz import score_type_answers, type_percentages
 from bot.db.engine import Database
 from bot.models.quiz import QuizAnswer, QuizRound
 from bot.services.quiz import ear_training
+from bot.services.quiz.producer_type import rank_type_answers
 from loopback.server import LoopbackDiscord
 from loopback.world import ADMINISTRATOR
 from tests.e2e.helpers import (
@@ -72,7 +72,7 @@ async def test_a_whole_type_quiz_with_back_and_a_restart(
         await answer_type_questions(discord, message, server.alice, content, picks[8:])
         [embed] = message.embeds
         assert embed["title"] == "🎚️ You lean to The Engineer"
-        ranking = type_percentages(score_type_answers(content.quiz, picks))
+        ranking = rank_type_answers(content.quiz, picks)
         assert ranking[0][0] == "engineer"
         for type_id, percent in ranking:
             assert f"{content.quiz.type(type_id).name}: {percent} %" in message.text
