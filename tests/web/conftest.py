@@ -28,12 +28,11 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 @dataclass
 class World:
     """Beat Lab (``server``), and Other Lab, moderated by olga, who is a plain member of
-    Beat Lab; the bot is not in a third guild, Elsewhere, where mona is a member."""
+    Beat Lab."""
 
     server: Server
     other: Guild
     olga: Member
-    elsewhere: Guild
 
 
 @pytest.fixture
@@ -51,10 +50,16 @@ def world(discord: LoopbackDiscord) -> World:
     mods = discord.add_role(other, "Mods", permissions=MANAGE_GUILD)
     olga = discord.add_member(other, "olga", roles=(mods,))
     server.guild.members[olga.id] = Member(server.guild.id, olga.user)
-    elsewhere = discord.add_guild("Elsewhere")
-    del elsewhere.members[discord.bot_user.id]
-    elsewhere.members[server.moderator.id] = Member(elsewhere.id, server.moderator.user)
-    return World(server, other, olga, elsewhere)
+    return World(server, other, olga)
+
+
+@pytest.fixture
+def elsewhere(discord: LoopbackDiscord, world: World) -> Guild:
+    """A guild where mona is a member and the bot is not (no bot may connect after it)."""
+    guild = discord.add_guild("Elsewhere")
+    del guild.members[discord.bot_user.id]
+    guild.members[world.server.moderator.id] = Member(guild.id, world.server.moderator.user)
+    return guild
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 
 from bot.app import App
 from loopback.server import LoopbackDiscord
+from loopback.world import Guild
 from tests.web.conftest import Visitor, World, sign_in
 
 PLACEHOLDER = re.compile(r"\{(\w+)(?::[^}]*)?\}")
@@ -67,7 +68,11 @@ async def test_every_route_for_every_visitor(
 
 
 async def test_server_list_shows_only_moderated_servers_with_the_bot(
-    discord: LoopbackDiscord, dashboard: str, visitors: list[Visitor], world: World
+    discord: LoopbackDiscord,
+    dashboard: str,
+    visitors: list[Visitor],
+    world: World,
+    elsewhere: Guild,
 ) -> None:
     mona = await sign_in(discord, dashboard, visitors, world.server.moderator)
     _, page = await mona.get("/")
@@ -97,10 +102,14 @@ async def test_writes_need_the_sessions_csrf_token(
 
 
 async def test_forged_guild_ids_are_refused(
-    discord: LoopbackDiscord, dashboard: str, visitors: list[Visitor], world: World
+    discord: LoopbackDiscord,
+    dashboard: str,
+    visitors: list[Visitor],
+    world: World,
+    elsewhere: Guild,
 ) -> None:
     mona = await sign_in(discord, dashboard, visitors, world.server.moderator)
-    for guild in (world.other.id, world.elsewhere.id, 123, "nonsense"):
+    for guild in (world.other.id, elsewhere.id, 123, "nonsense"):
         assert (await mona.get(f"/g/{guild}/settings"))[0] == 403, guild
         await mona.get(f"/g/{world.server.guild.id}/settings")
         assert await mona.post(f"/g/{guild}/settings/timezone", zone="Asia/Tokyo") == 403
