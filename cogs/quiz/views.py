@@ -12,7 +12,7 @@ from bot.app import QuizServices
 from bot.checks import producer_bot, require_guild_id
 from bot.errors import NotAllowed, NotFound
 from bot.services.core.role_safety import grant_blockers
-from bot.services.quiz import ear_training
+from bot.services.quiz import ear
 from bot.services.quiz.bank import CHOICE_MAX, EXPLANATION_MAX, PROMPT_MAX, Question, QuestionBank
 from bot.services.quiz.producer_type import TypeResult, TypeStep
 from bot.services.quiz.rounds import RoundQuestion
@@ -239,8 +239,15 @@ class SoloNextButton(IdButton, template="quiz:next:{round_id:id}:{position:index
         asked = await services.solo.next(
             require_guild_id(interaction), self.round_id, self.position, interaction.user.id
         )
-        await interaction.response.edit_message(
-            embeds=[render.knowledge_question(asked, services.bank.topic_name(asked.topic))],
+        embeds = [render.knowledge_question(asked, services.bank.topic_name(asked.topic))]
+        if not ear.is_ear_key(asked.question.key):
+            await interaction.response.edit_message(
+                embeds=embeds, attachments=[], view=question_view(asked)
+            )
+            return
+        await interaction.response.defer()  # the audio may take a moment to make
+        await interaction.edit_original_response(
+            embeds=embeds,
             attachments=await question_files(asked.question),
             view=question_view(asked),
         )
@@ -274,11 +281,12 @@ class LiveAnswerButton(
 
 
 async def question_files(question: Question) -> list[discord.File]:
-    """The audio of an ear-training question (rendered off the event loop), else none."""
-    if not ear_training.is_ear_key(question.key):
+    """The audio of an ear-training question (made off the event loop, or taken from the
+    cache of recent ones), else none."""
+    if not ear.is_ear_key(question.key):
         return []
-    wav = await asyncio.to_thread(ear_training.render_audio, question.key)
-    return [discord.File(io.BytesIO(wav), ear_training.AUDIO_FILE)]
+    audio = await asyncio.to_thread(ear.render_audio, question.key)
+    return [discord.File(io.BytesIO(audio), ear.AUDIO_FILE)]
 
 
 def question_view(asked: RoundQuestion) -> discord.ui.View:

@@ -17,11 +17,9 @@ from bot.db.engine import Database
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.quiz import QuizAnswer, QuizReview
 from bot.services.core.role_safety import BotFacts, RoleFacts, grant_blockers
-from bot.services.quiz import ear_training
 from bot.services.quiz.producer_type import TypeResult, TypeStep
 from bot.services.quiz.rules import Ranked, answer_points, period_start, rank_totals
 from bot.services.quiz.solo import SoloFeedback
-from tests.helpers import heard_answer
 
 GUILD, OTHER_GUILD = 1001, 2002
 ALICE, BOB, CAROL = 11, 12, 13
@@ -437,18 +435,3 @@ async def test_guild_questions_are_validated_shuffled_and_removable(
     async with database.read() as session:
         assert added.key not in [q.key for q in await quiz.bank.pool(session, GUILD, None)]
         assert (await quiz.bank.get(session, GUILD, added.key)).prompt == "Who signs?"
-
-
-# -- ear training -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("kind", ear_training.KINDS)
-@pytest.mark.parametrize("difficulty", ear_training.LEVELS)
-def test_the_generated_audio_holds_the_right_answer(kind: str, difficulty: str) -> None:
-    for seed in (1, 2, 3, 4, 5, 6):
-        spec = ear_training.EarSpec(kind, difficulty, seed)
-        wav = ear_training.render_audio(spec.key)
-        assert wav == ear_training.render_audio(spec.key)  # reproducible from the seed
-        assert len(wav) < 256 * 1024
-        text = ear_training.question_text(spec)
-        assert heard_answer(kind, text.choices, wav) == text.answer, spec
