@@ -46,7 +46,7 @@ async def test_an_ear_training_round_plays_audio_that_holds_the_answer(
         [audio] = message.attachments
         assert audio.filename == ear.AUDIO_FILE
         assert audio.data.startswith(b"OggS") and len(audio.data) < 150 * 1024
-        assert "Ear training · level 1" in message.text
+        assert "Ear training · level " in message.text  # the staircase may move mid-round
         await discord.click(message, LETTERS[listen(message.text, audio.data)], member=server.alice)
         assert "✅ Right!" in message.text
         assert message.attachments == [audio]  # still there to listen again
