@@ -20,12 +20,12 @@ GUILD = 7
 
 def test_a_copy_is_trusted_only_at_its_stamp() -> None:
     cache: VersionedCache[int, str] = VersionedCache()
-    cache.store(1, (3, "a"), "copy")
-    assert cache.lookup(1, (3, "a")) == "copy"
-    assert cache.lookup(1, (4, "a")) is None
-    assert cache.lookup(2, (3, "a")) is None
+    cache.store(1, 3, "copy")
+    assert cache.lookup(1, 3) == "copy"
+    assert cache.lookup(1, 4) is None
+    assert cache.lookup(2, 3) is None
     cache.forget(1)
-    assert cache.lookup(1, (3, "a")) is None and len(cache) == 0
+    assert cache.lookup(1, 3) is None and len(cache) == 0
 
 
 async def test_an_unchanged_guild_is_read_from_memory(
@@ -60,7 +60,7 @@ async def test_a_forgotten_and_recreated_guild_starts_from_the_defaults(
     assert (await service.get(GUILD)).timezone == "Europe/Paris"
     await PrivacyService(any_database, clock).forget_guild(GUILD)
     assert (await service.get(GUILD)).timezone == "UTC"
-    await service.set_moderator_role(GUILD, 5)  # the row again, at its first version
+    await service.set_moderator_role(GUILD, 5)  # the row again, at a new first version
     config = await service.get(GUILD)
     assert (config.timezone, config.moderator_role_id) == ("UTC", 5)
 

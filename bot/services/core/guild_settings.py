@@ -1,12 +1,15 @@
 """Per-guild settings: time zone, moderator role and feature channels, with defaults.
 
 Every command's moderator check reads them, so they are served from memory: each read asks
-the database only for the guild's settings version (one primary-key lookup, in the same
-unit of work that would load them) and loads them again only when it moved. Every change
-raises the version (``ensure_guild``), in this process or any other.
+the database only for the guild's settings version (one primary-key lookup, microseconds
+on SQLite: ``Database.peek``) and loads them again only when it moved. Every change raises
+the version (``ensure_guild``), in this process or any other, so every process sees it at
+its next read. A new row starts at a random version: a guild forgotten and added again
+never matches a copy of its old settings.
 """
 
 import functools
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +26,8 @@ from bot.models.core import GuildChannel, GuildSettings
 from bot.services.core.settings_cache import VersionedCache
 
 DEFAULT_TIMEZONE = "UTC"
+FIRST_VERSIONS = 2**30
+"""A settings row's first version is drawn from this many (the column is 32 bits)."""
 
 FEATURE_CHANNELS = {
     "suggestions": "where /suggest posts members' suggestions for the moderators",
@@ -81,8 +86,10 @@ async def ensure_guild(
     raising its version (cached copies in every process read it again). Feature settings
     that reference the guild call this in their own unit of work."""
     changes = {**values, "updated_at": now}
+    first_version = secrets.randbelow(FIRST_VERSIONS) + 1
     statement = insert_for(session)(GuildSettings).values(
-        {"guild_id": guild_id, "timezone": DEFAULT_TIMEZONE, "created_at": now, "version": 1}
+        {"guild_id": guild_id, "timezone": DEFAULT_TIMEZONE, "created_at": now}
+        | {"version": first_version}
         | changes
     )
     await session.execute(
@@ -92,35 +99,26 @@ async def ensure_guild(
     )
 
 
-_STAMP = select(GuildSettings.version, GuildSettings.created_at).where(
-    GuildSettings.guild_id == bindparam("guild_id")
-)
+_VERSION = select(GuildSettings.version).where(GuildSettings.guild_id == bindparam("guild_id"))
 _SETTINGS = select(
-    GuildSettings.timezone, GuildSettings.moderator_role_id, GuildSettings.mentor_role_id
+    GuildSettings.timezone,
+    GuildSettings.moderator_role_id,
+    GuildSettings.mentor_role_id,
+    GuildSettings.version,
 ).where(GuildSettings.guild_id == bindparam("guild_id"))
 _CHANNELS = select(GuildChannel.feature, GuildChannel.channel_id).where(
     GuildChannel.guild_id == bindparam("guild_id")
 )
-Stamp = tuple[int, datetime] | None
-"""A settings row's version and creation time (a deleted and recreated row starts its
-versions again); None while the guild has no row."""
 
 
-def _read_config(
-    connection: Connection, guild_id: int, cache: VersionedCache[int, GuildConfig]
-) -> tuple[Stamp, GuildConfig]:
-    """The guild's settings at their current stamp: the cached copy if it is that stamp's."""
-    row = connection.execute(_STAMP, {"guild_id": guild_id}).first()
-    stamp: Stamp = (row[0], row[1]) if row is not None else None
-    cached = cache.lookup(guild_id, stamp)
-    if cached is not None:
-        return stamp, cached
+def _read_config(connection: Connection, guild_id: int) -> tuple[int | None, GuildConfig]:
+    """The guild's settings and their version (None: no row, the defaults)."""
     settings = connection.execute(_SETTINGS, {"guild_id": guild_id}).first()
     if settings is None:
-        return stamp, GuildConfig(guild_id)
+        return None, GuildConfig(guild_id)
     channels: dict[str, int] = dict(connection.execute(_CHANNELS, {"guild_id": guild_id}).all())
-    timezone, moderator_role_id, mentor_role_id = settings
-    return stamp, GuildConfig(guild_id, timezone, moderator_role_id, channels, mentor_role_id)
+    timezone, moderator_role_id, mentor_role_id, version = settings
+    return version, GuildConfig(guild_id, timezone, moderator_role_id, channels, mentor_role_id)
 
 
 class GuildSettingsService:
@@ -131,10 +129,14 @@ class GuildSettingsService:
 
     async def get(self, guild_id: int) -> GuildConfig:
         """The guild's settings as they are now, in every process (see the module)."""
-        stamp, config = await self._database.run(
-            lambda connection: _read_config(connection, guild_id, self._cache)
+        version = await self._database.peek(_VERSION, guild_id=guild_id)
+        cached = self._cache.lookup(guild_id, version)
+        if cached is not None:
+            return cached
+        version, config = await self._database.run(
+            lambda connection: _read_config(connection, guild_id)
         )
-        return self._cache.store(guild_id, stamp, config)
+        return self._cache.store(guild_id, version, config)
 
     async def _touch(self, session: AsyncSession, guild_id: int, **values: object) -> None:
         await ensure_guild(session, guild_id, self._clock.now(), **values)
