@@ -41,6 +41,7 @@ async def show(request: web.Request) -> web.Response:
     except NotSetUp as error:
         return page(request, "challenges.html", place, not_set_up=str(error))
     query = request.query.get("q", "")
+    past = await board.calendar.past(place.guild_id)
     return page(
         request,
         "challenges.html",
@@ -53,7 +54,8 @@ async def show(request: web.Request) -> web.Response:
         following=_shift(year, month, 1),
         plan=await schedule.plan(place.guild_id),
         queue=await schedule.queue(place.guild_id),
-        past=await board.calendar.past(place.guild_id),
+        past=past,
+        names=await board.api.names(place.guild_id, (p.winner_id for p in past if p.winner_id)),
         query=query,
         bank=schedule.search_bank(query, limit=12),
         skills=board.app.content.career.skills,

@@ -2,6 +2,9 @@
 the OAuth2 login (authorize page, code exchange, the user and their guilds) with the user's
 token, and a member's roles and powers with the bot's token. Tokens never leave this module."""
 
+import asyncio
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -12,6 +15,8 @@ import discord
 DISCORD_SITE = "https://discord.com"
 SCOPES = "identify guilds"
 TIMEOUT = aiohttp.ClientTimeout(total=10)
+NAMES_MAX = 50
+NAMES_TTL = 300.0
 
 
 class DiscordUnavailable(Exception):
@@ -63,6 +68,7 @@ class DiscordAPI:
         self._api = f"{self._site}/api/v10"
         self._oauth = oauth
         self._bot = {"Authorization": f"Bot {bot_token}"}
+        self._names: dict[tuple[int, int], tuple[str, float]] = {}
 
     def authorize_url(self, state: str) -> str:
         query = {
@@ -129,6 +135,32 @@ class DiscordAPI:
             or permissions.manage_guild
         )
         return MemberPowers(manage, role_ids)
+
+    async def names(self, guild_id: int, user_ids: Iterable[int]) -> dict[int, str]:
+        """Display names of the guild's members among ``user_ids`` (at most ``NAMES_MAX``
+        looked up, each kept for ``NAMES_TTL`` seconds); members who left are missing."""
+        now = time.monotonic()
+        wanted = [
+            user_id
+            for user_id in dict.fromkeys(user_ids)
+            if self._names.get((guild_id, user_id), ("", 0.0))[1] < now
+        ][:NAMES_MAX]
+
+        async def one(user_id: int) -> None:
+            member = await self._json(
+                "GET", f"/guilds/{guild_id}/members/{user_id}", headers=self._bot
+            )
+            if member:
+                user = member["user"]
+                name = member.get("nick") or user.get("global_name") or user["username"]
+                self._names[guild_id, user_id] = (name, now + NAMES_TTL)
+
+        await asyncio.gather(*(one(user_id) for user_id in wanted))
+        return {
+            user_id: name
+            for (guild, user_id), (name, _) in self._names.items()
+            if guild == guild_id
+        }
 
     async def channels(self, guild_id: int) -> list[Channel]:
         """The guild's text channels, in Discord's order."""

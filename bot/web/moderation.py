@@ -15,14 +15,25 @@ routes = web.RouteTableDef()
 async def show(request: web.Request) -> web.Response:
     place = await moderator_of(request)
     board = dashboard(request)
+    reports = await board.queue.reports(place.guild_id)
+    suggestions = await board.queue.suggestions(place.guild_id)
+    feedback = await board.app.services.safety.all_feedback(place.guild_id)
+    audit_log = await board.audit.recent(place.guild_id)
+    people = [
+        *(user for r in reports for user in (r.reported_id, r.reporter_id)),
+        *(s.author_id for s in suggestions),
+        *(f.mentor_id for f in feedback),
+        *(a.user_id for a in audit_log),
+    ]
     return page(
         request,
         "moderation.html",
         place,
-        reports=await board.queue.reports(place.guild_id),
-        suggestions=await board.queue.suggestions(place.guild_id),
-        feedback=await board.app.services.safety.all_feedback(place.guild_id),
-        audit_log=await board.audit.recent(place.guild_id),
+        reports=reports,
+        suggestions=suggestions,
+        feedback=feedback,
+        audit_log=audit_log,
+        names=await board.api.names(place.guild_id, people),
     )
 
 
