@@ -168,7 +168,9 @@ class QuizCog(
             for topic_id, name in self.services.bank.search_topics(current)[:25]
         ]
 
-    @app_commands.command(name="skills", description="A solo knowledge round with a timer.")
+    @app_commands.command(
+        name="skills", description="A solo knowledge or ear-training round with a timer."
+    )
     @app_commands.describe(
         topic="Pick a topic (start typing), or leave empty for all",
         length="How many questions (3 to 20)",

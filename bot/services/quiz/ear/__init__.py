@@ -16,7 +16,8 @@ import av
 import numpy as np
 
 from bot.numbers import parse_number
-from bot.services.quiz.ear.kinds import KINDS, Drill, Kind, Level
+from bot.services.quiz.ear.drill import Drill, Kind, Level
+from bot.services.quiz.ear.kinds import KINDS
 from bot.services.quiz.ear.signals import RATE, Samples, count
 
 __all__ = ["KINDS", "Drill", "EarSpec", "Kind", "Level"]
@@ -100,7 +101,9 @@ def encode(samples: Samples) -> bytes:
     """Stereo float samples at ``RATE`` as Ogg Opus."""
     buffer = io.BytesIO()
     with av.open(buffer, "w", format="ogg") as container:
-        stream = container.add_stream("libopus", rate=RATE, layout="stereo")
+        stream = container.add_stream(
+            "libopus", rate=RATE, layout="stereo", options={"compression_level": "5"}
+        )
         stream.bit_rate = BIT_RATE
         frame = av.AudioFrame.from_ndarray(
             np.ascontiguousarray(samples.T, dtype=np.float32), format="fltp", layout="stereo"
