@@ -1,16 +1,26 @@
-"""Bulk import of quiz questions from a CSV or YAML file: each row read, then checked by the
-question bank's own rules, so the preview shows per-row errors before anything is saved."""
+"""Bulk import of quiz questions or tips from a CSV or YAML file: each row read, then checked
+by the services' own rules, so the preview shows per-row errors before anything is saved."""
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import yaml
 
-from bot.errors import DomainError
-from bot.services.quiz.bank import QuestionBank
+from bot.errors import DomainError, InvalidInput
 
-COLUMNS = ("topic", "difficulty", "prompt", "correct", "wrong1", "wrong2", "wrong3", "explanation")
+QUESTION_COLUMNS = (
+    "topic",
+    "difficulty",
+    "prompt",
+    "correct",
+    "wrong1",
+    "wrong2",
+    "wrong3",
+    "explanation",
+)
+TIP_COLUMNS = ("topic", "level", "text")
 MAX_ROWS = 200
 
 
@@ -20,35 +30,31 @@ class Row:
     fields: dict[str, str]
     error: str | None
 
-    @property
-    def wrong(self) -> str:
-        return "\n".join(self.fields.get(f"wrong{n}", "") for n in (1, 2, 3))
+
+def wrong_answers(fields: dict[str, str]) -> str:
+    """The three wrong answers, one per line, as the question bank takes them."""
+    return "\n".join(fields.get(f"wrong{n}", "") for n in (1, 2, 3))
 
 
-class UnreadableFile(DomainError):
-    """The file as a whole cannot be read."""
-
-
-def _records(text: str, filename: str) -> list[dict[str, object]]:
+def _records(text: str, filename: str, columns: tuple[str, ...]) -> list[dict[str, object]]:
     if filename.lower().endswith((".yaml", ".yml")):
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as error:
-            raise UnreadableFile(f"The YAML file cannot be read: {error}") from None
+            raise InvalidInput(f"The YAML file cannot be read: {error}") from None
         if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-            raise UnreadableFile("The YAML file must be a list of questions (mappings).")
+            raise InvalidInput("The YAML file must be a list of entries (mappings).")
         return data
     reader = csv.DictReader(io.StringIO(text))
-    missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
+    missing = [column for column in columns if column not in (reader.fieldnames or [])]
     if missing:
-        raise UnreadableFile(
-            f"The CSV's first line must name the columns; missing: {', '.join(missing)}."
-        )
+        names = ", ".join(missing)
+        raise InvalidInput(f"The CSV's first line must name the columns; missing: {names}.")
     return list(reader)
 
 
-def _fields(record: dict[str, object]) -> dict[str, str]:
-    fields = {key: str(record.get(key) or "").strip() for key in COLUMNS}
+def _fields(record: dict[str, object], columns: tuple[str, ...]) -> dict[str, str]:
+    fields = {key: str(record.get(key) or "").strip() for key in columns}
     wrong = record.get("wrong")
     if isinstance(wrong, list):
         for n, answer in enumerate(wrong[:3], start=1):
@@ -56,25 +62,24 @@ def _fields(record: dict[str, object]) -> dict[str, str]:
     return fields
 
 
-def read_questions(bank: QuestionBank, text: str, filename: str) -> list[Row]:
-    """Every row of the file, each with the bank's complaint about it (None: it can be saved)."""
-    records = _records(text, filename)
+def read_rows(
+    text: str,
+    filename: str,
+    columns: tuple[str, ...],
+    check: Callable[[dict[str, str]], object],
+) -> list[Row]:
+    """Every row of the file, each with ``check``'s complaint about it (None: it can be
+    saved). ``InvalidInput`` when the file as a whole cannot be read."""
+    records = _records(text, filename, columns)
     if len(records) > MAX_ROWS:
-        raise UnreadableFile(f"Import at most {MAX_ROWS} questions at a time.")
+        raise InvalidInput(f"Import at most {MAX_ROWS} rows at a time.")
     rows = []
     for number, record in enumerate(records, start=1):
-        fields = _fields(record)
-        row = Row(number, fields, None)
+        fields = _fields(record, columns)
         try:
-            bank.check(
-                fields["topic"],
-                fields["difficulty"],
-                fields["prompt"],
-                fields["correct"],
-                row.wrong,
-                fields["explanation"],
-            )
+            check(fields)
         except DomainError as error:
-            row = Row(number, fields, str(error))
-        rows.append(row)
+            rows.append(Row(number, fields, str(error)))
+        else:
+            rows.append(Row(number, fields, None))
     return rows

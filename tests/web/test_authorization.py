@@ -11,8 +11,17 @@ from loopback.server import LoopbackDiscord
 from loopback.world import Guild
 from tests.web.conftest import Visitor, World, sign_in
 
-PLACEHOLDER = re.compile(r"\{(\w+)(?::[^}]*)?\}")
-FILLERS = {"kind": "reports", "item": "1", "tip": "g1", "key": "g1", "action": "remove"}
+PLACEHOLDER = re.compile(r"\{(\w+)(?::([^}]*))?\}")
+FILLERS = {"tip": "g1", "key": "g1"}
+
+
+def fill(name: str, pattern: str | None, guild_id: int) -> str:
+    """A value for a path's placeholder: the guild, a number, the first alternative."""
+    if name == "guild":
+        return str(guild_id)
+    if pattern == "\\d+":
+        return "1"
+    return pattern.split("|")[0] if pattern else FILLERS[name]
 
 
 def routes(guild_id: int) -> list[tuple[str, str]]:
@@ -23,7 +32,7 @@ def routes(guild_id: int) -> list[tuple[str, str]]:
     for module in (settings, moderation, challenges, content, community):
         for route in module.routes:
             path = PLACEHOLDER.sub(
-                lambda m: str(guild_id) if m.group(1) == "guild" else FILLERS[m.group(1)],
+                lambda m: fill(m.group(1), m.group(2), guild_id),
                 route.path,  # type: ignore[attr-defined]
             )
             found.append((route.method, path))  # type: ignore[attr-defined]

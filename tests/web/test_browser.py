@@ -93,8 +93,9 @@ async def test_a_moderators_month_in_the_browser(
 
             # ten questions from a CSV, one of them bad
             await page.get_by_role("link", name="Content").click()
-            await page.set_input_files("input[type=file]", questions_csv(content, tmp_path))
-            await page.get_by_role("button", name="Preview").click()
+            form = page.locator("#import-questions")
+            await form.locator("input[type=file]").set_input_files(questions_csv(content, tmp_path))
+            await form.get_by_role("button", name="Preview").click()
             await expect(page.get_by_text("9 of 10 rows can be saved")).to_be_visible()
             await expect(page.locator("tr.bad")).to_contain_text("Difficulty must be one of")
             await shoot(page, "import")

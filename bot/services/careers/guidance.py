@@ -317,6 +317,10 @@ class CareerService:
             raise InvalidInput(f"A tip needs between {TIP_TEXT_MIN} and {TIP_TEXT_MAX} characters.")
         return topic, chosen, cleaned
 
+    def check_tip(self, topic: str, level: str, text: str) -> None:
+        """Raise ``InvalidInput`` unless a tip with these fields could be saved."""
+        self._clean_tip(topic, level, text)
+
     async def add_guild_tip(
         self, guild_id: int, author_id: int, topic: str, level: str, text: str
     ) -> TipCard:

@@ -239,6 +239,39 @@ class QuestionBank:
             await session.flush()
             return Question.of(row)
 
+    async def edit(
+        self,
+        guild_id: int,
+        key: str,
+        topic: str,
+        difficulty: str,
+        prompt: str,
+        correct: str,
+        wrong: str,
+        explanation: str,
+    ) -> Question:
+        """Rewrite one of the guild's own questions (checked like a new one)."""
+        prompt, correct, choices, explanation = self.check(
+            topic, difficulty, prompt, correct, wrong, explanation
+        )
+        self._rng.shuffle(choices)
+        async with self._database.write() as session:
+            row = await session.scalar(
+                select(GuildQuestion).where(
+                    GuildQuestion.guild_id == guild_id,
+                    GuildQuestion.id == guild_row_id(key),
+                    GuildQuestion.removed_at.is_(None),
+                )
+            )
+            if row is None:
+                raise NotFound(
+                    "That is not one of this server's questions: pick one from the list."
+                )
+            row.topic, row.difficulty, row.prompt = topic, difficulty, prompt
+            row.choices, row.answer = choices, choices.index(correct)
+            row.explanation = explanation
+            return Question.of(row)
+
     async def remove(self, guild_id: int, key: str) -> Question:
         """Take one of the guild's own questions out of the quiz (answers keep their points)."""
         row_id = guild_row_id(key)
