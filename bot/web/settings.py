@@ -1,9 +1,13 @@
 """The settings page: time zone, moderator role, the channels features post in, and every
 schedule, through the same services as ``/settings`` and ``/challenge``."""
 
+from typing import cast, get_args
+
 from aiohttp import web
 
-from bot.errors import DomainError
+from bot.app import Services
+from bot.errors import DomainError, InvalidInput
+from bot.services.challenges.settings import Cadence
 from bot.services.core.guild_settings import FEATURE_CHANNELS, search_timezones
 from bot.web.base import Place, audit, back, dashboard, flash, moderator_of, page
 
@@ -86,6 +90,52 @@ async def channel(request: web.Request) -> web.StreamResponse:
         detail = f"#{names[channel_id]}" if channel_id is not None else "none"
         await audit(request, place, "channel", f"{feature}: {detail}")
         flash(place.session, f"The {feature} channel is now {detail}.")
+    raise back(place, "settings")
+
+
+async def _schedule(place: Place, services: Services, what: str, form: dict[str, str]) -> str:
+    """Apply one schedule form; the audit line."""
+    channel_id, time = _id(form.get("channel", "")) or 0, form.get("time", "")
+    guild_id = place.guild_id
+    if what == "tips":
+        if form.get("off"):
+            await services.daily_tips.disable(guild_id)
+            return "tip of the day off"
+        await services.daily_tips.configure(guild_id, channel_id, time)
+        return f"tip of the day at {time}"
+    if what == "challenges":
+        every = form.get("every", "daily")
+        if every not in get_args(Cadence):
+            raise InvalidInput("Pick daily, weekdays or weekly.")
+        await services.challenges.settings.setup(guild_id, channel_id, time, None)
+        days = form.get("days", "").strip() or None
+        await services.challenges.settings.set_cadence(guild_id, cast(Cadence, every), days)
+        return f"challenges {every} at {time}"
+    if form.get("off"):
+        await services.networking.stop(guild_id)
+        return "networking off"
+    every_weeks, weekday, size = (_id(form.get(k, "")) or 0 for k in ("weeks", "weekday", "size"))
+    await services.networking.setup(guild_id, channel_id, every_weeks, weekday, size)
+    return f"networking every {every_weeks} week(s) on {WEEKDAYS[weekday % 7]}, groups of {size}"
+
+
+@routes.post("/g/{guild}/settings/schedule/{what:tips|challenges|networking}")
+async def schedule(request: web.Request) -> web.StreamResponse:
+    """Set, or turn off, the tip of the day, the challenges' time and cadence, or the
+    networking rounds, with the services ``/career daily``, ``/challenge setup`` and
+    ``/network setup`` use."""
+    place, form = await _form(request)
+    board = dashboard(request)
+    channels = {c.id for c in await board.api.channels(place.guild_id)}
+    try:
+        if not form.get("off") and _id(form.get("channel", "")) not in channels:
+            raise InvalidInput("Pick one of this server's text channels.")
+        detail = await _schedule(place, board.app.services, request.match_info["what"], form)
+    except DomainError as error:
+        flash(place.session, str(error), error=True)
+    else:
+        await audit(request, place, "schedule", detail)
+        flash(place.session, f"Saved: {detail}.")
     raise back(place, "settings")
 
 

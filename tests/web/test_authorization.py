@@ -50,7 +50,7 @@ async def test_every_route_for_every_visitor(
 ) -> None:
     guild = world.server.guild
     table = routes(guild.id)
-    assert len(table) == 18
+    assert len(table) == 19
     cases = {
         "anonymous": None,
         "member": world.server.alice,
