@@ -225,6 +225,8 @@ class SoloAnswerButton(
         await interaction.response.edit_message(
             embeds=render.solo_feedback(feedback), view=feedback_view(feedback)
         )
+        if feedback.next_key is not None:
+            prepare_audio(feedback.next_key)
 
 
 class SoloNextButton(IdButton, template="quiz:next:{round_id:id}:{position:index}"):
@@ -278,6 +280,19 @@ class LiveAnswerButton(
             "The results come when the time is up.",
             ephemeral=True,
         )
+
+
+_preparing: set[asyncio.Task[bytes]] = set()
+"""Audio being made ahead of the Next button (kept so the tasks are not collected)."""
+
+
+def prepare_audio(key: str) -> None:
+    """Start making the audio of question ``key`` off the event loop, into the cache, so the
+    Next button finds it ready; nothing for a question without audio."""
+    if ear.is_ear_key(key):
+        task = asyncio.create_task(asyncio.to_thread(ear.render_audio, key))
+        _preparing.add(task)
+        task.add_done_callback(_preparing.discard)
 
 
 async def question_files(question: Question) -> list[discord.File]:

@@ -43,6 +43,8 @@ class SoloFeedback:
     points: int
     summary: RoundSummary | None
     """Set once the last question is answered."""
+    next_key: str | None = None
+    """The question asked next, if any, so its audio can be made while the member reads."""
 
     @property
     def correct(self) -> bool:
@@ -159,14 +161,16 @@ class SoloRounds:
                 late = is_late(elapsed_since(row.question_started_at, now), Rounds.window(row))
                 made = None if late else choice
                 points = await self._rounds.record(session, row, user_id, question, made, now)
-                summary = None
+                summary, following = None, None
                 if position + 1 == len(row.question_keys):
                     self._rounds.finish(row, "done", now)
                     summary = await self._summary(session, row)
+                else:
+                    following = await self._keep_level(session, row, position + 1)
         except IntegrityError:
             raise InvalidInput("You already answered this question.") from None
         total = len(row.question_keys)
-        return SoloFeedback(round_id, position, total, question, made, points, summary)
+        return SoloFeedback(round_id, position, total, question, made, points, summary, following)
 
     async def _summary(self, session: AsyncSession, row: QuizRound) -> RoundSummary:
         answers = await self._rounds.answers(session, row)
@@ -184,16 +188,16 @@ class SoloRounds:
                 raise InvalidInput("Answer this question first.")
             row.position += 1
             row.question_started_at = self._clock.now()
-            await self._keep_level(session, row)
             return await self._rounds.current(session, row)
 
     @staticmethod
-    async def _keep_level(session: AsyncSession, row: QuizRound) -> None:
-        """A fresh ear-training question comes at the level the member stands at now, which
-        the answers so far in this round may have changed; a review keeps its own."""
-        spec = ear.parse_key(row.question_keys[row.position])
+    async def _keep_level(session: AsyncSession, row: QuizRound, position: int) -> str:
+        """The key of question ``position``. A fresh ear-training question comes at the
+        level the member stands at now, which the answers so far may have changed; a review
+        keeps its own."""
+        spec = ear.parse_key(row.question_keys[position])
         if spec is None:
-            return
+            return row.question_keys[position]
         review = await session.scalar(
             select(QuizReview.box).where(
                 QuizReview.guild_id == row.guild_id,
@@ -202,11 +206,12 @@ class SoloRounds:
             )
         )
         if review is not None:
-            return
+            return spec.key
         level = (await staircase.levels(session, row.guild_id, row.user_id)).get(spec.kind, 1)
         keys = list(row.question_keys)
-        keys[row.position] = replace(spec, level=level).key
+        keys[position] = replace(spec, level=level).key
         row.question_keys = keys
+        return keys[position]
 
     async def expire_idle(self, now: datetime) -> int:
         """Close rounds idle for ``SOLO_IDLE`` (their open question counts as missed);
