@@ -105,9 +105,9 @@ FORMATS = {
     "wav": ("wav", "pcm_s16le", None),
     "aiff": ("aiff", "pcm_s16be", None),
     "flac": ("flac", "flac", None),
-    "mp3": ("mp3", "libmp3lame", 256_000),
-    "ogg": ("ogg", "libopus", 192_000),
-    "m4a": ("ipod", "aac", 256_000),
+    "mp3": ("mp3", "libmp3lame", 320_000),
+    "ogg": ("ogg", "libopus", 256_000),
+    "m4a": ("ipod", "aac", 320_000),
 }
 """Extension: (container, codec, bit rate) of every format the bot accepts."""
 
@@ -133,3 +133,12 @@ def encode(audio: Signal, rate: int, extension: str = "wav") -> bytes:
             container.mux(stream.encode(converted))
         container.mux(stream.encode(None))
     return buffer.getvalue()
+
+
+def faded(audio: Signal, rate: int = 48000, seconds: float = 0.05) -> Signal:
+    """``audio`` with short fades at both ends, so its edges add no peaks of their own."""
+    ramp = np.sin(np.linspace(0, np.pi / 2, int(seconds * rate))) ** 2
+    out = audio.copy()
+    out[:, : len(ramp)] *= ramp
+    out[:, -len(ramp) :] *= ramp[::-1]
+    return out

@@ -61,7 +61,7 @@ class Decoder:
 
     def _describe(self) -> Source:
         context = self._stream.codec_context
-        codec = context.name if context is not None else (self._stream.codec_tag or "unknown")
+        codec = context.name if context is not None else "an unknown codec"
         if context is None or not context.codec.is_decoder or not context.sample_rate:
             raise UnsupportedCodec(self._name, codec)
         bits: int | None = None
