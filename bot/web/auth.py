@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.services.core.moderators import moderates
 from bot.web.base import dashboard, page, signed_in
 from bot.web.discord_api import DiscordUnavailable
-from bot.web.security import SESSION_COOKIE, STATE_COOKIE, set_cookie
+from bot.web.security import SESSION_COOKIE, STATE_COOKIE, STATE_LIFETIME, set_cookie
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -26,7 +26,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         raise web.HTTPTooManyRequests(text="Too many sign-ins from here: wait a minute.")
     state = board.sessions.new_state()
     response = web.HTTPFound(board.api.authorize_url(state))
-    set_cookie(request, response, STATE_COOKIE, state)
+    set_cookie(request, response, STATE_COOKIE, state, STATE_LIFETIME)
     raise response
 
 

@@ -105,7 +105,13 @@ SESSIONS = web.AppKey("sessions", Sessions)
 SECURE_COOKIES = web.AppKey("secure_cookies", bool)
 
 
-def set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str) -> None:
+def set_cookie(
+    request: web.Request,
+    response: web.StreamResponse,
+    name: str,
+    value: str,
+    lifetime: float = SESSION_LIFETIME,
+) -> None:
     response.set_cookie(
         name,
         value,
@@ -113,7 +119,7 @@ def set_cookie(request: web.Request, response: web.StreamResponse, name: str, va
         samesite="Lax",
         secure=request.app[SECURE_COOKIES],
         path="/",
-        max_age=int(SESSION_LIFETIME),
+        max_age=int(lifetime),
     )
 
 
