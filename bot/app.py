@@ -121,7 +121,7 @@ def build_services(
     career = CareerService(database, clock, content, rng, producer_types=types)
     schedule = ChallengeScheduleService(database, clock, content.challenges, content.career)
     scores = ChallengeScoreService(database, clock)
-    profiles = ProfileService(database, clock, content, types)
+    profiles = ProfileService(database, clock, content)
     safety = SafetyService(database, clock)
     return Services(
         guild_settings=guild_settings,
