@@ -104,7 +104,7 @@ def _eq(level: int, rng: random.Random) -> Drill:
         bells = [(THIRDS[index], -gain if cut else gain, THIRD_Q)]
         prompt = f"The second clip is the first with one third-octave band {verb} by {gain} dB."
         choices = [THIRD_NAMES[i] for i in options]
-        answer, centres = options.index(index), [THIRDS[index]]
+        answer, centres = options.index(index), {THIRD_NAMES[index]: THIRDS[index]}
     elif two:
         first = rng.randrange(len(OCTAVES) - 2)
         picked = (first, rng.randrange(first + 2, len(OCTAVES)))
@@ -114,17 +114,20 @@ def _eq(level: int, rng: random.Random) -> Drill:
         bells = [(OCTAVES[index], gain, OCTAVE_Q) for index in picked]
         prompt = f"The second clip is the first with two octave bands boosted by {gain} dB each."
         choices = [f"{octave_name(OCTAVES[a])} and {octave_name(OCTAVES[b])}" for a, b in offered]
-        answer, centres = offered.index(picked), [OCTAVES[i] for i in picked]
+        answer, centres = (
+            offered.index(picked),
+            {octave_name(OCTAVES[i]): OCTAVES[i] for i in picked},
+        )
     else:
         index = rng.randrange(len(OCTAVES))
         options = sorted([index, *rng.sample([i for i in range(len(OCTAVES)) if i != index], 3)])
         bells = [(OCTAVES[index], -gain if cut else gain, OCTAVE_Q)]
         prompt = f"The second clip is the first with one octave band {verb} by {gain} dB."
         choices = [octave_name(OCTAVES[i]) for i in options]
-        answer, centres = options.index(index), [OCTAVES[index]]
-    names = " and ".join(octave_name(c) if width == "octave" else choices[answer] for c in centres)
+        answer, centres = options.index(index), {octave_name(OCTAVES[index]): OCTAVES[index]}
+    names = " and ".join(centres)
     why = f"{names} {'were' if two else 'was'} {verb} by {gain} dB. " + " ".join(
-        f"Around {octave_name(c)} lies {character(c)}." for c in centres
+        f"Around {name} lies {character(centre)}." for name, centre in centres.items()
     )
     if cut:
         why += " A cut is harder to hear than a boost: listen for what goes missing."
@@ -189,8 +192,8 @@ def _compression(level: int, rng: random.Random) -> Drill:
     second = rng.random() < 0.5
     if slow is None:
         why = (
-            f"The {_which(second)} went through a {ratio:g}:1 compressor with a fast attack: its "
-            "loud and soft hits sit closer together and lose some of their snap."
+            f"The {_which(second)} went through a compressor at {ratio:g}:1 with a fast attack: "
+            "its loud and soft hits sit closer together and lose some of their snap."
         )
         prompt = "Both clips play at the same average level. Which one was compressed?"
     else:
@@ -199,7 +202,9 @@ def _compression(level: int, rng: random.Random) -> Drill:
             f"got through before the compressor closed in: it sounds punchier. The "
             f"{fast * 1000:g} ms attack of the other caught the transients and sounds flatter."
         )
-        prompt = f"Both clips went through a {ratio:g}:1 compressor. Which had the slower attack?"
+        prompt = (
+            f"Both clips went through a compressor at {ratio:g}:1. Which had the slower attack?"
+        )
 
     def audio(noise: np.random.Generator) -> list[Samples]:
         loop = s.drum_loop(noise, MIX_CLIP)

@@ -99,14 +99,14 @@ CHORD_LEVELS = (
     Level("any four of the eight", 0.75, PITCH),
 )
 CHORD_WORDS = {
-    "major": "a major third then a minor third: bright and settled",
-    "minor": "a minor third then a major third: darker",
-    "diminished": "two minor thirds: tense, wanting to move",
-    "augmented": "two major thirds: unresolved, dreamy",
-    "major 7th": "a major triad with a major seventh: soft and lush",
-    "dominant 7th": "a major triad with a minor seventh: bluesy, pulling home",
-    "minor 7th": "a minor triad with a minor seventh: mellow",
-    "half-diminished": "a diminished triad with a minor seventh: dark and unsettled",
+    "major": "a major third with a minor third on top, which sounds bright and settled",
+    "minor": "a minor third with a major third on top, which sounds darker",
+    "diminished": "two minor thirds stacked, which sounds tense and wants to move",
+    "augmented": "two major thirds stacked, which sounds unresolved and dreamy",
+    "major 7th": "a major triad with a major seventh, which sounds soft and lush",
+    "dominant 7th": "a major triad with a minor seventh, which sounds bluesy and pulls home",
+    "minor 7th": "a minor triad with a minor seventh, which sounds mellow",
+    "half-diminished": "a diminished triad with a minor seventh, which sounds dark and unsettled",
 }
 
 
