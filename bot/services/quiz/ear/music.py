@@ -26,7 +26,7 @@ INTERVAL_LEVELS = (
     Level(
         "melodic: major 2nd, major 3rd, 5th or octave",
         0.75,
-        "semitones from the nearest wrong choice",
+        PITCH,
     ),
     Level("melodic: 3rds, 4th or 5th", 0.75, PITCH),
     Level("melodic: any four intervals", 0.75, PITCH),
