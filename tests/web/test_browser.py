@@ -106,12 +106,12 @@ async def test_a_moderators_month_in_the_browser(
 
             # a report marked handled (HTMX swaps the row)
             await page.get_by_role("link", name="Moderation").click()
+            await shoot(page, "moderation")
             await page.get_by_role("button", name="Mark handled").click()
             await expect(page.get_by_text("is marked handled")).to_be_visible()
             assert await ModerationQueue(database).reports(guild_id) == []
             await page.reload()
             await expect(page.get_by_text("No open reports.")).to_be_visible()
-            await shoot(page, "moderation")
 
             # the time zone
             await page.get_by_role("link", name="Settings").click()
