@@ -17,7 +17,12 @@ def insert_for(
 ) -> Callable[[type[Base]], PostgresInsert | SqliteInsert]:
     """The ``insert`` of the session's (or connection's) dialect, which knows ``ON CONFLICT``."""
     dialect = bind.dialect if isinstance(bind, Connection) else bind.get_bind().dialect
-    return postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+    return insert_of(dialect.name)
+
+
+def insert_of(dialect: str) -> Callable[[type[Base]], PostgresInsert | SqliteInsert]:
+    """The ``insert`` of the dialect named ``dialect``."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 async def insert_or_update(

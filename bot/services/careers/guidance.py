@@ -2,13 +2,14 @@
 steps. Plain async code on the database; no discord imports."""
 
 import difflib
+import functools
 import random
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, Executable, Select, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -17,7 +18,7 @@ from bot.content.career import CareerPath, Level, Skill
 from bot.content.challenges import Challenge
 from bot.content.skills import Tier
 from bot.db.engine import Database
-from bot.db.upsert import insert_for, insert_or_update
+from bot.db.upsert import insert_of, insert_or_update
 from bot.errors import InvalidInput, NotFound
 from bot.models.careers import GuildTip, SavedTip, SeenTip, SkillProgress
 from bot.models.challenges import ChallengePost, ChallengeSubmission
@@ -72,6 +73,31 @@ class NextSteps:
     exercise: Challenge | None
     producer_type: str | None = None
     """The name of the member's producer type, when the path was chosen from it."""
+
+
+_SEEN = select(SeenTip.tip_id).where(
+    SeenTip.guild_id == bindparam("guild_id"),
+    SeenTip.user_id == bindparam("user_id"),
+    SeenTip.tip_id.in_(bindparam("ids", expanding=True)),
+)
+"""Statements of ``/career tip`` are built once: building one costs more than running it."""
+
+
+@functools.cache
+def _guild_tips(by_topic: bool, by_level: bool) -> Select[int, str, str, str]:
+    query = select(GuildTip.id, GuildTip.topic, GuildTip.level, GuildTip.text).where(
+        GuildTip.guild_id == bindparam("guild_id")
+    )
+    if by_topic:
+        query = query.where(GuildTip.topic == bindparam("topic"))
+    if by_level:
+        query = query.where(GuildTip.level == bindparam("level"))
+    return query.order_by(GuildTip.id)
+
+
+@functools.cache
+def _record_seen(dialect: str) -> Executable:
+    return insert_of(dialect)(SeenTip).on_conflict_do_nothing()
 
 
 class _TipRow(Protocol):
@@ -179,14 +205,9 @@ class CareerService:
             TipCard(tip.id, tip.topic, tip.level, tip.text)
             for tip in self._career.tips_for(topic, level)
         ]
-        query = select(GuildTip.id, GuildTip.topic, GuildTip.level, GuildTip.text).where(
-            GuildTip.guild_id == guild_id
-        )
-        if topic is not None:
-            query = query.where(GuildTip.topic == topic)
-        if level is not None:
-            query = query.where(GuildTip.level == level.value)
-        pool += [_guild_card(row) for row in connection.execute(query.order_by(GuildTip.id))]
+        query = _guild_tips(topic is not None, level is not None)
+        values = {"guild_id": guild_id, "topic": topic, "level": level.value if level else None}
+        pool += [_guild_card(row) for row in connection.execute(query, values)]
         return pool
 
     async def next_tip(
@@ -210,12 +231,10 @@ class CareerService:
         topic: str | None,
         level: Level | None,
     ) -> TipCard:
-        mine = (SeenTip.guild_id == guild_id) & (SeenTip.user_id == user_id)
-
         def unseen_of(pool: list[TipCard]) -> list[TipCard]:
             ids = [tip.id for tip in pool]
             seen = set(
-                connection.scalars(select(SeenTip.tip_id).where(mine, SeenTip.tip_id.in_(ids)))
+                connection.scalars(_SEEN, {"guild_id": guild_id, "user_id": user_id, "ids": ids})
             )
             return [tip for tip in pool if tip.id not in seen]
 
@@ -237,18 +256,18 @@ class CareerService:
         if not unseen:
             note = f"You have seen every {choice}: they start over now."
             ids = [tip.id for tip in pool]
+            mine = (SeenTip.guild_id == guild_id) & (SeenTip.user_id == user_id)
             connection.execute(delete(SeenTip).where(mine, SeenTip.tip_id.in_(ids)))
         tip = self._rng.choice(unseen or pool)
         connection.execute(
-            insert_for(connection)(SeenTip)
-            .values(
-                guild_id=guild_id,
-                user_id=user_id,
-                tip_id=tip.id,
-                topic=tip.topic,
-                seen_at=self._clock.now(),
-            )
-            .on_conflict_do_nothing()
+            _record_seen(connection.dialect.name),
+            {
+                "guild_id": guild_id,
+                "user_id": user_id,
+                "tip_id": tip.id,
+                "topic": tip.topic,
+                "seen_at": self._clock.now(),
+            },
         )
         return replace(tip, note=note)
 

@@ -10,7 +10,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -220,6 +220,32 @@ async def skill_sets(
     )
 
 
+_SKILLS = select(SkillProgress.user_id, SkillProgress.skill_id, SkillProgress.state).where(
+    SkillProgress.guild_id == bindparam("guild_id"),
+    SkillProgress.user_id.in_(bindparam("ids", expanding=True)),
+    SkillProgress.state.in_([SkillState.DONE.value, SkillState.LEARNING.value]),
+)
+"""Hot statements are built once: building one costs more than running it on SQLite."""
+_PROFILES = select(*Profile.__table__.columns).where(
+    Profile.guild_id == bindparam("guild_id"), Profile.user_id.in_(bindparam("ids", expanding=True))
+)
+_OFFER = select(MentorOffer.topics, MentorOffer.paused).where(
+    MentorOffer.guild_id == bindparam("guild_id"), MentorOffer.user_id == bindparam("user_id")
+)
+_MENTORED = select(func.count()).where(
+    Mentorship.guild_id == bindparam("guild_id"), Mentorship.mentor_id == bindparam("user_id")
+)
+_LATEST_TYPE = (
+    select(TypeQuizResult.primary_type)
+    .where(
+        TypeQuizResult.guild_id == bindparam("guild_id"),
+        TypeQuizResult.user_id == bindparam("user_id"),
+    )
+    .order_by(TypeQuizResult.id.desc())
+    .limit(1)
+)
+
+
 def read_skill_sets(
     connection: Connection, guild_id: int, ids: Sequence[int], order: Sequence[str]
 ) -> SkillSets:
@@ -227,13 +253,7 @@ def read_skill_sets(
     rank = {skill_id: index for index, skill_id in enumerate(order)}
     found: dict[int, tuple[list[str], list[str]]] = {}
     for start in range(0, len(ids), 500):
-        rows = connection.execute(
-            select(SkillProgress.user_id, SkillProgress.skill_id, SkillProgress.state).where(
-                SkillProgress.guild_id == guild_id,
-                SkillProgress.user_id.in_(ids[start : start + 500]),
-                SkillProgress.state.in_([SkillState.DONE.value, SkillState.LEARNING.value]),
-            )
-        )
+        rows = connection.execute(_SKILLS, {"guild_id": guild_id, "ids": ids[start : start + 500]})
         for user_id, skill_id, state in rows.all():
             has, wants = found.setdefault(user_id, ([], []))
             (has if state == SkillState.DONE.value else wants).append(skill_id)
@@ -308,9 +328,7 @@ class ProfileService:
         rows: dict[int, object] = {}
         for start in range(0, len(ids), 500):
             batch = connection.execute(
-                select(*Profile.__table__.columns).where(
-                    Profile.guild_id == guild_id, Profile.user_id.in_(ids[start : start + 500])
-                )
+                _PROFILES, {"guild_id": guild_id, "ids": ids[start : start + 500]}
             )
             rows.update((row.user_id, row) for row in batch)
         sets = read_skill_sets(connection, guild_id, ids, list(self._skills))
@@ -470,22 +488,10 @@ class ProfileService:
             [profile] = self.read_infos(connection, guild_id, [user_id])
             if not own and (profile.hidden or not profile.exists):
                 raise NotFound("That member has no public profile here.")
-            offer = connection.execute(
-                select(MentorOffer.topics, MentorOffer.paused).where(
-                    MentorOffer.guild_id == guild_id, MentorOffer.user_id == user_id
-                )
-            ).first()
-            mentored = connection.scalar(
-                select(func.count()).where(
-                    Mentorship.guild_id == guild_id, Mentorship.mentor_id == user_id
-                )
-            )
-            latest = connection.scalar(
-                select(TypeQuizResult.primary_type)
-                .where(TypeQuizResult.guild_id == guild_id, TypeQuizResult.user_id == user_id)
-                .order_by(TypeQuizResult.id.desc())
-                .limit(1)
-            )
+            keys = {"guild_id": guild_id, "user_id": user_id}
+            offer = connection.execute(_OFFER, keys).first()
+            mentored = connection.scalar(_MENTORED, keys)
+            latest = connection.scalar(_LATEST_TYPE, keys)
             return ProfileCard(
                 profile if own else profile.public(),
                 own,
