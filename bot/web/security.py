@@ -21,6 +21,8 @@ SESSION_LIFETIME = 12 * 3600.0
 IDLE_LIFETIME = 2 * 3600.0
 STATE_LIFETIME = 600.0
 LOGINS_PER_MINUTE = 10
+FORGET_AFTER = 10_000
+"""Addresses the login rate limit remembers before it forgets the quiet ones."""
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -91,6 +93,10 @@ class RateLimit:
 
     def allow(self, key: str) -> bool:
         now = time.monotonic()
+        if len(self._events) > FORGET_AFTER:  # forget addresses quiet for a whole window
+            self._events = {
+                k: e for k, e in self._events.items() if e and e[-1] > now - self._window
+            }
         events = self._events.setdefault(key, deque())
         while events and events[0] <= now - self._window:
             events.popleft()
