@@ -29,6 +29,9 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("guild_id", "user_id", "kind", name=op.f("pk_quiz_ear_levels")),
     )
+    # Ear-training keys of the old form (ear:<kind>:<difficulty>:<seed>) can no longer be
+    # asked: their reviews would wait forever.
+    op.execute("DELETE FROM quiz_reviews WHERE question_key LIKE 'ear:%'")
 
 
 def downgrade() -> None:
