@@ -89,6 +89,10 @@ async def test_a_moderators_month_in_the_browser(
                 "Glue the drums"
             )
             await shoot(page, "challenges")
+            wanted = content.challenges.challenges[-1].title
+            await page.fill("input[name=q]", wanted)  # HTMX searches the bank as one types
+            await expect(page.locator("#bank li").first).to_contain_text(wanted)
+            assert "q=" not in page.url
             await tick(bot, clock, datetime(2027, 3, 11, 9, 30, tzinfo=UTC))
             assert all("Glue the drums" not in m.text for m in discord.channel_messages(channel))
             await tick(bot, clock, datetime(2027, 3, 12, 9, 30, tzinfo=UTC))
