@@ -35,6 +35,5 @@ Builder = Callable[[int, random.Random], Drill]
 @dataclass(frozen=True, slots=True)
 class Kind:
     name: str
-    material: str
     levels: tuple[Level, ...]
     build: Builder

@@ -1,4 +1,7 @@
-"""The drills: for each kind, its levels (easiest first) and how a question is built.
+"""The drills: for each kind, its levels (easiest first) and how a question is built, on
+material that suits it: pink noise for EQ, a drum loop for compression, a snare hit for
+delay, a hit in a room for reverb, a little stereo mix for level, width, pan and saturation,
+and plain tones for intervals and chords (in ``music``).
 
 A level says what it asks and the least difference its clips measurably hold (``threshold``
 in ``unit``): the acceptance test renders every level and checks that with its own analysis.
@@ -360,13 +363,13 @@ def _stereo(level: int, rng: random.Random) -> Drill:
 
 
 KINDS: dict[str, Kind] = {
-    "eq": Kind("EQ band", "pink noise", EQ_LEVELS, _eq),
-    "level": Kind("Level difference", "a little mix", LEVEL_LEVELS, _level),
-    "compression": Kind("Compression", "a drum loop", COMPRESSION_LEVELS, _compression),
-    "reverb": Kind("Reverb", "a hit in a room", REVERB_LEVELS, _reverb),
-    "stereo": Kind("Stereo width and pan", "a little mix", STEREO_LEVELS, _stereo),
-    "delay": Kind("Delay time", "a snare hit", DELAY_LEVELS, _delay),
-    "saturation": Kind("Saturation", "a little mix", SATURATION_LEVELS, _saturation),
-    "interval": Kind("Intervals", "tones", music.INTERVAL_LEVELS, music.interval),
-    "chord": Kind("Chord quality", "tones", music.CHORD_LEVELS, music.chord),
+    "eq": Kind("EQ band", EQ_LEVELS, _eq),
+    "level": Kind("Level difference", LEVEL_LEVELS, _level),
+    "compression": Kind("Compression", COMPRESSION_LEVELS, _compression),
+    "reverb": Kind("Reverb", REVERB_LEVELS, _reverb),
+    "stereo": Kind("Stereo width and pan", STEREO_LEVELS, _stereo),
+    "delay": Kind("Delay time", DELAY_LEVELS, _delay),
+    "saturation": Kind("Saturation", SATURATION_LEVELS, _saturation),
+    "interval": Kind("Intervals", music.INTERVAL_LEVELS, music.interval),
+    "chord": Kind("Chord quality", music.CHORD_LEVELS, music.chord),
 }
