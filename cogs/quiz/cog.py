@@ -31,6 +31,7 @@ from cogs.quiz.views import (
     question_view,
     result_view,
     resume_view,
+    solo_resume_view,
     type_chart_file,
     type_step_view,
 )
@@ -171,9 +172,18 @@ class QuizCog(
         topic: str | None = None,
         length: app_commands.Range[int, 3, 20] = 5,
     ) -> None:
-        asked = await self.services.solo.start(
-            require_guild_id(interaction), interaction.user.id, topic, length
-        )
+        guild_id = require_guild_id(interaction)
+        unfinished = await self.services.solo.unfinished(guild_id, interaction.user.id)
+        if unfinished is not None:
+            await interaction.response.send_message(
+                embed=render.solo_unfinished(
+                    unfinished, self.services.bank.topic_name(unfinished.topic)
+                ),
+                view=solo_resume_view(unfinished, topic, length),
+                ephemeral=True,
+            )
+            return
+        asked = await self.services.solo.start(guild_id, interaction.user.id, topic, length)
         await interaction.response.send_message(
             embed=self._question_embed(asked),
             files=await question_files(asked.question),
