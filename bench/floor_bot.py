@@ -14,15 +14,31 @@ class FloorBot(discord.Client):
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = discord.gateway.yarl.URL(url)  # type: ignore[attr-defined]
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
+        data = interaction.data or {}
+        if data.get("custom_id") == "floor:Submit" and "components" not in data:
+            await interaction.response.send_modal(EntryForm())
+            return
         # Carries the buttons the benchmark's click scenarios press.
         view = discord.ui.View(timeout=None)
-        for label in ("Another", "A"):
+        for label in ("Another", "A", "Vote", "Submit"):
             view.add_item(discord.ui.Button(label=label, custom_id=f"floor:{label}"))
         await interaction.response.send_message("ok", view=view, ephemeral=True)
 
 
+class EntryForm(discord.ui.Modal, title="Entry"):
+    """The fields the benchmark fills in; submitting it gets the constant reply."""
+
+    link: discord.ui.TextInput["EntryForm"] = discord.ui.TextInput(
+        label="Or a link to your track", required=False
+    )
+    notes: discord.ui.TextInput["EntryForm"] = discord.ui.TextInput(label="Notes", required=False)
+
+
 if __name__ == "__main__":
     discord.http.Route.BASE = f"{os.environ['DISCORD_API_BASE'].rstrip('/')}/api/v10"
-    FloorBot(intents=discord.Intents(guilds=True)).run(
-        os.environ["DISCORD_TOKEN"], log_handler=None
-    )
+    shard = os.environ.get("FLOOR_SHARD_ID")
+    FloorBot(
+        intents=discord.Intents(guilds=True),
+        shard_id=None if shard is None else int(shard),
+        shard_count=None if shard is None else int(os.environ["SHARD_COUNT"]),
+    ).run(os.environ["DISCORD_TOKEN"], log_handler=None)

@@ -2,6 +2,7 @@
 bot (the floor), both driven through the loopback Discord.
 
     .venv/bin/python -m bench.latency [--rounds 200] [--concurrency 20]
+        [--backend sqlite|postgresql] [--only NAME ...]
 
 Prints a table and writes bench/results/latency-<time>.json. Latency is measured from the
 moment the loopback dispatches an interaction to the moment the bot's first response
@@ -67,8 +68,6 @@ class Stage:
     moderator: Member
     members: list[Member]
     post: Message | None = None
-    forms: dict[int, Reply] = field(default_factory=dict)
-    """The last entry form each member opened (the floor is sent the same forms)."""
     ready_forms: dict[int, Reply] = field(default_factory=dict)
     """Forms opened ahead of a timed run, each submitted once."""
     live: dict[int, Message] | None = None
@@ -76,7 +75,14 @@ class Stage:
     bot: str = "producer-bot"
 
     async def open_challenge(self, channel: Channel) -> None:
-        """Post today's challenge and let every member enter it (the real bot only)."""
+        """Post today's challenge and let every member enter it. The floor has no
+        challenge: its constant reply carries the buttons pressed (Submit, Vote)."""
+        if self.bot == "floor":
+            self.post = (
+                await self.discord.slash("challenge postnow", member=self.moderator)
+            ).message
+            self.live = dict.fromkeys((member.id for member in self.members), self.post)
+            return
         await self.discord.slash(
             "challenge setup", member=self.moderator, channel=channel, time="00:00", timezone="UTC"
         )
@@ -87,14 +93,12 @@ class Stage:
         self.live = None
 
     async def open_form(self, member: Member) -> Reply:
-        """Press the challenge's Submit button: the real bot answers with its entry form."""
+        """Press the challenge's Submit button: the bot answers with its entry form."""
         assert self.post is not None
         form = await self.discord.click(self.post, "Submit", member=member)
-        if form.record.callback_type == MODAL:
-            self.forms[member.id] = form
-        elif self.bot == "producer-bot":
+        if form.record.callback_type != MODAL:
             raise AssertionError(f"the Submit button answered: {form.text}")
-        return self.forms[member.id]
+        return form
 
     def live_entries(self) -> dict[int, Message]:
         """Each member's current entry (a replaced one loses its buttons); read from the
@@ -152,6 +156,21 @@ def scenarios(stage: Stage) -> dict[str, Scenario]:
     async def help_page(member: Member) -> Reply:
         return await discord.slash("help", member=member)
 
+    async def mentor_find(member: Member) -> Reply:
+        return await discord.slash("mentor find", member=member)
+
+    async def profile_view(member: Member) -> Reply:
+        return await discord.slash("profile view", member=member)
+
+    async def refused(member: Member) -> Reply:
+        return await discord.slash("challenge pause", member=member)
+
+    async def gear(member: Member) -> Reply:
+        return await discord.slash("career gear", member=member, category="daws")
+
+    async def rules(member: Member) -> Reply:
+        return await discord.slash("challenge rules", member=member)
+
     return {  # the latency is the last interaction's; the rate counts all of them
         "/career tip": tip,
         "Another tip (button)": another,
@@ -161,6 +180,11 @@ def scenarios(stage: Stage) -> dict[str, Scenario]:
         "/challenge leaderboard": leaderboard,
         "/settings timezone": timezone,
         "/help": help_page,
+        "/mentor find": mentor_find,
+        "/profile view": profile_view,
+        "/challenge pause (refused)": refused,
+        "/career gear": gear,
+        "/challenge rules": rules,
     }
 
 
@@ -240,7 +264,7 @@ class Lab:
     env: dict[str, str]
 
 
-async def open_lab(member_count: int = 50, **settings: str) -> Lab:
+async def open_lab(member_count: int = 50, database_url: str | None = None, **settings: str) -> Lab:
     discord = LoopbackDiscord()
     await discord.start()
     guild = discord.add_guild("Bench Lab")
@@ -252,44 +276,100 @@ async def open_lab(member_count: int = 50, **settings: str) -> Lab:
         os.environ,
         DISCORD_TOKEN=discord.token,
         DISCORD_API_BASE=discord.base_url,
-        DATABASE_URL=f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}",
+        DATABASE_URL=database_url or f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}",
         **settings,
     )
     await prepare(env)
     return Lab(discord, guild, moderator, members, workdir, env)
 
 
-async def main(rounds: int, concurrency: int) -> list[dict[str, Any]]:
-    # Each member acts once per row, so the 10-second entry cooldown refuses nobody.
-    lab = await open_lab(member_count=2 * rounds, LOG_LEVEL="WARNING")
+async def fresh_postgres(url: str) -> str:
+    """An empty database beside the one ``url`` names, for one run (dropped first if left
+    over from an earlier one)."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    bench = base.set(database=f"{base.database}_latency")
+    connection = await asyncpg.connect(
+        user=base.username, password=base.password, host=base.host,
+        port=base.port, database=base.database,
+    )  # fmt: skip
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{bench.database}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{bench.database}"')
+    finally:
+        await connection.close()
+    return bench.render_as_string(hide_password=False)
+
+
+def shard_of(guild_id: int) -> int:
+    return (guild_id >> 22) % 2
+
+
+def floor_stage(lab: Lab) -> Stage:
+    """A second guild, on the other of two shards, for the floor: both bots run at once
+    on the one loopback, each answering its own guild, and every row is measured on both
+    back to back, so a moment of load on this shared machine weighs on both alike."""
     discord = lab.discord
-    stage = Stage(discord, lab.moderator, lab.members)
-    challenges = discord.add_channel(lab.guild, "challenges")
+    guild = discord.add_guild("Floor Lab")
+    while shard_of(guild.id) == shard_of(lab.guild.id):
+        guild = discord.add_guild("Floor Lab")
+    mods = discord.add_role(guild, "Mods", permissions=MANAGE_GUILD)
+    moderator = discord.add_member(guild, "mona", roles=(mods,))
+    members = [discord.add_member(guild, f"member{n}") for n in range(len(lab.members))]
+    return Stage(discord, moderator, members, bot="floor")
+
+
+async def main(
+    rounds: int, concurrency: int, database_url: str | None = None, only: list[str] | None = None
+) -> list[dict[str, Any]]:
+    # Each member acts once per row, so the 10-second entry cooldown refuses nobody.
+    if database_url is not None:
+        database_url = await fresh_postgres(database_url)
+    lab = await open_lab(member_count=2 * rounds, database_url=database_url, LOG_LEVEL="WARNING")
+    discord = lab.discord
+    stages = [Stage(discord, lab.moderator, lab.members), floor_stage(lab)]
+    shards = {stage.bot: str(shard_of(stage.members[0].guild_id)) for stage in stages}
+    env = lab.env | {"SHARD_COUNT": "2"}
+    processes = [
+        await start_process(
+            ["-m", "bot", "run", "--migrate"],
+            env | {"SHARD_IDS": shards["producer-bot"]},
+            discord,
+            lab.workdir / "producer-bot.log",
+        ),
+        await start_process(
+            ["-m", "bench.floor_bot"],
+            env | {"FLOOR_SHARD_ID": shards["floor"]},
+            discord,
+            lab.workdir / "floor.log",
+        ),
+    ]
+    print(f"logs: {lab.workdir}", file=sys.stderr)
     rows: list[Measured] = []
-    for bot, command in (
-        ("producer-bot", ["-m", "bot", "run", "--migrate"]),
-        ("floor", ["-m", "bench.floor_bot"]),
-    ):
-        log = lab.workdir / f"{bot}.log"
-        process = await start_process(command, lab.env, discord, log)
-        print(f"{bot}: logging to {log}", file=sys.stderr)
-        try:
-            stage.bot = bot
-            if stage.post is None:
-                await stage.open_challenge(challenges)
-            mix = scenarios(stage)
-            entry = mix[ENTRY]
-            for name, scenario in mix.items():
-                print(f"{bot}: {name}", file=sys.stderr)
-                for row, level in enumerate((1, concurrency)):
-                    members = lab.members[row * rounds : (row + 1) * rounds]
-                    if scenario is entry:  # forms are opened first, untimed, as people do
+    try:
+        challenges = discord.add_channel(lab.guild, "challenges")
+        mixes = []
+        for stage in stages:
+            await stage.open_challenge(challenges)
+            mixes.append(scenarios(stage))
+        for name in mixes[0]:
+            if only and name not in only:
+                continue
+            print(name, file=sys.stderr)
+            for row, level in enumerate((1, concurrency)):
+                for stage, mix in zip(stages, mixes, strict=True):
+                    members = stage.members[row * rounds : (row + 1) * rounds]
+                    if name == ENTRY:  # forms are opened first, untimed, as people do
                         for member in members:
                             stage.ready_forms[member.id] = await stage.open_form(member)
                         await asyncio.sleep(FILL_SECONDS)
-                    measured = await measure(discord, name, scenario, members, rounds, level, bot)
-                    rows.append(measured)
-        finally:
+                    rows.append(
+                        await measure(discord, name, mix[name], members, rounds, level, stage.bot)
+                    )
+    finally:
+        for process in processes:
             await stop_process(process)
     await discord.stop()
     return [row.row() for row in rows]
@@ -324,7 +404,15 @@ if __name__ == "__main__":
     )
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: a fresh database beside the one TEST_POSTGRES_URL names",
+    )
+    parser.add_argument("--only", nargs="*", help="only these scenarios (their names above)")
     options = parser.parse_args()
-    results = asyncio.run(main(options.rounds, options.concurrency))
+    url = os.environ["TEST_POSTGRES_URL"] if options.backend == "postgresql" else None
+    results = asyncio.run(main(options.rounds, options.concurrency, url, options.only))
     report(results)
-    save("latency", results)
+    save(f"latency-{options.backend}", results)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run|migrate|check|sync|backup|restore|sandbox]``."""
+"""Command line: ``python -m bot [run|migrate|check|sync|backup|restore|sandbox|web]``."""
 
 import argparse
 import asyncio
@@ -30,6 +30,7 @@ from bot.ops.server import HealthServer
 from bot.settings import Settings
 from bot.tryit import terminal as sandbox
 from bot.version import version
+from bot.web import NotConfigured, serve
 
 log = logging.getLogger("bot")
 
@@ -297,6 +298,15 @@ async def _sync(settings: Settings, everywhere: bool) -> None:
         await bot.database.close()
 
 
+async def _web(settings: Settings) -> None:
+    try:
+        await serve(settings)
+    except NotConfigured as error:
+        raise Fatal(f"Not started: {error}.") from None
+    except OSError as error:
+        raise Fatal(f"WEB_PORT {settings.web_port} cannot be used: {error.strerror}.") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--version", action="version", version=f"producer-bot {version()}")
@@ -321,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     try_it.add_argument(
         "--script", type=Path, metavar="FILE", help="run these lines and print the transcript"
     )
+    commands.add_parser("web", help="serve the moderators' web dashboard on WEB_PORT")
     args = parser.parse_args(argv)
     try:
         settings = _settings()
@@ -334,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
             "restore": lambda: _restore(settings, args.source),
             "sync": lambda: _sync(settings, args.everywhere),
             "sandbox": lambda: sandbox.run(settings, args.script),
+            "web": lambda: _web(settings),
         }[args.command]
         asyncio.run(work())
     except Fatal as fatal:

@@ -32,6 +32,7 @@ from bot.services.core.overview import OverviewService
 from bot.services.core.privacy import PrivacyService
 from bot.services.core.send_budget import FANOUT_RATE, SendThrottle
 from bot.services.quiz.bank import QuestionBank
+from bot.services.quiz.ear.staircase import EarLevels
 from bot.services.quiz.leaderboard import LeaderboardService
 from bot.services.quiz.live import LiveRounds
 from bot.services.quiz.producer_type import TypeQuizService
@@ -56,10 +57,12 @@ class ChallengeServices:
 
 @dataclass(frozen=True, slots=True)
 class QuizServices:
-    """The producer-type quiz, the question bank, solo and live rounds, leaderboards."""
+    """The producer-type quiz, the question bank, solo and live rounds, leaderboards, and
+    each member's ear-training levels."""
 
     types: TypeQuizService
     bank: QuestionBank
+    ear: EarLevels
     solo: SoloRounds
     live: LiveRounds
     board: LeaderboardService
@@ -118,7 +121,7 @@ def build_services(
     career = CareerService(database, clock, content, rng, producer_types=types)
     schedule = ChallengeScheduleService(database, clock, content.challenges, content.career)
     scores = ChallengeScoreService(database, clock)
-    profiles = ProfileService(database, clock, content, types)
+    profiles = ProfileService(database, clock, content)
     safety = SafetyService(database, clock)
     return Services(
         guild_settings=guild_settings,
@@ -131,6 +134,7 @@ def build_services(
         quiz=QuizServices(
             types=types,
             bank=bank,
+            ear=EarLevels(database),
             solo=SoloRounds(database, clock, rounds, rng),
             live=LiveRounds(database, clock, rounds, rng),
             board=LeaderboardService(database, clock, bank, guild_settings),

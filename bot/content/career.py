@@ -36,6 +36,8 @@ PATH_IDS: Final[dict[str, PathKind]] = {
     "production-assistant": "route",
     "internships-apprenticeships": "route",
     "self-taught-online": "route",
+    "freelance": "route",
+    "study-and-work": "route",
     "artist-management": "next-career",
     "booking": "next-career",
     "label-management": "next-career",

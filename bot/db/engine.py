@@ -6,18 +6,28 @@ transaction that read first and then writes can fail with "database is locked" a
 So on SQLite the driver's own transaction handling is switched off, every transaction is
 begun by us, and write units of work begin with ``BEGIN IMMEDIATE``: they take the write
 lock up front and queue behind each other (``busy_timeout``) instead of colliding.
+
+aiosqlite sends every statement to the connection's thread and back, and each hop costs
+the event loop more than a short indexed query does. Hot paths therefore use
+``Database.run``: the whole unit of work is one plain function on a Core connection, run
+in one hop on a database thread (a synchronous engine on the same file), or inside the
+async driver's greenlet on PostgreSQL.
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import orjson
-from sqlalchemy import event
+from sqlalchemy import Engine, Select, event
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -27,9 +37,13 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 _IMMEDIATE = "producer_bot_begin_immediate"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+DATABASE_THREADS = 4
+"""Threads that run units of work on SQLite (``Database.run``): reads run side by side."""
+
+T = TypeVar("T")
 
 
-def _on_sqlite_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+def _on_sqlite_connect(dbapi_connection: Any, record: ConnectionPoolEntry | None) -> None:
     # Hand transaction control to SQLAlchemy (see the "begin" listener below).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -71,6 +85,24 @@ def create_engine(url: str) -> AsyncEngine:
     return engine
 
 
+def _sync_twin(engine: AsyncEngine) -> Engine | None:
+    """A synchronous engine on the same SQLite file, set up like ``engine`` (None on
+    PostgreSQL, and for an in-memory database, which a second engine would not see)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    twin = create_sync_engine(
+        url.set(drivername="sqlite"),
+        connect_args={"check_same_thread": False},
+        pool_size=DATABASE_THREADS,
+        json_serializer=_json_text,
+        json_deserializer=orjson.loads,
+    )
+    event.listen(twin, "connect", _on_sqlite_connect)
+    event.listen(twin, "begin", _on_sqlite_begin)
+    return twin
+
+
 class Database:
     """Owns the engine and hands out units of work; one session per unit, never shared."""
 
@@ -84,6 +116,14 @@ class Database:
         # keeps them out of SQLite's busy handler, which sleeps in growing steps and turns
         # a short queue into second-long waits. Other processes still meet busy_timeout.
         self._write_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._twin = _sync_twin(engine)
+        self._threads = (
+            ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="database")
+            if self._twin is not None
+            else None
+        )
+        self._peeker: sqlite3.Connection | None = None
+        self._peeks: dict[int, tuple[str, list[str]]] = {}
 
     @classmethod
     def from_url(cls, url: str) -> "Database":
@@ -114,5 +154,61 @@ class Database:
         async with self._write_turn, self._writers.begin() as session:
             yield session
 
+    async def run(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
+        """Run ``work`` as one unit of work on a Core connection and return what it returns
+        (plain values: rows do not leave it). It commits if ``work`` returns and rolls back
+        if it raises; with ``write``, it is a write unit of work as in ``write()``. On a
+        SQLite file the whole of it is one hop to a database thread."""
+        if self._twin is None:
+            async with self._connection(write) as connection:
+                return await connection.run_sync(work)
+        twin = self._twin.execution_options(**{_IMMEDIATE: True}) if write else self._twin
+
+        def unit() -> T:
+            with twin.begin() as connection:
+                return work(connection)
+
+        loop = asyncio.get_running_loop()
+        if not write or self._write_turn is None:
+            return await loop.run_in_executor(self._threads, unit)
+        async with self._write_turn:
+            return await loop.run_in_executor(self._threads, unit)
+
+    async def peek(self, statement: Select[T], **params: Any) -> T | None:
+        """The first column of the first row of ``statement`` (a module-level constant
+        reading a row by its key), as cheaply as the backend allows. On a SQLite file it
+        runs right here on the event loop, through a connection kept for it: a read of an
+        indexed row takes microseconds, a hop to a thread and back a few hundred. The value
+        comes as the driver gives it (for integers and text)."""
+        if self._twin is None:
+            async with self.engine.connect() as connection:
+                return (await connection.execute(statement, params)).scalar()
+        if self._peeker is None:
+            self._peeker = sqlite3.connect(self._twin.url.database or "")
+            _on_sqlite_connect(self._peeker, None)
+        known = self._peeks.get(id(statement))
+        if known is None:
+            compiled = statement.compile(dialect=self._twin.dialect)
+            known = self._peeks[id(statement)] = compiled.string, list(compiled.positiontup or ())
+        sql, names = known
+        row = self._peeker.execute(sql, [params[name] for name in names]).fetchone()
+        return None if row is None else cast(T, row[0])
+
+    @asynccontextmanager
+    async def _connection(self, write: bool) -> AsyncIterator[AsyncConnection]:
+        engine = self.engine.execution_options(**{_IMMEDIATE: True}) if write else self.engine
+        if write and self._write_turn is not None:
+            async with self._write_turn, engine.begin() as connection:
+                yield connection
+            return
+        async with engine.begin() as connection:
+            yield connection
+
     async def close(self) -> None:
         await self.engine.dispose()
+        if self._peeker is not None:
+            self._peeker.close()
+        if self._twin is not None:
+            self._twin.dispose()
+        if self._threads is not None:
+            self._threads.shutdown(wait=True)

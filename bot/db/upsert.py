@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
@@ -11,9 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.base import Base
 
 
-def insert_for(session: AsyncSession) -> Callable[[type[Base]], PostgresInsert | SqliteInsert]:
-    """The ``insert`` of the session's dialect, which knows ``ON CONFLICT``."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+def insert_for(
+    bind: AsyncSession | Connection,
+) -> Callable[[type[Base]], PostgresInsert | SqliteInsert]:
+    """The ``insert`` of the session's (or connection's) dialect, which knows ``ON CONFLICT``."""
+    dialect = bind.dialect if isinstance(bind, Connection) else bind.get_bind().dialect
+    return insert_of(dialect.name)
+
+
+def insert_of(dialect: str) -> Callable[[type[Base]], PostgresInsert | SqliteInsert]:
+    """The ``insert`` of the dialect named ``dialect``."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 async def insert_or_update(

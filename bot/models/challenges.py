@@ -3,7 +3,7 @@ entries, votes and feedback, the points ledger and members' reminder preferences
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, Snowflake
@@ -30,6 +30,7 @@ class ChallengeConfig(Base):
     champion_user_id: Mapped[int | None] = mapped_column(Snowflake)
     champion_month: Mapped[str | None] = mapped_column(String(7))
     feedback_required: Mapped[int] = mapped_column(default=0)
+    blind_voting: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class QueuedChallenge(Base):
@@ -79,6 +80,8 @@ class ChallengePost(Base):
     difficulty: Mapped[str] = mapped_column(String(16))
     constraints: Mapped[str | None] = mapped_column(String(300))
     cadence: Mapped[str] = mapped_column(String(8), default="daily", server_default="daily")
+    blind: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Entries show as "Entry A, B, C…" without their authors until the results."""
     """``daily`` or ``weekly``: how often the guild posted challenges when this one came."""
     channel_id: Mapped[int] = mapped_column(Snowflake)
     message_id: Mapped[int | None] = mapped_column(Snowflake)
@@ -100,6 +103,7 @@ class ChallengeSubmission(Base):
     __tablename__ = "challenge_submissions"
     __table_args__ = (
         UniqueConstraint("post_id", "user_id"),
+        UniqueConstraint("post_id", "blind_label"),
         Index("ix_challenge_submissions_guild_user", "guild_id", "user_id"),
         Index("ix_challenge_submissions_guild_post", "guild_id", "post_id"),
         Index("ix_challenge_submissions_unshown", "message_id", "submitted_at"),
@@ -115,6 +119,10 @@ class ChallengeSubmission(Base):
     message_id: Mapped[int | None] = mapped_column(Snowflake)
     stale_message_id: Mapped[int | None] = mapped_column(Snowflake)
     submitted_at: Mapped[datetime]
+    blind_label: Mapped[str | None] = mapped_column(String(4))
+    """In a blind challenge, the letters the entry is shown under."""
+    analysis: Mapped[str | None] = mapped_column(Text)
+    """The file's technical report as JSON (see ``bot.audio.report.Report.summary``)."""
 
 
 class ChallengeVote(Base):

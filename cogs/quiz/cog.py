@@ -16,6 +16,7 @@ from bot.client import ProducerBot
 from bot.content.quiz import DIFFICULTIES, TYPE_IDS
 from bot.errors import InvalidInput, NotAllowed
 from bot.services.core.role_safety import beyond_setter, grant_blockers, unsafe_role_reasons
+from bot.services.quiz.ear import EAR_TOPIC
 from bot.services.quiz.live import LiveClosing
 from bot.services.quiz.rounds import RoundQuestion
 from bot.services.quiz.rules import ANSWER_WINDOW
@@ -98,17 +99,25 @@ class QuizCog(
             ephemeral=True,
         )
 
-    @app_commands.command(name="stats", description="This server's producer types as a chart.")
+    @app_commands.command(
+        name="stats",
+        description="This server's producer types as a chart, and your ear-training levels.",
+    )
     async def stats(self, interaction: discord.Interaction) -> None:
-        counts = await self.services.types.distribution(require_guild_id(interaction))
+        guild_id = require_guild_id(interaction)
+        counts = await self.services.types.distribution(guild_id)
         embed, bars = render.type_stats(counts, self.bot.content)
+        embeds = [
+            embed,
+            render.ear_levels(await self.services.ear.standings(guild_id, interaction.user.id)),
+        ]
         if not bars:
-            await interaction.response.send_message(embed=embed, ephemeral=True)
+            await interaction.response.send_message(embeds=embeds, ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         png = await self.bot.renders.run(interaction.user.id, render.stats_chart, bars)
         chart = discord.File(io.BytesIO(png), render.STATS_CHART)
-        await interaction.followup.send(embed=embed, file=chart, ephemeral=True)
+        await interaction.followup.send(embeds=embeds, file=chart, ephemeral=True)
 
     @app_commands.command(name="roles", description="Set the role members of a type may take.")
     @app_commands.rename(producer_type="type")
@@ -160,7 +169,9 @@ class QuizCog(
             for topic_id, name in self.services.bank.search_topics(current)[:25]
         ]
 
-    @app_commands.command(name="skills", description="A solo knowledge round with a timer.")
+    @app_commands.command(
+        name="skills", description="A solo knowledge or ear-training round with a timer."
+    )
     @app_commands.describe(
         topic="Pick a topic (start typing), or leave empty for all",
         length="How many questions (3 to 20)",
@@ -183,13 +194,20 @@ class QuizCog(
                 ephemeral=True,
             )
             return
+        if topic == EAR_TOPIC:  # the audio may take a moment to make
+            await interaction.response.defer(ephemeral=True, thinking=True)
         asked = await self.services.solo.start(guild_id, interaction.user.id, topic, length)
-        await interaction.response.send_message(
-            embed=self._question_embed(asked),
-            files=await question_files(asked.question),
-            view=question_view(asked),
-            ephemeral=True,
+        embed, files, view = (
+            self._question_embed(asked),
+            await question_files(asked.question),
+            question_view(asked),
         )
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=embed, files=files, view=view, ephemeral=True)
+        else:
+            await interaction.response.send_message(
+                embed=embed, files=files, view=view, ephemeral=True
+            )
 
     def _question_embed(self, asked: RoundQuestion) -> discord.Embed:
         return render.knowledge_question(asked, self.services.bank.topic_name(asked.topic))

@@ -9,7 +9,8 @@ import discord
 from bot.charts import Bar, bar_chart
 from bot.content import Content
 from bot.services.quiz.bank import Question
-from bot.services.quiz.ear_training import is_ear_key
+from bot.services.quiz.ear import is_ear_key
+from bot.services.quiz.ear.staircase import Standing
 from bot.services.quiz.leaderboard import Leaderboard
 from bot.services.quiz.live import LiveClosing
 from bot.services.quiz.producer_type import TypeProfile, TypeResult, TypeStep
@@ -24,7 +25,7 @@ MEDALS = ("🥇", "🥈", "🥉")
 TYPE_CHART = "producer-type.png"
 STATS_CHART = "server-types.png"
 LEADERBOARD_PAGE = 10
-EAR_HINT = "\n\n🎧 Play the attached file: the first clip, a short pause, then the second."
+EAR_HINT = "\n\n🎧 Play the attached audio, on headphones if you can. Two clips: a pause between."
 PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 
 
@@ -148,6 +149,28 @@ def type_stats(counts: dict[str, int], content: Content) -> tuple[discord.Embed,
         for type_id, count in counts.items()
     ]
     return embed, bars
+
+
+def ear_levels(standings: Sequence[Standing]) -> discord.Embed:
+    """Where the member stands on each ear-training kind's staircase."""
+    embed = discord.Embed(title="Your ear training", colour=BRAND_COLOUR)
+    embed.set_footer(text="Two right answers in a row: a level up. A miss: a level down.")
+    if not standings:
+        embed.description = (
+            "No ear-training answers yet. Start with `/quiz skills topic:ear-training`: every "
+            "kind starts easy, and the levels are earned."
+        )
+        return embed
+    embed.description = "\n".join(
+        f"**{standing.name}**: level {standing.level} of {standing.top} ({standing.now_asks})"
+        + (
+            f"; best passed: level {standing.best} ({standing.best_asks})"
+            if standing.best
+            else "; no level passed yet"
+        )
+        for standing in standings
+    )
+    return embed
 
 
 def stats_chart(bars: Sequence[Bar]) -> bytes:

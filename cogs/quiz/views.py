@@ -12,7 +12,7 @@ from bot.app import QuizServices
 from bot.checks import producer_bot, require_guild_id
 from bot.errors import NotAllowed, NotFound
 from bot.services.core.role_safety import grant_blockers
-from bot.services.quiz import ear_training
+from bot.services.quiz import ear
 from bot.services.quiz.bank import CHOICE_MAX, EXPLANATION_MAX, PROMPT_MAX, Question, QuestionBank
 from bot.services.quiz.producer_type import TypeResult, TypeStep
 from bot.services.quiz.rounds import RoundQuestion
@@ -225,6 +225,8 @@ class SoloAnswerButton(
         await interaction.response.edit_message(
             embeds=render.solo_feedback(feedback), view=feedback_view(feedback)
         )
+        if feedback.next_key is not None:
+            prepare_audio(feedback.next_key)
 
 
 class SoloNextButton(IdButton, template="quiz:next:{round_id:id}:{position:index}"):
@@ -248,8 +250,15 @@ ALL_TOPICS = "all"
 async def show_question(interaction: discord.Interaction, asked: RoundQuestion) -> None:
     """Replace the message the pressed button is on with the round's question ``asked``."""
     services = quiz_services(interaction)
-    await interaction.response.edit_message(
-        embeds=[render.knowledge_question(asked, services.bank.topic_name(asked.topic))],
+    embeds = [render.knowledge_question(asked, services.bank.topic_name(asked.topic))]
+    if not ear.is_ear_key(asked.question.key):
+        await interaction.response.edit_message(
+            embeds=embeds, attachments=[], view=question_view(asked)
+        )
+        return
+    await interaction.response.defer()  # the audio may take a moment to make
+    await interaction.edit_original_response(
+        embeds=embeds,
         attachments=await question_files(asked.question),
         view=question_view(asked),
     )
@@ -325,12 +334,26 @@ class LiveAnswerButton(
         )
 
 
+_preparing: set[asyncio.Task[bytes]] = set()
+"""Audio being made ahead of the Next button (kept so the tasks are not collected)."""
+
+
+def prepare_audio(key: str) -> None:
+    """Start making the audio of question ``key`` off the event loop, into the cache, so the
+    Next button finds it ready; nothing for a question without audio."""
+    if ear.is_ear_key(key):
+        task = asyncio.create_task(asyncio.to_thread(ear.render_audio, key))
+        _preparing.add(task)
+        task.add_done_callback(_preparing.discard)
+
+
 async def question_files(question: Question) -> list[discord.File]:
-    """The audio of an ear-training question (rendered off the event loop), else none."""
-    if not ear_training.is_ear_key(question.key):
+    """The audio of an ear-training question (made off the event loop, or taken from the
+    cache of recent ones), else none."""
+    if not ear.is_ear_key(question.key):
         return []
-    wav = await asyncio.to_thread(ear_training.render_audio, question.key)
-    return [discord.File(io.BytesIO(wav), ear_training.AUDIO_FILE)]
+    audio = await asyncio.to_thread(ear.render_audio, question.key)
+    return [discord.File(io.BytesIO(audio), ear.AUDIO_FILE)]
 
 
 def question_view(asked: RoundQuestion) -> discord.ui.View:

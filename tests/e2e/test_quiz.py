@@ -3,7 +3,6 @@ rewards, a solo round with a late answer, a live round with 20 members at once, 
 questions and leaderboards."""
 
 import asyncio
-import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -11,10 +10,9 @@ from sqlalchemy import func, select
 from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
-from bot.content.quiz import score_type_answers, type_percentages
 from bot.db.engine import Database
 from bot.models.quiz import QuizAnswer, QuizRound
-from bot.services.quiz import ear_training
+from bot.services.quiz.producer_type import rank_type_answers
 from loopback.server import LoopbackDiscord
 from loopback.world import ADMINISTRATOR
 from tests.e2e.helpers import (
@@ -27,7 +25,6 @@ from tests.e2e.helpers import (
     start_bot,
     stop_bot,
 )
-from tests.helpers import heard_answer
 
 PNG = b"\x89PNG\r\n\x1a\n"
 OUTSIDER = 4_000_000
@@ -72,7 +69,7 @@ async def test_a_whole_type_quiz_with_back_and_a_restart(
         await answer_type_questions(discord, message, server.alice, content, picks[8:])
         [embed] = message.embeds
         assert embed["title"] == "🎚️ You lean to The Engineer"
-        ranking = type_percentages(score_type_answers(content.quiz, picks))
+        ranking = rank_type_answers(content.quiz, picks)
         assert ranking[0][0] == "engineer"
         for type_id, percent in ranking:
             assert f"{content.quiz.type(type_id).name}: {percent} %" in message.text
@@ -299,30 +296,6 @@ async def test_a_live_round_with_twenty_members_answering_at_once(
         row = await session.scalar(select(QuizRound))
     assert row is not None
     assert (row.status, row.active_slot) == ("done", None)
-
-
-async def test_an_ear_training_round_plays_audio_that_holds_the_answer(
-    discord: LoopbackDiscord, server: Server, bot: ProducerBot
-) -> None:
-    reply = await discord.slash("quiz skills", member=server.alice, topic="ear-training", length=3)
-    message = reply.message
-    prompts = {
-        ear_training.question_text(ear_training.EarSpec(k, "easy", 1)).prompt: k
-        for k in ear_training.KINDS
-    }
-    for position in range(3):
-        [audio] = message.attachments
-        assert audio.filename == ear_training.AUDIO_FILE
-        kind = next(kind for prompt, kind in prompts.items() if prompt in message.text)
-        choices = re.findall(r"^\*\*[A-E]\*\* (.+)$", message.text, flags=re.MULTILINE)
-        await discord.click(
-            message, LETTERS[heard_answer(kind, choices, audio.data)], member=server.alice
-        )
-        assert "✅ Right!" in message.text
-        assert message.attachments == [audio]  # still there to listen again
-        if position < 2:
-            await discord.click(message, "Next question", member=server.alice)
-    assert "You got **3 of 3** right" in message.text
 
 
 # -- guild questions and leaderboards ---------------------------------------------------------

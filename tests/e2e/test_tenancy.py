@@ -58,7 +58,7 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 A, B = "MARKER-A", "MARKER-B"
-TIP_TOPIC, TIP_LEVEL = "getting-started", "advanced"  # two built-in tips only
+TIP_TOPIC, TIP_LEVEL = "getting-started", "advanced"
 QUESTION_TOPIC = "effects"  # 17 built-in questions: fewer than a 20-question round
 
 
@@ -167,9 +167,12 @@ async def add_tip(discord: LoopbackDiscord, moderator: Member, text: str) -> str
 async def showing_tip(discord: LoopbackDiscord, member: Member, tip_id: str) -> Message:
     """A ``/career tip`` answer showing the tip ``tip_id`` (with its Save button)."""
     reply = await discord.slash("career tip", member=member, topic=TIP_TOPIC, level=TIP_LEVEL)
-    for _ in range(4):  # every tip of the selection shows once before any repeats
-        if reply.message.embeds[0]["footer"]["text"].endswith(tip_id):
+    seen: set[str] = set()
+    # Every tip of the selection shows once before any repeats.
+    while (footer := reply.message.embeds[0]["footer"]["text"]) not in seen:
+        if footer.endswith(tip_id):
             return reply.message
+        seen.add(footer)
         await discord.click(reply.message, "Another", member=member)
     raise AssertionError(f"the tip {tip_id} never showed")
 

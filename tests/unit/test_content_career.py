@@ -44,7 +44,7 @@ def test_skills_are_exactly_the_fifteen_in_their_tiers(content: CareerContent) -
 
 def test_paths_routes_and_next_careers(content: CareerContent) -> None:
     assert {p.id: p.kind for p in content.paths} == PATH_IDS
-    assert len(content.paths_of("route")) == 7
+    assert len(content.paths_of("route")) == 9
     assert {p.id for p in content.paths_of("next-career")} == {
         "artist-management",
         "booking",
@@ -71,6 +71,22 @@ def test_tip_counts_and_spread(content: CareerContent) -> None:
         assert per_level[level] >= 15, level
 
 
+def test_tip_bank_covers_every_topic_at_every_level(content: CareerContent) -> None:
+    assert len(content.tips) >= 160
+    thin = [
+        (topic.id, level.value)
+        for topic in content.topics
+        for level in Level
+        if len(content.tips_for(topic.id, level)) < 4
+    ]
+    assert thin == []
+
+
+def test_tip_texts_are_unique(content: CareerContent) -> None:
+    texts = Counter(" ".join(t.text.casefold().split()) for t in content.tips)
+    assert [text for text, seen in texts.items() if seen > 1] == []
+
+
 def test_gear_and_portfolio(content: CareerContent) -> None:
     assert [c.id for c in content.gear] == list(GEAR_CATEGORY_IDS)
     for category in content.gear:
@@ -91,6 +107,23 @@ def test_everything_fits_discord_limits(content: CareerContent) -> None:
         assert len("\n".join(f"{i.name}: {i.note}" for i in category.items)) <= 4096
     assert all(len(t.text) <= 500 for t in content.tips)
     assert all(len(s.body) <= 1024 for s in content.portfolio.sections)
+
+
+def test_path_overview_lists_fit_one_field_each(content: CareerContent) -> None:
+    """``/career paths`` lists each kind in one embed field, whole, in the select's 25 options."""
+    assert len(content.paths) <= 25
+    for kind in ("route", "next-career"):
+        lines = [f"{p.emoji} **{p.name}**: {p.summary}" for p in content.paths_of(kind)]
+        assert len("\n".join(lines)) <= 1024, kind
+
+
+def test_freelance_and_combined_routes(content: CareerContent) -> None:
+    freelance = content.path("freelance")
+    assert freelance.kind == "route"
+    assert {"networking", "scheduling-budgeting"} <= set(freelance.skills)
+    combined = content.path("study-and-work")
+    assert combined.kind == "route"
+    assert "course" in combined.summary and "interning" in combined.summary
 
 
 def test_lookups(content: CareerContent) -> None:

@@ -70,7 +70,23 @@ def raw_bank() -> Raw:
 
 
 def test_bank_has_enough_challenges(bank: ChallengeBank) -> None:
-    assert len(bank.challenges) >= 64
+    assert len(bank.challenges) >= 130
+
+
+def test_every_skill_has_every_difficulty(bank: ChallengeBank) -> None:
+    counts = Counter((c.skill, c.difficulty.value) for c in bank.challenges)
+    missing = [
+        (skill, difficulty)
+        for skill in SKILLS
+        for difficulty in ("easy", "medium", "hard")
+        if counts[skill, difficulty] == 0
+    ]
+    assert missing == []
+
+
+def test_briefs_are_unique(bank: ChallengeBank) -> None:
+    briefs = Counter(" ".join(c.brief.casefold().split()) for c in bank.challenges)
+    assert [brief for brief, seen in briefs.items() if seen > 1] == []
 
 
 def test_ids_are_unique_slugs(bank: ChallengeBank) -> None:

@@ -131,26 +131,98 @@ def test_lookups(content: QuizContent) -> None:
         content.knowledge_for("effects", "impossible")
 
 
+# --- the knowledge bank cannot be gamed ----------------------------------------------------
+
+
+def _choice_lengths(content: QuizContent, topic: str | None) -> list[tuple[list[int], int]]:
+    """Each question's choice lengths and the index of its right answer."""
+    return [([len(c) for c in q.choices], q.answer) for q in content.knowledge_for(topic)]
+
+
+def _length_rank_score(content: QuizContent, topic: str | None, rank: int) -> float:
+    """Share of right answers a player gets by always picking the ``rank``-th longest choice.
+
+    Rank 0 is the longest choice and 3 the shortest; choices of equal length split the point.
+    """
+    questions = _choice_lengths(content, topic)
+    score = 0.0
+    for lengths, answer in questions:
+        target = sorted(lengths, reverse=True)[rank]
+        tied = [i for i, length in enumerate(lengths) if length == target]
+        if answer in tied:
+            score += 1 / len(tied)
+    return score / len(questions)
+
+
+def _right_is_longest_share(content: QuizContent, topic: str | None) -> float:
+    """Share of questions whose right answer is strictly longer than every other choice."""
+    questions = _choice_lengths(content, topic)
+    longest = [
+        answer
+        for lengths, answer in questions
+        if all(lengths[answer] > length for i, length in enumerate(lengths) if i != answer)
+    ]
+    return len(longest) / len(questions)
+
+
+def test_knowledge_bank_is_large(content: QuizContent) -> None:
+    assert len(content.knowledge) >= 250
+    for topic in REQUIRED_TOPICS:
+        assert len(content.knowledge_for(topic)) >= 30, topic
+        for level in DIFFICULTIES:
+            assert len(content.knowledge_for(topic, level)) >= 6, (topic, level)
+
+
+def test_right_answer_is_rarely_the_longest_choice(content: QuizContent) -> None:
+    assert _right_is_longest_share(content, None) <= 0.27
+    for topic in REQUIRED_TOPICS:
+        assert _right_is_longest_share(content, topic) <= 0.30, topic
+
+
+def test_no_choice_length_strategy_pays(content: QuizContent) -> None:
+    for topic in REQUIRED_TOPICS:
+        assert _length_rank_score(content, topic, 0) <= 0.30, topic
+        # Nor may the second longest, the shortest, ... take over the giveaway.
+        scores = [_length_rank_score(content, topic, rank) for rank in range(4)]
+        assert max(scores) <= 0.35, (topic, scores)
+
+
+def test_right_answer_position_is_spread_in_each_topic(content: QuizContent) -> None:
+    for topic in REQUIRED_TOPICS:
+        questions = content.knowledge_for(topic)
+        positions = Counter(q.answer for q in questions)
+        for index in range(4):
+            assert 0.15 <= positions[index] / len(questions) <= 0.35, (topic, positions)
+
+
+def test_knowledge_questions_are_distinct(content: QuizContent) -> None:
+    prompts = Counter(" ".join(q.prompt.casefold().split()) for q in content.knowledge)
+    assert [prompt for prompt, seen in prompts.items() if seen > 1] == []
+    for question in content.knowledge:
+        assert len({" ".join(c.casefold().split()) for c in question.choices}) == 4, question.id
+
+
 # --- scoring -------------------------------------------------------------------------------
 
 
 def test_score_first_answers(content: QuizContent) -> None:
     answers = [0] * len(content.type_questions)
     scores = score_type_answers(content, answers)
+    # The same button every time gives a flat mix: no button position favours a type.
     assert scores == {
-        "engineer": 11.0,
-        "mentor-producer": 17.0,
-        "musician-producer": 15.0,
-        "artist-producer": 8.0,
+        "engineer": 12.0,
+        "mentor-producer": 13.0,
+        "musician-producer": 14.0,
+        "artist-producer": 13.0,
         "phenom": 12.0,
     }
     assert list(scores) == list(TYPE_IDS)
     assert type_percentages(scores) == [
-        ("mentor-producer", 27),
-        ("musician-producer", 24),
+        ("musician-producer", 22),
+        ("mentor-producer", 20),
+        ("artist-producer", 20),
+        ("engineer", 19),
         ("phenom", 19),
-        ("engineer", 17),
-        ("artist-producer", 13),
     ]
 
 
@@ -158,18 +230,18 @@ def test_score_last_answers(content: QuizContent) -> None:
     answers = [len(q.answers) - 1 for q in content.type_questions]
     scores = score_type_answers(content, answers)
     assert scores == {
-        "engineer": 10.0,
-        "mentor-producer": 7.0,
-        "musician-producer": 13.0,
-        "artist-producer": 22.0,
-        "phenom": 12.0,
+        "engineer": 16.0,
+        "mentor-producer": 11.0,
+        "musician-producer": 10.0,
+        "artist-producer": 11.0,
+        "phenom": 16.0,
     }
     assert type_percentages(scores) == [
-        ("artist-producer", 34),
-        ("musician-producer", 20),
-        ("phenom", 19),
-        ("engineer", 16),
-        ("mentor-producer", 11),
+        ("engineer", 25),
+        ("phenom", 25),
+        ("mentor-producer", 17),
+        ("artist-producer", 17),
+        ("musician-producer", 16),
     ]
 
 

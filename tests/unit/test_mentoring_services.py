@@ -28,7 +28,6 @@ from bot.services.community.profiles import (
 )
 from bot.services.community.safety import SafetyService
 from bot.services.core.guild_settings import GuildSettingsService
-from bot.services.quiz.producer_type import TypeQuizService
 
 GUILD, OTHER = 1, 2
 MENTEE = 10
@@ -37,9 +36,7 @@ MENTORS = list(range(20, 30))
 
 @pytest.fixture
 def profiles(any_database: Database, clock: ManualClock, content: Content) -> ProfileService:
-    return ProfileService(
-        any_database, clock, content, TypeQuizService(any_database, clock, content.quiz)
-    )
+    return ProfileService(any_database, clock, content)
 
 
 @pytest.fixture

@@ -195,7 +195,9 @@ class DailyTipService:
     async def _pick(self, session: AsyncSession, guild_id: int, day: date) -> TipCard:
         """A tip this guild has not had in the last 30 days: never-posted ones first, then
         the least recently posted."""
-        pool = await self._career.tip_pool(session, guild_id)
+        pool = await session.run_sync(
+            lambda sync: self._career.tip_pool(sync.connection(), guild_id)
+        )
         history = await session.execute(
             select(DailyTipPost.tip_id, func.max(DailyTipPost.local_date))
             .where(DailyTipPost.guild_id == guild_id)

@@ -10,7 +10,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -20,9 +20,9 @@ from bot.db.upsert import insert_or_update
 from bot.errors import InvalidInput, NotFound
 from bot.models.careers import SkillProgress
 from bot.models.community import MentorOffer, Mentorship, Profile
+from bot.models.quiz import TypeQuizResult
 from bot.services.careers.guidance import SkillState, set_states
 from bot.services.core.guild_settings import validate_timezone
-from bot.services.quiz.producer_type import TypeQuizService
 
 
 def _slugged(names: str) -> dict[str, str]:
@@ -215,16 +215,45 @@ async def skill_sets(
 ) -> SkillSets:
     """What members have and are learning, read from the skill map: the one record of a
     member's skills (``/career mark``, the profile form, verifications all write there)."""
+    return await session.run_sync(
+        lambda sync: read_skill_sets(sync.connection(), guild_id, ids, order)
+    )
+
+
+_SKILLS = select(SkillProgress.user_id, SkillProgress.skill_id, SkillProgress.state).where(
+    SkillProgress.guild_id == bindparam("guild_id"),
+    SkillProgress.user_id.in_(bindparam("ids", expanding=True)),
+    SkillProgress.state.in_([SkillState.DONE.value, SkillState.LEARNING.value]),
+)
+"""Hot statements are built once: building one costs more than running it on SQLite."""
+_PROFILES = select(*Profile.__table__.columns).where(
+    Profile.guild_id == bindparam("guild_id"), Profile.user_id.in_(bindparam("ids", expanding=True))
+)
+_OFFER = select(MentorOffer.topics, MentorOffer.paused).where(
+    MentorOffer.guild_id == bindparam("guild_id"), MentorOffer.user_id == bindparam("user_id")
+)
+_MENTORED = select(func.count()).where(
+    Mentorship.guild_id == bindparam("guild_id"), Mentorship.mentor_id == bindparam("user_id")
+)
+_LATEST_TYPE = (
+    select(TypeQuizResult.primary_type)
+    .where(
+        TypeQuizResult.guild_id == bindparam("guild_id"),
+        TypeQuizResult.user_id == bindparam("user_id"),
+    )
+    .order_by(TypeQuizResult.id.desc())
+    .limit(1)
+)
+
+
+def read_skill_sets(
+    connection: Connection, guild_id: int, ids: Sequence[int], order: Sequence[str]
+) -> SkillSets:
+    """``skill_sets`` inside a unit of work on a Core connection."""
     rank = {skill_id: index for index, skill_id in enumerate(order)}
     found: dict[int, tuple[list[str], list[str]]] = {}
     for start in range(0, len(ids), 500):
-        rows = await session.execute(
-            select(SkillProgress.user_id, SkillProgress.skill_id, SkillProgress.state).where(
-                SkillProgress.guild_id == guild_id,
-                SkillProgress.user_id.in_(ids[start : start + 500]),
-                SkillProgress.state.in_([SkillState.DONE.value, SkillState.LEARNING.value]),
-            )
-        )
+        rows = connection.execute(_SKILLS, {"guild_id": guild_id, "ids": ids[start : start + 500]})
         for user_id, skill_id, state in rows.all():
             has, wants = found.setdefault(user_id, ([], []))
             (has if state == SkillState.DONE.value else wants).append(skill_id)
@@ -269,13 +298,10 @@ def starters(members: Sequence[ProfileInfo], skill_names: dict[str, str]) -> lis
 
 
 class ProfileService:
-    def __init__(
-        self, database: Database, clock: Clock, content: Content, types: TypeQuizService
-    ) -> None:
+    def __init__(self, database: Database, clock: Clock, content: Content) -> None:
         self._database = database
         self._clock = clock
         self._skills = {skill.id: skill.name for skill in content.career.skills}
-        self._types = types
         self._quiz = content.quiz
 
     @property
@@ -291,15 +317,21 @@ class ProfileService:
     ) -> list[ProfileInfo]:
         """Profiles of ``ids`` in that order (members without one get an empty one, with
         the skills of their skill map)."""
-        rows: dict[int, Profile] = {}
+        return await session.run_sync(
+            lambda sync: self.read_infos(sync.connection(), guild_id, ids)
+        )
+
+    def read_infos(
+        self, connection: Connection, guild_id: int, ids: Sequence[int]
+    ) -> list[ProfileInfo]:
+        """``infos`` inside a unit of work on a Core connection (rows, no ORM objects)."""
+        rows: dict[int, object] = {}
         for start in range(0, len(ids), 500):
-            batch = await session.scalars(
-                select(Profile).where(
-                    Profile.guild_id == guild_id, Profile.user_id.in_(ids[start : start + 500])
-                )
+            batch = connection.execute(
+                _PROFILES, {"guild_id": guild_id, "ids": ids[start : start + 500]}
             )
             rows.update((row.user_id, row) for row in batch)
-        sets = await skill_sets(session, guild_id, ids, list(self._skills))
+        sets = read_skill_sets(connection, guild_id, ids, list(self._skills))
         result = []
         for user_id in ids:
             skills, goals = sets.get(user_id, ((), ()))
@@ -448,25 +480,26 @@ class ProfileService:
             raise NotFound("You have no profile here to delete.")
 
     async def card(self, guild_id: int, user_id: int, viewer_id: int) -> ProfileCard:
-        """The profile of ``user_id`` as ``viewer_id`` may see it."""
-        profile = await self.get(guild_id, user_id)
+        """The profile of ``user_id`` as ``viewer_id`` may see it (one unit of work, one hop
+        to the database)."""
         own = user_id == viewer_id
-        if not own and (profile.hidden or not profile.exists):
-            raise NotFound("That member has no public profile here.")
-        latest = await self._types.latest(guild_id, user_id)
-        async with self._database.read() as session:
-            offer = await session.get(MentorOffer, (guild_id, user_id))
-            mentored = await session.scalar(
-                select(func.count()).where(
-                    Mentorship.guild_id == guild_id, Mentorship.mentor_id == user_id
-                )
+
+        def read(connection: Connection) -> ProfileCard:
+            [profile] = self.read_infos(connection, guild_id, [user_id])
+            if not own and (profile.hidden or not profile.exists):
+                raise NotFound("That member has no public profile here.")
+            keys = {"guild_id": guild_id, "user_id": user_id}
+            offer = connection.execute(_OFFER, keys).first()
+            mentored = connection.scalar(_MENTORED, keys)
+            latest = connection.scalar(_LATEST_TYPE, keys)
+            return ProfileCard(
+                profile if own else profile.public(),
+                own,
+                self._quiz.type(latest).name if latest else None,
+                tuple(offer.topics) if offer else (),
+                offer.paused if offer else False,
+                mentored or 0,
+                profile.private_fields if own else (),
             )
-        return ProfileCard(
-            profile if own else profile.public(),
-            own,
-            self._quiz.type(latest.primary).name if latest else None,
-            tuple(offer.topics) if offer else (),
-            offer.paused if offer else False,
-            mentored or 0,
-            profile.private_fields if own else (),
-        )
+
+        return await self._database.run(read)

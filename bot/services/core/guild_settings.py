@@ -1,21 +1,33 @@
-"""Per-guild settings: time zone, moderator role and feature channels, with defaults."""
+"""Per-guild settings: time zone, moderator role and feature channels, with defaults.
+
+Every command's moderator check reads them, so they are served from memory: each read asks
+the database only for the guild's settings version (one primary-key lookup, microseconds
+on SQLite: ``Database.peek``) and loads them again only when it moved. Every change raises
+the version (``ensure_guild``), in this process or any other, so every process sees it at
+its next read. A new row starts at a random version: a guild forgotten and added again
+never matches a copy of its old settings.
+"""
 
 import functools
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.engine import Database
-from bot.db.upsert import insert_or_update
+from bot.db.upsert import insert_for, insert_or_update
 from bot.errors import InvalidInput
 from bot.models.core import GuildChannel, GuildSettings
+from bot.services.core.settings_cache import VersionedCache
 
 DEFAULT_TIMEZONE = "UTC"
+FIRST_VERSIONS = 2**30
+"""A settings row's first version is drawn from this many (the column is 32 bits)."""
 
 FEATURE_CHANNELS = {
     "suggestions": "where /suggest posts members' suggestions for the moderators",
@@ -70,36 +82,61 @@ def search_timezones(query: str, limit: int = 25) -> list[str]:
 async def ensure_guild(
     session: AsyncSession, guild_id: int, now: datetime, **values: object
 ) -> None:
-    """Create the guild's settings row with defaults if it is missing, and apply ``values``.
-    Feature settings that reference the guild call this in their own unit of work."""
-    await insert_or_update(
-        session,
-        GuildSettings,
-        keys={"guild_id": guild_id},
-        insert_values={"timezone": DEFAULT_TIMEZONE, "created_at": now},
-        update_values={**values, "updated_at": now},
+    """Create the guild's settings row with defaults if it is missing, and apply ``values``,
+    raising its version (cached copies in every process read it again). Feature settings
+    that reference the guild call this in their own unit of work."""
+    changes = {**values, "updated_at": now}
+    first_version = secrets.randbelow(FIRST_VERSIONS) + 1
+    statement = insert_for(session)(GuildSettings).values(
+        {"guild_id": guild_id, "timezone": DEFAULT_TIMEZONE, "created_at": now}
+        | {"version": first_version}
+        | changes
     )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["guild_id"], set_={**changes, "version": GuildSettings.version + 1}
+        )
+    )
+
+
+_VERSION = select(GuildSettings.version).where(GuildSettings.guild_id == bindparam("guild_id"))
+_SETTINGS = select(
+    GuildSettings.timezone,
+    GuildSettings.moderator_role_id,
+    GuildSettings.mentor_role_id,
+    GuildSettings.version,
+).where(GuildSettings.guild_id == bindparam("guild_id"))
+_CHANNELS = select(GuildChannel.feature, GuildChannel.channel_id).where(
+    GuildChannel.guild_id == bindparam("guild_id")
+)
+
+
+def _read_config(connection: Connection, guild_id: int) -> tuple[int | None, GuildConfig]:
+    """The guild's settings and their version (None: no row, the defaults)."""
+    settings = connection.execute(_SETTINGS, {"guild_id": guild_id}).first()
+    if settings is None:
+        return None, GuildConfig(guild_id)
+    channels: dict[str, int] = dict(connection.execute(_CHANNELS, {"guild_id": guild_id}).all())
+    timezone, moderator_role_id, mentor_role_id, version = settings
+    return version, GuildConfig(guild_id, timezone, moderator_role_id, channels, mentor_role_id)
 
 
 class GuildSettingsService:
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database
         self._clock = clock
+        self._cache: VersionedCache[int, GuildConfig] = VersionedCache()
 
     async def get(self, guild_id: int) -> GuildConfig:
-        async with self._database.read() as session:
-            row = await session.get(GuildSettings, guild_id)
-            channels = await session.execute(
-                select(GuildChannel.feature, GuildChannel.channel_id).where(
-                    GuildChannel.guild_id == guild_id
-                )
-            )
-            mapping = dict(channels.all())
-        if row is None:
-            return GuildConfig(guild_id)
-        return GuildConfig(
-            guild_id, row.timezone, row.moderator_role_id, mapping, row.mentor_role_id
+        """The guild's settings as they are now, in every process (see the module)."""
+        version = await self._database.peek(_VERSION, guild_id=guild_id)
+        cached = self._cache.lookup(guild_id, version)
+        if cached is not None:
+            return cached
+        version, config = await self._database.run(
+            lambda connection: _read_config(connection, guild_id)
         )
+        return self._cache.store(guild_id, version, config)
 
     async def _touch(self, session: AsyncSession, guild_id: int, **values: object) -> None:
         await ensure_guild(session, guild_id, self._clock.now(), **values)

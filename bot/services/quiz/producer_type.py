@@ -1,6 +1,7 @@
 """The producer-type quiz: sessions that survive restarts, scored results with history, the
 guild's type distribution, and the roles moderators hand to each type."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.content.quiz import (
+    MAX_WEIGHT,
     TYPE_IDS,
     QuizContent,
     TypeQuestion,
@@ -22,6 +24,36 @@ from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.quiz import TypeQuizResult, TypeQuizSession, TypeRole
 
 HISTORY_LIMIT = 10
+
+
+def type_order(quiz: QuizContent, answers: Sequence[int]) -> list[str]:
+    """The producer types best first for ``answers``, one answer index per question in order.
+
+    The higher total comes first. Equal totals are settled by the answers, never by the order
+    of the types file: the type picked at full weight more often wins, then the type whose
+    latest full-weight pick came later in the quiz, then the type that last got any point
+    later. Each bundled answer gives one type full weight and one other type the second
+    point, so only types without a single point can still be level: they share 0 % and keep
+    the types-file order.
+    """
+    scores = score_type_answers(quiz, answers)
+    full = dict.fromkeys(scores, 0)
+    last_full = dict.fromkeys(scores, -1)
+    last_point = dict.fromkeys(scores, -1)
+    for position, (question, index) in enumerate(zip(quiz.type_questions, answers, strict=False)):
+        for type_id, weight in question.answers[index].weights.items():
+            if weight == MAX_WEIGHT:
+                full[type_id] += 1
+                last_full[type_id] = position
+            if weight:
+                last_point[type_id] = position
+    return sorted(scores, key=lambda t: (-scores[t], -full[t], -last_full[t], -last_point[t]))
+
+
+def rank_type_answers(quiz: QuizContent, answers: Sequence[int]) -> list[tuple[str, int]]:
+    """``(type_id, percent)`` best first, ties settled as ``type_order`` explains."""
+    scores = score_type_answers(quiz, answers)
+    return type_percentages({type_id: scores[type_id] for type_id in type_order(quiz, answers)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +87,13 @@ class TypeResult:
 
     @classmethod
     def of(cls, row: TypeQuizResult, role_id: int | None = None) -> "TypeResult":
+        """The stored result, ranked as it was when the quiz ended: equal scores keep the
+        stored primary and secondary types first, then the order the scores were saved in
+        (best first)."""
         scores: dict[str, int] = {type_id: int(row.scores[type_id]) for type_id in TYPE_IDS}
-        ranking = type_percentages({k: float(v) for k, v in scores.items()})
+        leaders = (row.primary_type, row.secondary_type)
+        order = [*leaders, *(type_id for type_id in row.scores if type_id not in leaders)]
+        ranking = type_percentages({type_id: float(scores[type_id]) for type_id in order})
         return cls(row.id, row.user_id, scores, ranking, row.created_at, role_id)
 
 
@@ -176,14 +213,14 @@ class TypeQuizService:
                 return self._step(row)
             row.status, row.active_slot = "done", None
             scores = score_type_answers(self._quiz, row.answers)
-            ranking = type_percentages(scores)
+            ranking = rank_type_answers(self._quiz, row.answers)
             result = TypeQuizResult(
                 guild_id=guild_id,
                 user_id=user_id,
                 session_id=row.id,
                 primary_type=ranking[0][0],
                 secondary_type=ranking[1][0],
-                scores={type_id: int(value) for type_id, value in scores.items()},
+                scores={type_id: int(scores[type_id]) for type_id, _ in ranking},
                 created_at=now,
             )
             session.add(result)

@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.upsert import insert_or_update
 from bot.errors import NotFound
 from bot.models.quiz import QuizAnswer, QuizReview, QuizRound
+from bot.services.quiz import ear
 from bot.services.quiz.bank import Question, QuestionBank
+from bot.services.quiz.ear import staircase
 from bot.services.quiz.rules import (
     ANSWER_WINDOW,
     REVIEW_INTERVALS,
@@ -141,7 +143,8 @@ class Rounds:
         now: datetime,
     ) -> int:
         """Store one answer to the current question (``choice`` None: missed) and update the
-        member's review queue; returns the points. ``IntegrityError`` if already answered."""
+        member's review queue, and for ear training their staircase; returns the points.
+        ``IntegrityError`` if already answered."""
         correct = choice == question.answer
         elapsed = elapsed_since(row.question_started_at, now)
         points = answer_points(correct, elapsed, self.window(row))
@@ -161,6 +164,8 @@ class Rounds:
         )
         await session.flush()
         await self._review(session, row.guild_id, user_id, question, correct, now)
+        if (spec := ear.parse_key(question.key)) is not None:
+            await staircase.record(session, row.guild_id, user_id, spec, correct, now)
         return points
 
     @staticmethod

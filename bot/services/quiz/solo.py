@@ -2,7 +2,7 @@
 questions (wrong, or after the answer window) come back in later rounds."""
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -13,7 +13,9 @@ from bot.clock import Clock
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.quiz import QuizAnswer, QuizReview, QuizRound
+from bot.services.quiz import ear
 from bot.services.quiz.bank import Question
+from bot.services.quiz.ear import staircase
 from bot.services.quiz.rounds import RoundQuestion, Rounds
 from bot.services.quiz.rules import elapsed_since, is_late
 
@@ -41,6 +43,8 @@ class SoloFeedback:
     points: int
     summary: RoundSummary | None
     """Set once the last question is answered."""
+    next_key: str | None = None
+    """The question asked next, if any, so its audio can be made while the member reads."""
 
     @property
     def correct(self) -> bool:
@@ -70,8 +74,12 @@ class SoloRounds:
         self, session: AsyncSession, guild_id: int, user_id: int, topic: str | None, length: int
     ) -> list[str]:
         """Due reviews first (longest due first), then questions the member has never
-        answered, then the rest; each of the last two groups shuffled."""
-        pool = await self._rounds.bank.pool(session, guild_id, topic)
+        answered, then the rest; each of the last two groups shuffled. Ear-training
+        questions come at the member's level for their kind."""
+        levels = None
+        if topic == ear.EAR_TOPIC:
+            levels = await staircase.levels(session, guild_id, user_id)
+        pool = await self._rounds.bank.pool(session, guild_id, topic, levels)
         keys = [question.key for question in pool]
         if not keys:
             raise NotFound("There are no questions for that topic yet.")
@@ -222,14 +230,16 @@ class SoloRounds:
                 late = is_late(elapsed_since(row.question_started_at, now), Rounds.window(row))
                 made = None if late else choice
                 points = await self._rounds.record(session, row, user_id, question, made, now)
-                summary = None
+                summary, following = None, None
                 if position + 1 == len(row.question_keys):
                     self._rounds.finish(row, "done", now)
                     summary = await self._summary(session, row)
+                else:
+                    following = await self._keep_level(session, row, position + 1)
         except IntegrityError:
             raise InvalidInput("You already answered this question.") from None
         total = len(row.question_keys)
-        return SoloFeedback(round_id, position, total, question, made, points, summary)
+        return SoloFeedback(round_id, position, total, question, made, points, summary, following)
 
     async def _summary(self, session: AsyncSession, row: QuizRound) -> RoundSummary:
         answers = await self._rounds.answers(session, row)
@@ -248,6 +258,29 @@ class SoloRounds:
             row.position += 1
             row.question_started_at = self._clock.now()
             return await self._rounds.current(session, row)
+
+    @staticmethod
+    async def _keep_level(session: AsyncSession, row: QuizRound, position: int) -> str:
+        """The key of question ``position``. A fresh ear-training question comes at the
+        level the member stands at now, which the answers so far may have changed; a review
+        keeps its own."""
+        spec = ear.parse_key(row.question_keys[position])
+        if spec is None:
+            return row.question_keys[position]
+        review = await session.scalar(
+            select(QuizReview.box).where(
+                QuizReview.guild_id == row.guild_id,
+                QuizReview.user_id == row.user_id,
+                QuizReview.question_key == spec.key,
+            )
+        )
+        if review is not None:
+            return spec.key
+        level = (await staircase.levels(session, row.guild_id, row.user_id)).get(spec.kind, 1)
+        keys = list(row.question_keys)
+        keys[position] = replace(spec, level=level).key
+        row.question_keys = keys
+        return keys[position]
 
     async def expire_idle(self, now: datetime) -> int:
         """Close rounds idle for ``SOLO_IDLE`` (their open question counts as missed);

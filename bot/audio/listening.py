@@ -1,0 +1,94 @@
+"""The listening copy: the track at one loudness, so no entry wins a vote by being louder.
+Gain brings it to ``TARGET_LUFS``, or less if that would push the true peak over
+``CEILING_DBTP`` (gain only: nothing is limited or compressed), and it is encoded as MP3,
+which Discord plays inline everywhere, at a bit rate that fits the upload limit."""
+
+import io
+from dataclasses import dataclass
+
+import av
+import numpy as np
+
+from bot.audio.decode import Decoder
+from bot.audio.report import Report, measure
+
+TARGET_LUFS = -14.0
+CEILING_DBTP = -1.0
+CODEC_MARGIN = 0.5
+"""dB kept free under the ceiling for the peaks MP3 encoding adds."""
+RATES = (32000, 44100, 48000)
+BEST_BIT_RATE, LOWEST_BIT_RATE = 320_000, 48_000
+TOLERANCE = 0.15
+LAME = {"compression_level": "7"}
+"""A faster LAME setting: at these bit rates the difference is inaudible."""
+BLOCK = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class ListeningCopy:
+    data: bytes
+    gain: float
+    """dB applied to the original."""
+    peak_limited: bool
+    """The gain stopped short of the target to keep the true peak under the ceiling."""
+
+
+def gain_for(report: Report) -> tuple[float, bool]:
+    """The gain in dB, and whether the ceiling capped it."""
+    wanted = TARGET_LUFS - report.integrated
+    allowed = CEILING_DBTP - CODEC_MARGIN - report.true_peak
+    return (wanted, False) if wanted <= allowed else (allowed, True)
+
+
+def listening_copy(data: bytes, name: str, report: Report, max_bytes: int) -> ListeningCopy | None:
+    """The copy as MP3, or None if even the lowest bit rate would not fit ``max_bytes``.
+    The encoded copy is measured, and encoded once more with the gain corrected if the
+    codec moved its loudness by more than ``TOLERANCE`` LU."""
+    seconds = max(report.seconds, 1.0)
+    bit_rate = min(BEST_BIT_RATE, int(max_bytes * 8 * 0.9 / seconds) // 8000 * 8000)
+    if bit_rate < LOWEST_BIT_RATE:
+        return None
+    gain, limited = gain_for(report)
+    encoded = _encode(data, name, report.rate, gain, bit_rate)
+    copy = measure(encoded, name, musical=False).report
+    error = (
+        (CEILING_DBTP - CODEC_MARGIN / 2 - copy.true_peak)
+        if limited
+        else (TARGET_LUFS - copy.integrated)
+    )
+    if abs(error) > TOLERANCE and copy.true_peak + error <= CEILING_DBTP:
+        gain += error
+        encoded = _encode(data, name, report.rate, gain, bit_rate)
+    return ListeningCopy(encoded, gain, limited)
+
+
+def _encode(data: bytes, name: str, source_rate: int, gain: float, bit_rate: int) -> bytes:
+    factor = np.float32(10 ** (gain / 20))
+    rate = min(RATES, key=lambda r: (r < source_rate, abs(r - source_rate)))
+    out = io.BytesIO()
+    with Decoder(data, name) as track, av.open(out, "w", format="mp3") as container:
+        layout = "mono" if track.out_channels == 1 else "stereo"
+        stream = container.add_stream("libmp3lame", rate=rate, layout=layout, options=LAME)
+        stream.bit_rate = bit_rate
+        resampler = av.AudioResampler(format="fltp", layout=layout, rate=rate)
+        for block in track.blocks(BLOCK):
+            frame = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(block * factor), format="fltp", layout=layout
+            )
+            frame.rate = track.source.rate
+            for converted in resampler.resample(frame):
+                container.mux(stream.encode(converted))
+        for converted in resampler.resample(None):
+            container.mux(stream.encode(converted))
+        container.mux(stream.encode(None))
+    return out.getvalue()
+
+
+def describe(copy: ListeningCopy) -> str:
+    """One line for the re-post."""
+    if copy.peak_limited:
+        return (
+            f"Listening copy: {copy.gain:+.1f} dB, as close to {TARGET_LUFS:g} LUFS as a "
+            f"true peak of {CEILING_DBTP:g} dBTP allows."
+        )
+    return f"Listening copy at {TARGET_LUFS:g} LUFS ({copy.gain:+.1f} dB): vote on the music."

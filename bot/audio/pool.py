@@ -1,0 +1,83 @@
+"""Audio work in worker processes, off the event loop and off the bot's interpreter lock:
+decoding, measuring and encoding hold a core for a second or more per track, and threads
+would stall every other member's command. At most ``workers`` tracks are worked on at
+once, at most ``waiting`` more wait their turn (beyond that the member is asked to try
+again shortly), and each member has one track in the works at a time."""
+
+import asyncio
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
+
+from bot.audio.listening import ListeningCopy, listening_copy
+from bot.audio.picture import picture
+from bot.audio.report import Report, measure
+from bot.errors import DomainError
+
+P = ParamSpec("P")
+T = TypeVar("T")
+TASKS_PER_WORKER = 50
+"""A worker is replaced after this many tracks, returning whatever memory it grew to."""
+
+
+class AudioBusy(DomainError):
+    """Too many tracks are waiting, or the member's previous one is not done."""
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    report: Report
+    picture: bytes
+    copy: ListeningCopy | None
+
+
+def analyse(data: bytes, name: str, max_bytes: int, copy_limit: int | None = None) -> Analysis:
+    """The report and picture of a track, and its listening copy if ``copy_limit`` (the
+    most bytes the copy may take) is given. Runs in a worker process."""
+    measured = measure(data, name, max_bytes)
+    title = f"{name[:40]} · {measured.report.integrated:.1f} LUFS"
+    copy = listening_copy(data, name, measured.report, copy_limit) if copy_limit else None
+    return Analysis(measured.report, picture(measured.sketch, title), copy)
+
+
+class AudioPool:
+    def __init__(self, workers: int = 1, waiting: int = 20) -> None:
+        self._workers = workers
+        self._slots = asyncio.Semaphore(workers)
+        self._room = workers + waiting
+        self._owners: set[int] = set()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                self._workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                max_tasks_per_child=TASKS_PER_WORKER,
+            )
+        return self._executor
+
+    async def run(self, owner: int, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``work(*args, **kwargs)`` in a worker process for ``owner`` (a member id)."""
+        if owner in self._owners:
+            raise AudioBusy("Your last track is still being analysed: try again in a moment.")
+        if len(self._owners) >= self._room:
+            raise AudioBusy("Many tracks are being analysed right now: try again in a minute.")
+        self._owners.add(owner)
+        try:
+            async with self._slots:
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(self._pool(), _call, work, args, kwargs)
+        finally:
+            self._owners.discard(owner)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+
+def _call(work: Callable[..., T], args: tuple[object, ...], kwargs: dict[str, object]) -> T:
+    return work(*args, **kwargs)
