@@ -32,6 +32,7 @@ from cogs.quiz.views import (
     question_view,
     result_view,
     resume_view,
+    solo_resume_view,
     type_chart_file,
     type_step_view,
 )
@@ -182,11 +183,20 @@ class QuizCog(
         topic: str | None = None,
         length: app_commands.Range[int, 3, 20] = 5,
     ) -> None:
+        guild_id = require_guild_id(interaction)
+        unfinished = await self.services.solo.unfinished(guild_id, interaction.user.id)
+        if unfinished is not None:
+            await interaction.response.send_message(
+                embed=render.solo_unfinished(
+                    unfinished, self.services.bank.topic_name(unfinished.topic)
+                ),
+                view=solo_resume_view(unfinished, topic, length),
+                ephemeral=True,
+            )
+            return
         if topic == EAR_TOPIC:  # the audio may take a moment to make
             await interaction.response.defer(ephemeral=True, thinking=True)
-        asked = await self.services.solo.start(
-            require_guild_id(interaction), interaction.user.id, topic, length
-        )
+        asked = await self.services.solo.start(guild_id, interaction.user.id, topic, length)
         embed, files, view = (
             self._question_embed(asked),
             await question_files(asked.question),

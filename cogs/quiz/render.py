@@ -16,7 +16,7 @@ from bot.services.quiz.live import LiveClosing
 from bot.services.quiz.producer_type import TypeProfile, TypeResult, TypeStep
 from bot.services.quiz.rounds import RoundQuestion
 from bot.services.quiz.rules import MAX_POINTS
-from bot.services.quiz.solo import SoloFeedback
+from bot.services.quiz.solo import SoloFeedback, UnfinishedRound
 from bot.ui.embeds import BRAND_COLOUR, truncate
 from bot.ui.text import member_text, plural
 
@@ -53,6 +53,18 @@ def type_unfinished(step: TypeStep) -> discord.Embed:
             f"You have an unfinished quiz: you answered {answered} of {step.total}. Continue "
             f"from question {step.position + 1}, or start over (your answers so far are "
             "then dropped)."
+        ),
+        colour=BRAND_COLOUR,
+    )
+
+
+def solo_unfinished(unfinished: UnfinishedRound, topic_name: str) -> discord.Embed:
+    return discord.Embed(
+        title=f"Knowledge round · {topic_name}",
+        description=(
+            f"You have a round in progress: question {unfinished.position + 1} of "
+            f"{unfinished.total} is next. Continue it, or start over (questions left "
+            "unanswered in it then count as missed)."
         ),
         colour=BRAND_COLOUR,
     )

@@ -16,7 +16,7 @@ from bot.services.quiz import ear
 from bot.services.quiz.bank import CHOICE_MAX, EXPLANATION_MAX, PROMPT_MAX, Question, QuestionBank
 from bot.services.quiz.producer_type import TypeResult, TypeStep
 from bot.services.quiz.rounds import RoundQuestion
-from bot.services.quiz.solo import SoloFeedback
+from bot.services.quiz.solo import SoloFeedback, UnfinishedRound
 from bot.ui.buttons import IdButton
 from bot.ui.embeds import truncate
 from bot.ui.errors import reports_errors
@@ -237,22 +237,74 @@ class SoloNextButton(IdButton, template="quiz:next:{round_id:id}:{position:index
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        services = quiz_services(interaction)
-        asked = await services.solo.next(
+        asked = await quiz_services(interaction).solo.next(
             require_guild_id(interaction), self.round_id, self.position, interaction.user.id
         )
-        embeds = [render.knowledge_question(asked, services.bank.topic_name(asked.topic))]
-        if not ear.is_ear_key(asked.question.key):
-            await interaction.response.edit_message(
-                embeds=embeds, attachments=[], view=question_view(asked)
-            )
-            return
-        await interaction.response.defer()  # the audio may take a moment to make
-        await interaction.edit_original_response(
-            embeds=embeds,
-            attachments=await question_files(asked.question),
-            view=question_view(asked),
+        await show_question(interaction, asked)
+
+
+ALL_TOPICS = "all"
+"""The topic field of a restart button that asks for every topic (no topic id is "all")."""
+
+
+async def show_question(interaction: discord.Interaction, asked: RoundQuestion) -> None:
+    """Replace the message the pressed button is on with the round's question ``asked``."""
+    services = quiz_services(interaction)
+    embeds = [render.knowledge_question(asked, services.bank.topic_name(asked.topic))]
+    if not ear.is_ear_key(asked.question.key):
+        await interaction.response.edit_message(
+            embeds=embeds, attachments=[], view=question_view(asked)
         )
+        return
+    await interaction.response.defer()  # the audio may take a moment to make
+    await interaction.edit_original_response(
+        embeds=embeds,
+        attachments=await question_files(asked.question),
+        view=question_view(asked),
+    )
+
+
+class SoloResumeButton(IdButton, template="quiz:continue:{round_id:id}"):
+    def __init__(self, round_id: int, label: str = "Continue") -> None:
+        custom_id = self.custom_id_for(round_id=round_id)
+        super().__init__(_button(custom_id, label, discord.ButtonStyle.primary))
+        self.round_id = round_id
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        asked = await quiz_services(interaction).solo.resume(
+            require_guild_id(interaction), self.round_id, interaction.user.id
+        )
+        await show_question(interaction, asked)
+
+
+class SoloRestartButton(IdButton, template="quiz:over:{round_id:id}:{length:index}:{topic:word}"):
+    """Start over: close the open round ``round_id`` and start one with the options of the
+    command that offered it."""
+
+    def __init__(self, round_id: int, length: int, topic: str) -> None:
+        custom_id = self.custom_id_for(round_id=round_id, length=length, topic=topic)
+        super().__init__(_button(custom_id, "Start over", discord.ButtonStyle.secondary))
+        self.round_id, self.length, self.topic = round_id, length, topic
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        topic = None if self.topic == ALL_TOPICS else self.topic
+        asked = await quiz_services(interaction).solo.restart(
+            require_guild_id(interaction), self.round_id, interaction.user.id, topic, self.length
+        )
+        await show_question(interaction, asked)
+
+
+def solo_resume_view(
+    unfinished: UnfinishedRound, topic: str | None, length: int
+) -> discord.ui.View:
+    """Continue the open round, or start over with ``topic`` and ``length``."""
+    label = f"Continue from question {unfinished.position + 1}"
+    return PersistentButtons(
+        SoloResumeButton(unfinished.round_id, label),
+        SoloRestartButton(unfinished.round_id, length, topic or ALL_TOPICS),
+    )
 
 
 def feedback_view(feedback: SoloFeedback) -> discord.ui.View:
@@ -318,6 +370,8 @@ DYNAMIC_ITEMS = (
     TakeRoleButton,
     SoloAnswerButton,
     SoloNextButton,
+    SoloResumeButton,
+    SoloRestartButton,
     LiveAnswerButton,
 )
 

@@ -40,6 +40,8 @@ BUTTONS: dict[str, tuple[str, ...]] = {
     "quiz take role": ("quiz:role", ID),
     "quiz solo answer": ("quiz:solo", ID, INDEX, INDEX),
     "quiz solo next": ("quiz:next", ID, INDEX),
+    "quiz solo continue": ("quiz:continue", ID),
+    "quiz solo start over": ("quiz:over", ID, INDEX, "all"),
     "quiz live answer": ("quiz:live", ID, INDEX, INDEX),
 }
 """Every kind of persistent button, as the parts of its custom id."""

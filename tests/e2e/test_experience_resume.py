@@ -1,11 +1,21 @@
-"""Resume means resume: an unfinished producer-type quiz is offered to continue or to start
-over, never dropped silently; the choice works after a restart too."""
+"""Resume means resume: an unfinished producer-type quiz or knowledge round is offered to
+continue or to start over, never dropped silently; the choice works after a restart too."""
+
+from datetime import timedelta
 
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
 from loopback.server import LoopbackDiscord
-from tests.e2e.helpers import Server, answer_type_questions, best_answers, start_bot, stop_bot
+from tests.e2e.helpers import (
+    LETTERS,
+    Server,
+    answer_type_questions,
+    asked_question,
+    best_answers,
+    start_bot,
+    stop_bot,
+)
 
 
 async def test_an_unfinished_type_quiz_offers_to_continue_or_start_over(
@@ -60,3 +70,43 @@ async def test_an_unfinished_type_quiz_offers_to_continue_or_start_over(
 
 def picks_label(content: Content, position: int, picks: list[int]) -> str:
     return content.quiz.type_questions[position].answers[picks[position]].text
+
+
+async def test_an_unfinished_knowledge_round_offers_to_continue_or_start_over(
+    discord: LoopbackDiscord,
+    server: Server,
+    database: Database,
+    clock: ManualClock,
+    content: Content,
+) -> None:
+    bot, task = await start_bot(discord, database, clock, content)
+    try:
+        reply = await discord.slash("quiz skills", member=server.alice, topic="effects", length=3)
+        first = asked_question(content, reply.text)
+        await discord.click(reply.message, LETTERS[first.answer], member=server.alice)
+    finally:
+        await stop_bot(bot, task)  # answered question 1, never pressed "Next question"
+
+    bot, task = await start_bot(discord, database, clock, content)
+    try:
+        offer = await discord.slash("quiz skills", member=server.alice, length=4)
+        assert offer.ephemeral
+        assert "question 2 of 3 is next" in offer.text
+        labels = [button["label"] for button in offer.message.buttons()]
+        assert labels == ["Continue from question 2", "Start over"]
+        refused = await discord.click(offer.message, labels[0], member=server.bob)
+        assert "belongs to someone else" in refused.text
+        await discord.click(offer.message, labels[0], member=server.alice)
+        assert "Question 2 of 3" in offer.message.text
+        assert asked_question(content, offer.message.text).topic == "effects"
+
+        # Away past the answer window: the question on screen counts as missed.
+        clock.advance(timedelta(seconds=31))
+        again = await discord.slash("quiz skills", member=server.alice, length=4)
+        assert again.message.buttons()[0]["label"] == "Continue from question 3"
+        await discord.click(again.message, "Start over", member=server.alice)
+        assert "Question 1 of 4" in again.message.text  # the options of the command that offered
+        stale = await discord.click(offer.message, "A", member=server.alice)
+        assert "round is over" in stale.text
+    finally:
+        await stop_bot(bot, task)

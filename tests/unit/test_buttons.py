@@ -14,6 +14,8 @@ from cogs.quiz.views import (
     LiveAnswerButton,
     SoloAnswerButton,
     SoloNextButton,
+    SoloRestartButton,
+    SoloResumeButton,
     TakeRoleButton,
     TypeAnswerButton,
     TypeBackButton,
@@ -45,6 +47,9 @@ BUILT: list[IdButton] = [
     TakeRoleButton(7),
     SoloAnswerButton(7, 4, 0),
     SoloNextButton(7, 4),
+    SoloResumeButton(7, "Continue from question 2"),
+    SoloRestartButton(7, 20, "all"),
+    SoloRestartButton(7, 3, "mixing-mastering"),
     LiveAnswerButton(ID_MAX, INDEX_MAX, 4),
 ]
 """Every kind of persistent button, as the bot builds them."""

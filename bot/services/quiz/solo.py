@@ -51,6 +51,16 @@ class SoloFeedback:
         return self.choice == self.question.answer
 
 
+@dataclass(frozen=True, slots=True)
+class UnfinishedRound:
+    """A member's open round and the question they would continue from."""
+
+    round_id: int
+    position: int
+    total: int
+    topic: str | None
+
+
 class SoloRounds:
     def __init__(
         self, database: Database, clock: Clock, rounds: Rounds, rng: random.Random
@@ -136,16 +146,75 @@ class SoloRounds:
             raise InvalidInput("You just started a round: use the buttons of that one.") from None
 
     async def _own(
-        self, session: AsyncSession, guild_id: int, round_id: int, user_id: int, position: int
+        self,
+        session: AsyncSession,
+        guild_id: int,
+        round_id: int,
+        user_id: int,
+        position: int | None = None,
     ) -> QuizRound:
+        """The member's open round ``round_id``, still at ``position`` when one is given."""
         row = await self._rounds.get(session, guild_id, round_id)
         if row.user_id != user_id or row.kind != "solo":
             raise NotAllowed("This round belongs to someone else. Start your own: `/quiz skills`.")
         if row.status != "open":
             raise InvalidInput("This round is over. Start a new one with `/quiz skills`.")
-        if position != row.position:
+        if position is not None and position != row.position:
             raise InvalidInput("That question is already behind you: use the newest buttons.")
         return row
+
+    async def _done_with_current(self, session: AsyncSession, row: QuizRound) -> bool:
+        """Whether the question on screen is behind the member: answered, or its window
+        (which keeps running while the member is away) has passed."""
+        if await self._rounds.answers(session, row, row.position):
+            return True
+        return is_late(
+            elapsed_since(row.question_started_at, self._clock.now()), Rounds.window(row)
+        )
+
+    async def unfinished(self, guild_id: int, user_id: int) -> UnfinishedRound | None:
+        """The member's open round, if it still has a question to ask."""
+        async with self._database.read() as session:
+            row = await session.scalar(
+                select(QuizRound).where(
+                    QuizRound.guild_id == guild_id,
+                    QuizRound.active_slot == f"solo:{guild_id}:{user_id}",
+                )
+            )
+            if row is None:
+                return None
+            position = row.position + await self._done_with_current(session, row)
+        total = len(row.question_keys)
+        return UnfinishedRound(row.id, position, total, row.topic) if position < total else None
+
+    async def resume(self, guild_id: int, round_id: int, user_id: int) -> RoundQuestion:
+        """Continue the member's round: the question on screen if its window is still open
+        (with the time it has left), else the next one (a lapsed question counts as missed)."""
+        async with self._database.write() as session:
+            row = await self._own(session, guild_id, round_id, user_id)
+            if not await self._done_with_current(session, row):
+                return await self._rounds.current(session, row)
+            now = self._clock.now()
+            if not await self._rounds.answers(session, row, row.position):
+                question = await self._rounds.question(session, row)
+                await self._rounds.record(session, row, user_id, question, None, now)
+            if row.position + 1 < len(row.question_keys):
+                row.position += 1
+                row.question_started_at = now
+                return await self._rounds.current(session, row)
+            self._rounds.finish(row, "done", now)
+        raise InvalidInput(
+            "Time ran out on the last question of that round, so it is over. "
+            "Start a new one with `/quiz skills`."
+        )
+
+    async def restart(
+        self, guild_id: int, round_id: int, user_id: int, topic: str | None, length: int
+    ) -> RoundQuestion:
+        """Start over, as the member chose on the offer for the open round ``round_id``."""
+        async with self._database.read() as session:
+            await self._own(session, guild_id, round_id, user_id)
+        return await self.start(guild_id, user_id, topic, length)
 
     async def answer(
         self, guild_id: int, round_id: int, position: int, user_id: int, choice: int
