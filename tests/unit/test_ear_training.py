@@ -15,7 +15,7 @@ from bot.content import Content
 from bot.db.engine import Database
 from bot.models.quiz import EarLevel
 from bot.services.quiz import ear
-from bot.services.quiz.ear import kinds
+from bot.services.quiz.ear import kinds, staircase
 from bot.services.quiz.ear.signals import RATE
 from bot.services.quiz.ear.staircase import Climb, step
 from tests.ear_listen import decode, hear, hertz, split
@@ -128,3 +128,16 @@ async def test_answers_move_the_staircase_and_set_the_next_questions_level(
     await quiz.solo.answer(GUILD, fresh.round_id, 0, ALICE, wrong)
     after = {s.kind: s for s in await quiz.ear.standings(GUILD, ALICE)}[spec.kind]
     assert after.level == max(spec.level - 1, 1)
+
+
+async def test_only_answers_at_the_members_level_move_the_staircase(
+    any_database: Database, clock: ManualClock
+) -> None:
+    async with any_database.write() as session:
+        for level, correct in [(1, True), (3, False), (1, True), (1, False), (2, False)]:
+            spec = ear.EarSpec("delay", level, 7)
+            await staircase.record(session, GUILD, ALICE, spec, correct, clock.now())
+    async with any_database.read() as session:
+        row = await session.scalar(select(EarLevel))
+    assert row is not None
+    assert (row.level, row.streak, row.best, row.answered) == (1, 0, 1, 3)
