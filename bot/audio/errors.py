@@ -4,7 +4,17 @@ from bot.errors import InvalidInput
 
 
 class AudioRejected(InvalidInput):
-    """A track the analysis cannot take."""
+    """A track the analysis cannot take. It comes back from a worker process as it was
+    raised (pickled by its text, not by its constructor's arguments)."""
+
+    def __reduce__(self) -> tuple[object, tuple[type["AudioRejected"], str]]:
+        return _rebuild, (type(self), str(self))
+
+
+def _rebuild(kind: type[AudioRejected], text: str) -> AudioRejected:
+    error = kind.__new__(kind)
+    InvalidInput.__init__(error, text)
+    return error
 
 
 class NotAudio(AudioRejected):

@@ -4,16 +4,14 @@ Gain brings it to ``TARGET_LUFS``, or less if that would push the true peak over
 which Discord plays inline everywhere, at a bit rate that fits the upload limit."""
 
 import io
-from dataclasses import dataclass
 
 import av
 import numpy as np
 
 from bot.audio.decode import Decoder
-from bot.audio.report import Report, measure
+from bot.audio.report import measure
+from bot.audio.summary import CEILING_DBTP, TARGET_LUFS, ListeningCopy, Report
 
-TARGET_LUFS = -14.0
-CEILING_DBTP = -1.0
 CODEC_MARGIN = 0.5
 """dB kept free under the ceiling for the peaks MP3 encoding adds."""
 RATES = (32000, 44100, 48000)
@@ -22,15 +20,6 @@ TOLERANCE = 0.15
 LAME = {"compression_level": "7"}
 """A faster LAME setting: at these bit rates the difference is inaudible."""
 BLOCK = 65536
-
-
-@dataclass(frozen=True, slots=True)
-class ListeningCopy:
-    data: bytes
-    gain: float
-    """dB applied to the original."""
-    peak_limited: bool
-    """The gain stopped short of the target to keep the true peak under the ceiling."""
 
 
 def gain_for(report: Report) -> tuple[float, bool]:
@@ -82,13 +71,3 @@ def _encode(data: bytes, name: str, source_rate: int, gain: float, bit_rate: int
             container.mux(stream.encode(converted))
         container.mux(stream.encode(None))
     return out.getvalue()
-
-
-def describe(copy: ListeningCopy) -> str:
-    """One line for the re-post."""
-    if copy.peak_limited:
-        return (
-            f"Listening copy: {copy.gain:+.1f} dB, as close to {TARGET_LUFS:g} LUFS as a "
-            f"true peak of {CEILING_DBTP:g} dBTP allows."
-        )
-    return f"Listening copy at {TARGET_LUFS:g} LUFS ({copy.gain:+.1f} dB): vote on the music."

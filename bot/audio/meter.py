@@ -22,6 +22,8 @@ GATING_HOPS = 4
 """400 ms gating blocks, overlapping by 75 %."""
 SHORT_TERM_HOPS = 30
 """3 s short-term windows (Tech 3342 takes one every 100 ms)."""
+BLOCK_HOPS = 10
+"""Blocks of a second: small enough to keep memory flat, big enough to cost little."""
 ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = -10.0
 RANGE_GATE = -20.0
@@ -222,7 +224,7 @@ class Meter:
     @property
     def block_size(self) -> int:
         """Feed blocks of this many samples (the last may be shorter): whole 100 ms hops."""
-        return self.hop * SHORT_TERM_HOPS
+        return self.hop * BLOCK_HOPS
 
     def feed(self, block: Block) -> None:
         self._samples += block.shape[1]

@@ -8,6 +8,7 @@ autocorrelation of longer lags keeps a faster pulse from being read at half spee
 Key: a chromagram (energy per pitch class between ``LOW_NOTE`` and ``HIGH_NOTE`` Hz)
 correlated with the Krumhansl-Kessler major and minor profiles in all 24 keys."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,7 @@ import numpy.typing as npt
 
 Samples = npt.NDArray[np.float32]
 
+FRAMES_AT_ONCE = 64
 SLOWEST, FASTEST = 70.0, 180.0
 TEMPO_STEP = 0.05
 MULTIPLES = 8
@@ -50,13 +52,18 @@ class Key:
         return f"{NOTES[self.tonic]} {'minor' if self.minor else 'major'}"
 
 
-def _frames(samples: Samples, size: int, hop: int) -> npt.NDArray[np.float32]:
+def _magnitudes(samples: Samples, size: int, hop: int) -> Iterator[npt.NDArray[np.float32]]:
+    """Magnitude spectra of Hann-windowed frames, ``FRAMES_AT_ONCE`` frames at a time (so
+    a long track never holds its whole spectrogram)."""
     if len(samples) < size:
         samples = np.pad(samples, (0, size - len(samples)))
     count = 1 + (len(samples) - size) // hop
-    return np.lib.stride_tricks.as_strided(
+    frames = np.lib.stride_tricks.as_strided(
         samples, (count, size), (samples.strides[0] * hop, samples.strides[0]), writeable=False
     )
+    window = np.hanning(size).astype(np.float32)
+    for start in range(0, count, FRAMES_AT_ONCE):
+        yield np.abs(np.fft.rfft(frames[start : start + FRAMES_AT_ONCE] * window, axis=1))
 
 
 def onset_envelope(samples: Samples) -> npt.NDArray[np.float64]:
@@ -64,10 +71,13 @@ def onset_envelope(samples: Samples) -> npt.NDArray[np.float64]:
     above the band the beat is heard in, and only changes of energy count here)."""
     even = len(samples) // 2 * 2
     half = (samples[:even:2] + samples[1:even:2]) * np.float32(0.5)
-    window = np.hanning(ONSET_SIZE).astype(np.float32)
-    spectrum = np.abs(np.fft.rfft(_frames(half, ONSET_SIZE, ONSET_HOP) * window, axis=1))
-    spectrum = np.log1p(COMPRESSION * spectrum)
-    flux = np.maximum(np.diff(spectrum, axis=0), 0).sum(axis=1)
+    parts, previous = [], None
+    for magnitudes in _magnitudes(half, ONSET_SIZE, ONSET_HOP):
+        spectrum = np.log1p(COMPRESSION * magnitudes)
+        joined = spectrum if previous is None else np.vstack([previous, spectrum])
+        parts.append(np.maximum(np.diff(joined, axis=0), 0).sum(axis=1))
+        previous = spectrum[-1:]
+    flux = np.concatenate(parts)
     flux = np.convolve(flux, np.hanning(SMOOTHING), mode="same")
     return np.asarray(flux - flux.mean(), dtype=np.float64)
 
@@ -102,9 +112,10 @@ def key(samples: Samples, rate: float) -> Key | None:
     """The most likely key, or None for a track without pitched content."""
     if len(samples) < MIN_SECONDS * rate:
         return None
-    window = np.hanning(CHROMA_SIZE).astype(np.float32)
-    frames = _frames(samples, CHROMA_SIZE, CHROMA_SIZE // 2)
-    energy = np.square(np.abs(np.fft.rfft(frames * window, axis=1))).sum(axis=0)
+    energy = sum(
+        np.square(magnitudes, dtype=np.float64).sum(axis=0)
+        for magnitudes in _magnitudes(samples, CHROMA_SIZE, CHROMA_SIZE // 2)
+    )
     frequencies = np.fft.rfftfreq(CHROMA_SIZE, 1 / rate)
     band = (frequencies >= LOW_NOTE) & (frequencies <= HIGH_NOTE)
     classes = np.round(12 * np.log2(frequencies[band] / 440.0) + 9).astype(int) % 12

@@ -11,9 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
-from bot.audio.listening import ListeningCopy, listening_copy
-from bot.audio.picture import picture
-from bot.audio.report import Report, measure
+from bot.audio.summary import ListeningCopy, Report
 from bot.errors import DomainError
 
 P = ParamSpec("P")
@@ -35,7 +33,12 @@ class Analysis:
 
 def analyse(data: bytes, name: str, max_bytes: int, copy_limit: int | None = None) -> Analysis:
     """The report and picture of a track, and its listening copy if ``copy_limit`` (the
-    most bytes the copy may take) is given. Runs in a worker process."""
+    most bytes the copy may take) is given. Runs in a worker process, which alone loads
+    the numerical libraries."""
+    from bot.audio.listening import listening_copy
+    from bot.audio.picture import picture
+    from bot.audio.report import measure
+
     measured = measure(data, name, max_bytes)
     title = f"{name[:40]} · {measured.report.integrated:.1f} LUFS"
     copy = listening_copy(data, name, measured.report, copy_limit) if copy_limit else None

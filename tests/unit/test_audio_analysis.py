@@ -19,7 +19,8 @@ from bot.audio.errors import (
     UnsupportedCodec,
 )
 from bot.audio.meter import Levels, Meter
-from bot.audio.report import card, measure
+from bot.audio.report import measure
+from bot.audio.summary import card
 from tests.audio_signals import FORMATS, Signal, encode, faded, progression, sine, steps, stereo
 
 

@@ -8,9 +8,10 @@ import pytest
 from PIL import Image
 
 from bot.audio.errors import NotAudio
-from bot.audio.listening import CEILING_DBTP, TARGET_LUFS, describe, listening_copy
+from bot.audio.listening import listening_copy
 from bot.audio.pool import AudioBusy, AudioPool, analyse
 from bot.audio.report import measure
+from bot.audio.summary import CEILING_DBTP, TARGET_LUFS, describe
 from bot.charts import SMALLEST_TEXT_KEY
 from tests.audio_signals import drums, encode, progression
 
