@@ -331,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     try_it.add_argument(
         "--script", type=Path, metavar="FILE", help="run these lines and print the transcript"
     )
+    try_it.add_argument(
+        "--dashboard", action="store_true", help="also serve the web dashboard on WEB_PORT"
+    )
     commands.add_parser("web", help="serve the moderators' web dashboard on WEB_PORT")
     args = parser.parse_args(argv)
     try:
@@ -344,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
             "backup": lambda: _backup(settings, args.target),
             "restore": lambda: _restore(settings, args.source),
             "sync": lambda: _sync(settings, args.everywhere),
-            "sandbox": lambda: sandbox.run(settings, args.script),
+            "sandbox": lambda: sandbox.run(settings, args.script, args.dashboard),
             "web": lambda: _web(settings),
         }[args.command]
         asyncio.run(work())

@@ -6,8 +6,9 @@ prints the transcript.
 """
 
 import asyncio
+import contextlib
 import shutil
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,9 @@ from bot.tryit.forms import FormFiller, pick
 from bot.tryit.keyboard import Keyboard, LineSource, ScriptLines
 from bot.tryit.render import Controls, Renderer
 from bot.tryit.roles import RoleDesk
+from bot.web import base_url
+from bot.web import serving as web_dashboard
+from bot.web.discord_api import OAuthClient
 from loopback import interactions as ix
 from loopback.world import DM, Message
 
@@ -405,9 +409,28 @@ class Session:
         self.say(HELP.format(members=", ".join(self.demo.members)))
 
 
-async def run(settings: Settings, script: Path | None) -> None:
-    """``python -m bot sandbox [--script FILE]``. A failing script line, or content that
-    does not load, ends the program with one line and exit code 1."""
+@contextlib.asynccontextmanager
+async def _dashboard(sandbox: Sandbox, settings: Settings, wanted: bool) -> AsyncIterator[None]:
+    """With ``wanted``, the web dashboard on ``WEB_PORT`` for the sandbox's server: the
+    loopback Discord's sign-in page lists the members to sign in as."""
+    if not wanted:
+        yield
+        return
+    discord = sandbox.discord
+    redirect = base_url(settings) + "/callback"
+    oauth = OAuthClient(str(discord.application_id), discord.oauth2.client_secret, redirect)
+    try:
+        serving = web_dashboard(sandbox.bot.app, settings, discord.base_url, oauth, discord.token)
+        async with serving as address:
+            print(f"Dashboard: {address} (sign in as any member of the server)")
+            yield
+    except OSError as error:
+        raise SystemExit(f"WEB_PORT {settings.web_port} cannot be used: {error.strerror}") from None
+
+
+async def run(settings: Settings, script: Path | None, dashboard: bool = False) -> None:
+    """``python -m bot sandbox [--script FILE] [--dashboard]``. A failing script line, or
+    content that does not load, ends the program with one line and exit code 1."""
     lines = None
     if script is not None:
         try:
@@ -417,7 +440,7 @@ async def run(settings: Settings, script: Path | None) -> None:
         lines = ScriptLines(str(script), text.splitlines())
     width = max(48, min(100, shutil.get_terminal_size((88, 24)).columns))
     try:
-        async with open_sandbox(settings) as sandbox:
+        async with open_sandbox(settings) as sandbox, _dashboard(sandbox, settings, dashboard):
             if lines is not None and script is not None:
                 session = Session(sandbox, width, Path.cwd() / script.parent)
                 await session.banner()
