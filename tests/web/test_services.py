@@ -20,7 +20,9 @@ async def test_the_month_shows_posted_scheduled_bank_and_paused_days(app: App) -
     calendar = ChallengeCalendar(app.database, app.clock, services.schedule)
     await services.settings.setup(GUILD, CHANNEL, "09:00", "UTC")
     await services.settings.set_cadence(GUILD, "weekdays", None)
-    card = services.schedule.card("Glue the drums", "Bus-compress a loop.", "sound-design", "easy", 24)
+    card = services.schedule.card(
+        "Glue the drums", "Bus-compress a loop.", "sound-design", "easy", 24
+    )
     await services.schedule.add(GUILD, MOD, card, "2027-03-13")  # a Saturday
     post = await services.posting.post_now(GUILD)
     await services.posting.confirm(post, 42, None)
