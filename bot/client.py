@@ -15,6 +15,7 @@ from discord.ext import commands
 import cogs
 from bot import gateway_json
 from bot.app import App
+from bot.audio.pool import AudioPool
 from bot.db.migrate import current_revision, head_revision
 from bot.errors import SchemaOutdated
 from bot.health import HealthMonitor
@@ -102,6 +103,8 @@ class ProducerBot(commands.AutoShardedBot):
         self.health = HealthMonitor(health_interval)
         self.renders = RenderPool()
         """Draws pictures off the event loop, fairly between members."""
+        self.audio = AudioPool()
+        """Analyses members' tracks in a worker process, a few at a time."""
         self._api_base = api_base
         self._reconciled = False
         self._answering: set[asyncio.Task[None]] = set()
@@ -180,6 +183,7 @@ class ProducerBot(commands.AutoShardedBot):
     async def close(self) -> None:
         await self.health.stop()
         await self.scheduler.stop()
+        self.audio.close()
         await super().close()
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:

@@ -16,9 +16,7 @@ CODEC_MARGIN = 0.5
 """dB kept free under the ceiling for the peaks MP3 encoding adds."""
 RATES = (32000, 44100, 48000)
 BEST_BIT_RATE, LOWEST_BIT_RATE = 320_000, 48_000
-TOLERANCE = 0.15
-LAME = {"compression_level": "7"}
-"""A faster LAME setting: at these bit rates the difference is inaudible."""
+TOLERANCE = 0.3
 BLOCK = 65536
 
 
@@ -32,7 +30,8 @@ def gain_for(report: Report) -> tuple[float, bool]:
 def listening_copy(data: bytes, name: str, report: Report, max_bytes: int) -> ListeningCopy | None:
     """The copy as MP3, or None if even the lowest bit rate would not fit ``max_bytes``.
     The encoded copy is measured, and encoded once more with the gain corrected if the
-    codec moved its loudness by more than ``TOLERANCE`` LU."""
+    codec moved its loudness by more than ``TOLERANCE`` LU or its true peak over the
+    ceiling."""
     seconds = max(report.seconds, 1.0)
     bit_rate = min(BEST_BIT_RATE, int(max_bytes * 8 * 0.9 / seconds) // 8000 * 8000)
     if bit_rate < LOWEST_BIT_RATE:
@@ -40,12 +39,13 @@ def listening_copy(data: bytes, name: str, report: Report, max_bytes: int) -> Li
     gain, limited = gain_for(report)
     encoded = _encode(data, name, report.rate, gain, bit_rate)
     copy = measure(encoded, name, musical=False).report
-    error = (
-        (CEILING_DBTP - CODEC_MARGIN / 2 - copy.true_peak)
-        if limited
-        else (TARGET_LUFS - copy.integrated)
-    )
-    if abs(error) > TOLERANCE and copy.true_peak + error <= CEILING_DBTP:
+    if copy.true_peak > CEILING_DBTP:
+        error = CEILING_DBTP - CODEC_MARGIN / 2 - copy.true_peak
+    elif not limited and abs(TARGET_LUFS - copy.integrated) > TOLERANCE:
+        error = min(TARGET_LUFS - copy.integrated, CEILING_DBTP - copy.true_peak)
+    else:
+        error = 0.0
+    if error:
         gain += error
         encoded = _encode(data, name, report.rate, gain, bit_rate)
     return ListeningCopy(encoded, gain, limited)
@@ -57,7 +57,7 @@ def _encode(data: bytes, name: str, source_rate: int, gain: float, bit_rate: int
     out = io.BytesIO()
     with Decoder(data, name) as track, av.open(out, "w", format="mp3") as container:
         layout = "mono" if track.out_channels == 1 else "stereo"
-        stream = container.add_stream("libmp3lame", rate=rate, layout=layout, options=LAME)
+        stream = container.add_stream("libmp3lame", rate=rate, layout=layout)
         stream.bit_rate = bit_rate
         resampler = av.AudioResampler(format="fltp", layout=layout, rate=rate)
         for block in track.blocks(BLOCK):

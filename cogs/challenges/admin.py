@@ -30,6 +30,7 @@ class ModeratorCommands(commands.Cog):
         channel="The channel for the challenges",
         time="Local time of day, HH:MM",
         timezone="The server's time zone (start typing a city); kept if left empty",
+        blind="Blind voting: entries shown as Entry A, B, C… until the results; kept if empty",
     )
     @app_commands.guild_only()
     @moderator_only
@@ -39,9 +40,10 @@ class ModeratorCommands(commands.Cog):
         channel: discord.TextChannel,
         time: str,
         timezone: str | None = None,
+        blind: bool | None = None,
     ) -> None:
         settings = await self.services.settings.setup(
-            require_guild_id(interaction), channel.id, time, timezone
+            require_guild_id(interaction), channel.id, time, timezone, blind
         )
         await interaction.response.send_message(render.settings(settings), ephemeral=True)
 

@@ -1,6 +1,8 @@
 """Embeds and texts of the challenge feature, all within Discord's limits."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import PurePosixPath
 
 import discord
 
@@ -56,21 +58,68 @@ def challenge(career: CareerContent, post: PostInfo, *, closed: bool = False) ->
 
 
 def entry_heading(entry: Entry) -> str:
+    title = truncate(member_text(entry.post.title), 80)
+    if entry.label:  # blind: the author is revealed with the results
+        verb = "New take" if entry.replaced_message_id else "Entry"
+        return f"🎧 {verb}: **Entry {entry.label}** for **{title}**"
     verb = "New take" if entry.replaced_message_id else "Entry"
-    return f"🎧 {verb} by <@{entry.user_id}> for **{truncate(member_text(entry.post.title), 80)}**"
+    return f"🎧 {verb} by <@{entry.user_id}> for **{title}**"
 
 
-def entry(item: Entry, *, file_lost: bool = False) -> discord.Embed:
-    """The entry's card; ``file_lost`` when its upload was interrupted before the re-post."""
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """What the analysis of an entry's file gave: its card and listening-copy line, or the
+    reason it could not be analysed."""
+
+    card: str | None = None
+    copy_line: str | None = None
+    picture: bool = False
+    problem: str | None = None
+
+
+PICTURE = "report.png"
+
+
+def entry_file_name(item: Entry, original: str) -> str:
+    """The file's name in the re-post: in a blind challenge, the entry's letter (a file
+    name often says who made it)."""
+    if item.label:
+        return f"entry-{item.label}{PurePosixPath(original).suffix.lower()}"
+    return original
+
+
+def copy_file_name(item: Entry, original: str) -> str:
+    return f"listening-copy-{PurePosixPath(entry_file_name(item, original)).stem}.mp3"
+
+
+def entry(
+    item: Entry, *, file_lost: bool = False, analysed: Analysed | None = None
+) -> discord.Embed:
+    """The entry's card; ``file_lost`` when its upload was interrupted before the re-post;
+    ``analysed`` adds the file's technical report and picture."""
     notes = member_text(item.notes or "") or "*No notes.*"
     embed = discord.Embed(description=notes, colour=BRAND_COLOUR)
     if item.link:
         embed.add_field(name="Listen", value=member_text(item.link), inline=False)
     if item.file_name:
-        name = truncate(member_text(item.file_name), 900)
+        name = truncate(member_text(entry_file_name(item, item.file_name)), 900)
         if file_lost:
             name += "\n*The upload was interrupted: submit the file again to share it.*"
         embed.add_field(name="File", value=name, inline=False)
+    if analysed and analysed.card:
+        embed.add_field(name="Technical report", value=truncate(analysed.card, 1024), inline=False)
+    if analysed and analysed.copy_line:
+        embed.add_field(
+            name="Listening copy",
+            value=f"{analysed.copy_line} The original file is attached too.",
+            inline=False,
+        )
+    if analysed and analysed.problem:
+        embed.add_field(
+            name="Technical report", value=truncate(member_text(analysed.problem), 1024)
+        )
+    if analysed and analysed.picture:
+        embed.set_image(url=f"attachment://{PICTURE}")
     embed.set_footer(text="Vote for the takes you like (one vote each), and leave feedback.")
     return embed
 
@@ -80,7 +129,12 @@ REPLACED = "🎧 ~~This take was replaced by a newer one from the same member.~~
 
 def feedback(note: FeedbackNote) -> tuple[str, discord.Embed]:
     link = jump(note.post.guild_id, note.post.entries_channel_id, note.entry_message_id)
-    heading = f"💬 Feedback from <@{note.author_id}> for <@{note.receiver_id}>'s [entry]({link})"
+    if note.receiver_label:
+        heading = f"💬 Feedback from <@{note.author_id}> for [Entry {note.receiver_label}]({link})"
+    else:
+        heading = (
+            f"💬 Feedback from <@{note.author_id}> for <@{note.receiver_id}>'s [entry]({link})"
+        )
     embed = discord.Embed(description=member_text(note.text), colour=BRAND_COLOUR)
     embed.set_footer(text="The entry's author can mark it helpful (it earns points).")
     return heading, embed
@@ -89,7 +143,8 @@ def feedback(note: FeedbackNote) -> tuple[str, discord.Embed]:
 def results(career: CareerContent, outcome: Results) -> discord.Embed:
     post = outcome.post
     lines = [
-        f"{MEDALS[p.place - 1]} <@{p.user_id}>: {plural(p.votes, 'vote')}"
+        f"{MEDALS[p.place - 1]} {_label(outcome, p.user_id)}<@{p.user_id}>: "
+        f"{plural(p.votes, 'vote')}"
         + (f" · [listen]({jump(post.guild_id, post.entries_channel_id, p.message_id)})")
         for p in outcome.podium
     ]
@@ -102,6 +157,10 @@ def results(career: CareerContent, outcome: Results) -> discord.Embed:
     )
     embed.add_field(name="Entries", value=str(outcome.entries))
     embed.add_field(name="Skill", value=career.skill(post.skill).name)
+    if outcome.labels:
+        ordered = sorted(outcome.labels.items(), key=lambda item: (len(item[1]), item[1]))
+        reveal = "\n".join(f"Entry {label}: <@{user}>" for user, label in ordered)
+        embed.add_field(name="Who made which entry", value=truncate(reveal, 1024), inline=False)
     if outcome.feedback_required:
         embed.add_field(
             name="Podium rule",
@@ -110,6 +169,11 @@ def results(career: CareerContent, outcome: Results) -> discord.Embed:
         )
     embed.set_footer(text="Points are in: see /challenge leaderboard and /challenge streak.")
     return embed
+
+
+def _label(outcome: Results, user_id: int) -> str:
+    label = outcome.labels.get(user_id)
+    return f"Entry {label} · " if label else ""
 
 
 def reminder(item: Reminder) -> str:
@@ -197,6 +261,8 @@ def settings(value: ChallengeSettings) -> str:
         parts.append(f"The month's top member gets <@&{value.champion_role_id}>.")
     if value.feedback_required:
         parts.append(f"Podium after {_feedback(value.feedback_required)}.")
+    if value.blind_voting:
+        parts.append("Blind voting: entries show no author until the results.")
     return " ".join(parts)
 
 

@@ -11,6 +11,9 @@ from typing import Any
 import discord
 
 from bot.app import ChallengeServices
+from bot.audio.errors import AudioRejected
+from bot.audio.pool import Analysis, analyse
+from bot.audio.summary import card, describe
 from bot.checks import producer_bot, require_guild_id
 from bot.errors import InvalidInput, NotAllowed
 from bot.services.challenges.entries import (
@@ -75,7 +78,7 @@ async def strike_replaced(
     await services.entries.struck(entry.post.guild_id, entry.submission_id)
 
 
-async def _download(attachment: discord.Attachment) -> bytes:
+async def download(attachment: discord.Attachment) -> bytes:
     """The member's file, fetched before anything is saved: a file Discord no longer has
     is a clear error, not a saved entry without its track."""
     try:
@@ -86,6 +89,43 @@ async def _download(attachment: discord.Attachment) -> bytes:
         ) from None
 
 
+async def _analyse(
+    interaction: discord.Interaction, audio: AudioFile, track: bytes
+) -> tuple[Analysis | None, str | None]:
+    """The file's report, picture and listening copy, worked out in a worker process; or,
+    for a file the analysis can't read, why (the entry is posted either way)."""
+    try:
+        analysis = await producer_bot(interaction).audio.run(
+            interaction.user.id, analyse, track, audio.filename, audio.limit, audio.limit
+        )
+    except AudioRejected as error:
+        return None, f"Not analysed: {error}"
+    return analysis, None
+
+
+def _entry_files(
+    entry: Entry, audio: AudioFile | None, track: bytes, analysis: Analysis | None
+) -> list[discord.File]:
+    """The listening copy first (what voters should play), the picture, the original."""
+    if audio is None:
+        return []
+    files = []
+    if analysis and analysis.copy:
+        name = render.copy_file_name(entry, audio.filename)
+        files.append(discord.File(io.BytesIO(analysis.copy.data), name))
+    if analysis:
+        files.append(discord.File(io.BytesIO(analysis.picture), render.PICTURE))
+    files.append(discord.File(io.BytesIO(track), render.entry_file_name(entry, audio.filename)))
+    return files
+
+
+def _analysed(analysis: Analysis | None, problem: str | None) -> render.Analysed | None:
+    if analysis is None:
+        return render.Analysed(problem=problem) if problem else None
+    copy = describe(analysis.copy) if analysis.copy else None
+    return render.Analysed(card(analysis.report), copy, picture=True)
+
+
 async def deliver_entry(
     interaction: discord.Interaction,
     post_id: int,
@@ -93,13 +133,14 @@ async def deliver_entry(
     notes: str | None,
     attachment: discord.Attachment | None,
 ) -> None:
-    """Store a member's entry, re-post it (with its file) in the challenge's thread, and
+    """Store a member's entry, re-post it in the challenge's thread (a file with its
+    technical report, picture and listening copy, worked out off the event loop), and
     keep that message's id: Discord's attachment URLs expire. If the re-post fails, the
     member is told exactly that, and the repair job posts it later."""
     guild_id = require_guild_id(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
     services = challenge_services(interaction)
-    audio, track = None, b""
+    audio, track, analysis, problem = None, b"", None, None
     if attachment is not None:
         audio = AudioFile(
             attachment.filename,
@@ -108,11 +149,18 @@ async def deliver_entry(
             interaction.filesize_limit,  # boosted servers allow more than 10 MiB
         )
         check_audio(audio)
-        track = await _download(attachment)
+        track = await download(attachment)
+        analysis, problem = await _analyse(interaction, audio, track)
     cooldowns = producer_bot(interaction).services.cooldowns
     async with cooldowns.hold(guild_id, interaction.user.id, "challenge-entry", ENTRY_COOLDOWN):
         entry = await services.entries.submit(
-            guild_id, interaction.user.id, post_id, link=link, notes=notes, file=audio
+            guild_id,
+            interaction.user.id,
+            post_id,
+            link=link,
+            notes=notes,
+            file=audio,
+            analysis=analysis.report.summary() if analysis else None,
         )
     channel = await entries_channel(interaction.client, entry.post.entries_channel_id)
     file_note = " (send your file again to share it)" if audio else ""
@@ -120,8 +168,8 @@ async def deliver_entry(
         message = await delivery.with_retries(
             lambda: channel.send(
                 render.entry_heading(entry),
-                embed=render.entry(entry),
-                files=[discord.File(io.BytesIO(track), audio.filename)] if audio else [],
+                embed=render.entry(entry, analysed=_analysed(analysis, problem)),
+                files=_entry_files(entry, audio, track, analysis),
                 view=entry_view(entry.submission_id),
             )
         )
@@ -132,8 +180,11 @@ async def deliver_entry(
     await services.entries.attach(guild_id, entry.submission_id, message.id)
     await strike_replaced(channel, services, entry)
     verb = "replaced your earlier take" if entry.replaced_message_id else "is in"
+    blind = f" It shows as **Entry {entry.label}** until the results." if entry.label else ""
+    note = f"\n{problem}" if problem else ""
     await interaction.followup.send(
-        f"Your entry for **{member_text(entry.post.title)}** {verb}: {message.jump_url}",
+        f"Your entry for **{member_text(entry.post.title)}** {verb}: {message.jump_url}"
+        f"{blind}{note}",
         ephemeral=True,
     )
 

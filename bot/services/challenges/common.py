@@ -89,6 +89,7 @@ class PostInfo:
     thread_id: int | None
     deadline_at: datetime
     cadence: str = "daily"
+    blind: bool = False
 
     @classmethod
     def of(cls, row: ChallengePost) -> "PostInfo":
@@ -106,6 +107,7 @@ class PostInfo:
             row.thread_id,
             row.deadline_at,
             row.cadence,
+            row.blind,
         )
 
     def nonce(self, kind: str) -> str:
@@ -130,6 +132,7 @@ class ChallengeSettings:
     reminder_role_id: int | None
     champion_role_id: int | None
     feedback_required: int
+    blind_voting: bool = False
 
     @classmethod
     def of(cls, row: ChallengeConfig, timezone: str) -> "ChallengeSettings":
@@ -144,6 +147,7 @@ class ChallengeSettings:
             row.reminder_role_id,
             row.champion_role_id,
             row.feedback_required,
+            row.blind_voting,
         )
 
 

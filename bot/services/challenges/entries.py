@@ -1,7 +1,11 @@
-"""Members' side of a challenge: entries (one per member, replaceable until the deadline),
-votes (one per member and entry, counted by the database), feedback and "helpful" marks,
-and the opt-in "streak at risk" DM."""
+"""Members' side of a challenge: entries (one per member, replaceable until the deadline,
+shown under a random letter in a blind challenge), votes (one per member and entry,
+counted by the database), feedback and "helpful" marks, and the opt-in "streak at risk"
+DM."""
 
+import json
+import random
+import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
@@ -67,6 +71,8 @@ class Entry:
     file_name: str | None
     notes: str | None
     replaced_message_id: int | None
+    label: str | None = None
+    """In a blind challenge, the letter the entry is shown under instead of its author."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +94,17 @@ class FeedbackNote:
     helpful: bool
     post: PostInfo
     entry_message_id: int | None
+    receiver_label: str | None = None
+    """The entry's letter in a blind challenge: its author stays unnamed."""
+
+
+def labels(count: int) -> list[str]:
+    """The first ``count`` entry labels: A to Z, then AA, AB…"""
+    letters = string.ascii_uppercase
+    return [letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26] for i in range(count)]
+
+
+LABEL_TRIES = 5
 
 
 def check_link(text: str) -> str:
@@ -160,10 +177,13 @@ class ChallengeEntryService:
         link: str | None,
         notes: str | None,
         file: AudioFile | None,
+        analysis: dict[str, float | int | str | None] | None = None,
     ) -> Entry:
         """Enter ``post``, or replace the member's entry (its votes are cleared: they were
         for the old take). The entry's skill is verified only once other members vote for
-        the entry or give it feedback: entering alone proves nothing."""
+        the entry or give it feedback: entering alone proves nothing. ``analysis`` is the
+        file's technical report. In a blind challenge a new entry draws a free letter at
+        random (the database keeps letters unique within the challenge)."""
         link = check_link(link) if link and link.strip() else None
         notes = (notes or "").strip() or None
         if notes is not None and len(notes) > NOTES_MAX:
@@ -196,14 +216,46 @@ class ChallengeEntryService:
             row.link, row.notes, row.message_id, row.submitted_at = link, notes, None, now
             row.stale_message_id = replaced
             row.file_name = file.filename if file else None
-            try:
-                async with session.begin_nested():
-                    session.add(row)
-            except IntegrityError:
-                raise InvalidInput(
-                    "Another entry of yours arrived at the same moment. Submit again to replace it."
-                ) from None
-            return Entry(row.id, user_id, PostInfo.of(post), link, row.file_name, notes, replaced)
+            row.analysis = json.dumps(analysis) if analysis else None
+            for _ in range(LABEL_TRIES):
+                if post.blind and row.blind_label is None:
+                    row.blind_label = await self._free_label(session, post.id)
+                try:
+                    async with session.begin_nested():
+                        session.add(row)
+                    break
+                except IntegrityError:
+                    if not post.blind or row.id is not None:
+                        raise InvalidInput(
+                            "Another entry of yours arrived at the same moment. Submit again "
+                            "to replace it."
+                        ) from None
+                    row.blind_label = None  # another entry drew the same letter: draw again
+            else:
+                raise InvalidInput("Many entries arrived at once. Please submit again.")
+            return Entry(
+                row.id,
+                user_id,
+                PostInfo.of(post),
+                link,
+                row.file_name,
+                notes,
+                replaced,
+                row.blind_label,
+            )
+
+    @staticmethod
+    async def _free_label(session: AsyncSession, post_id: int) -> str:
+        taken = set(
+            await session.scalars(
+                select(ChallengeSubmission.blind_label).where(
+                    ChallengeSubmission.post_id == post_id,
+                    ChallengeSubmission.blind_label.is_not(None),
+                )
+            )
+        )
+        free = [label for label in labels(max(26, len(taken) + 1)) if label not in taken]
+        return random.choice(free)
 
     async def attach(self, guild_id: int, submission_id: int, message_id: int) -> None:
         """Remember the message that re-posts the entry (attachment URLs expire)."""
@@ -253,6 +305,7 @@ class ChallengeEntryService:
                         row.file_name,
                         row.notes,
                         row.stale_message_id,
+                        row.blind_label,
                     ),
                     row.message_id,
                 )
@@ -350,6 +403,7 @@ class ChallengeEntryService:
             row.helpful,
             PostInfo.of(post),
             entry.message_id,
+            entry.blind_label,
         )
 
     async def attach_feedback(self, guild_id: int, feedback_id: int, message_id: int) -> None:

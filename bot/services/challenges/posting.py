@@ -149,6 +149,7 @@ class ChallengePostingService:
                 difficulty=card.difficulty,
                 constraints=card.constraints,
                 cadence="weekly" if config.weekdays.bit_count() == 1 else "daily",
+                blind=config.blind_voting,
                 channel_id=config.channel_id,
                 claimed_at=now,
                 deadline_at=now + timedelta(hours=hours),

@@ -3,7 +3,7 @@ the leaderboards, a member's history and streak, and who is at risk of losing on
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -54,6 +54,8 @@ class Results:
     entries: int
     podium: list[Placing]
     feedback_required: int
+    labels: dict[int, str] = field(default_factory=dict)
+    """In a blind challenge, each author's entry label, revealed with the results."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +284,13 @@ class ChallengeScoreService:
             for item in awards(tallies, placed, current)
         ]
         messages = {sid: message for sid, _user, _at, message, _count in entries}
+        labels = await session.execute(
+            select(ChallengeSubmission.user_id, ChallengeSubmission.blind_label).where(
+                ChallengeSubmission.guild_id == post.guild_id,
+                ChallengeSubmission.post_id == post.id,
+                ChallengeSubmission.blind_label.is_not(None),
+            )
+        )
         results = Results(
             post,
             len(entries),
@@ -290,6 +299,7 @@ class ChallengeScoreService:
                 for place, e in enumerate(placed, start=1)
             ],
             required or 0,
+            {user: label for user, label in labels.all() if label},
         )
         return Closing(results, earned)
 

@@ -1,6 +1,6 @@
 """Challenge settings of a guild: the channel and local time of the post (in the guild's
 time zone), the cadence, pausing, the reminder and its role, the champion role and the
-feedback asked before an entry may place."""
+feedback asked before an entry may place, and blind voting."""
 
 from typing import Any, Literal
 
@@ -53,9 +53,17 @@ class ChallengeSettingsService:
         self._clock = clock
 
     async def setup(
-        self, guild_id: int, channel_id: int, post_time: str, timezone: str | None
+        self,
+        guild_id: int,
+        channel_id: int,
+        post_time: str,
+        timezone: str | None,
+        blind: bool | None = None,
     ) -> ChallengeSettings:
+        """Where and when challenges are posted; ``blind`` (kept if None) turns blind voting
+        on or off from the next challenge on."""
         when = parse_post_time(post_time)
+        chosen = {"blind_voting": blind} if blind is not None else {}
         zone = validate_timezone(timezone) if timezone else None
         now = self._clock.now()
         async with self._database.write() as session:
@@ -65,7 +73,12 @@ class ChallengeSettingsService:
                 ChallengeConfig,
                 keys={"guild_id": guild_id},
                 insert_values={},
-                update_values={"channel_id": channel_id, "post_time": when, "paused": False},
+                update_values={
+                    "channel_id": channel_id,
+                    "post_time": when,
+                    "paused": False,
+                    **chosen,
+                },
             )
         return await self.settings(guild_id)
 
