@@ -19,7 +19,7 @@ command must be classified here before this test passes.
 
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,7 +59,13 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 A, B = "MARKER-A", "MARKER-B"
 TIP_TOPIC, TIP_LEVEL = "getting-started", "advanced"
-QUESTION_TOPIC = "effects"  # 17 built-in questions: fewer than a 20-question round
+BUILT_IN_TIPS = 2
+"""The world shows this many built-in tips of that topic and level: with A's own, three, so
+"Another" pressed three times shows every one."""
+QUESTION_TOPIC = "effects"
+BUILT_IN_QUESTIONS = 17
+"""The world asks this many built-in questions of its topic: with A's own, still fewer than a
+20-question round, so a round's length shows whether A's question is in the pool."""
 
 
 # -- the two guilds ---------------------------------------------------------------------------
@@ -107,6 +113,22 @@ def guild_b(discord: LoopbackDiscord, a: Server) -> Server:
 def person(server: Server, name: str) -> Member:
     people = {"mona": server.moderator, "alice": server.alice, "bob": server.bob}
     return people[name]
+
+
+@pytest.fixture(scope="module")
+def content(content: Content) -> Content:
+    """The real content, with ``BUILT_IN_QUESTIONS`` of the quiz's ``QUESTION_TOPIC`` and
+    ``BUILT_IN_TIPS`` of the tips' ``TIP_TOPIC`` and ``TIP_LEVEL``."""
+    questions = content.quiz.knowledge
+    kept = [q for q in questions if q.topic == QUESTION_TOPIC][:BUILT_IN_QUESTIONS]
+    quiz = content.quiz.model_copy(
+        update={"knowledge": [q for q in questions if q.topic != QUESTION_TOPIC] + kept}
+    )
+    tips = content.career.tips
+    chosen = [t for t in tips if (t.topic, t.level) == (TIP_TOPIC, TIP_LEVEL)][:BUILT_IN_TIPS]
+    others = [t for t in tips if (t.topic, t.level) != (TIP_TOPIC, TIP_LEVEL)]
+    career = content.career.model_copy(update={"tips": others + chosen})
+    return replace(content, quiz=quiz, career=career)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgresql"])
@@ -443,7 +465,7 @@ READS = [
         f"{A}-TIP",
         f"{B}-TIP",
         {"topic": TIP_TOPIC, "level": TIP_LEVEL},
-        press=("Another",) * 3,
+        press=("Another",) * (BUILT_IN_TIPS + 1),
     ),
     Read("career saved", "alice", f"{A}-TIP", f"{B}-TIP"),
     Read("career skills", "alice", "✅ Mastering", "0 of 15 done"),
@@ -484,8 +506,8 @@ READS = [
     Read(
         "quiz skills",
         "mona",
-        "Question 1 of 18",  # the 17 built-in questions and A's own
-        "Question 1 of 17",
+        f"Question 1 of {BUILT_IN_QUESTIONS + 1}",  # the built-in questions and A's own
+        f"Question 1 of {BUILT_IN_QUESTIONS}",
         {"topic": QUESTION_TOPIC, "length": 20},
     ),
     Read("settings show", "mona", "Asia/Tokyo", "UTC"),
