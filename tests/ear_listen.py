@@ -26,10 +26,15 @@ def decode(data: bytes) -> tuple[Clip, int]:
 
 
 def split(samples: Clip, clips: int, rate: int = RATE) -> list[Clip]:
-    """The file cut into ``clips`` at its longest silences."""
+    """The file cut into ``clips`` at its longest silences between sounds."""
     quiet = np.abs(samples).max(axis=1) < 1e-3
     edges = np.flatnonzero(np.diff(np.concatenate([[0], quiet.astype(int), [0]])))
-    runs = sorted(zip(edges[::2], edges[1::2], strict=True), key=lambda r: r[0] - r[1])
+    inside = [
+        (start, end)
+        for start, end in zip(edges[::2], edges[1::2], strict=True)
+        if start > 0 and end < len(samples)
+    ]
+    runs = sorted(inside, key=lambda r: r[0] - r[1])
     cuts = sorted((start + end) // 2 for start, end in runs[: clips - 1] if end - start > rate // 4)
     return [part for part in np.split(samples, cuts) if len(part)]
 
