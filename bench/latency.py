@@ -39,6 +39,9 @@ class Measured:
     latencies_ms: list[float]
     seconds: float
     interactions_each: int = 1
+    cpu_seconds: float = 0.0
+    """CPU time the answering process spent during the row: unlike latency, it hardly
+    depends on what else the machine is running."""
 
     def percentile(self, share: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -56,6 +59,9 @@ class Measured:
             "per_second": round(len(self.latencies_ms) / self.seconds, 1),
             "interactions_per_second": round(
                 len(self.latencies_ms) * self.interactions_each / self.seconds, 1
+            ),
+            "cpu_ms_per_interaction": round(
+                1000 * self.cpu_seconds / (len(self.latencies_ms) * self.interactions_each), 3
             ),
         }
 
@@ -206,6 +212,7 @@ async def measure(
     rounds: int,
     concurrency: int,
     bot: str,
+    pid: int | None = None,
 ) -> Measured:
     gate = asyncio.Semaphore(concurrency)
     latencies: list[float] = []
@@ -217,10 +224,20 @@ async def measure(
             assert record.answered_at is not None
             latencies.append((record.answered_at - record.sent_at) * 1000)
 
-    started = time.perf_counter()
+    cpu, started = cpu_seconds(pid), time.perf_counter()
     await asyncio.gather(*(one(index) for index in range(rounds)))
     seconds = time.perf_counter() - started
-    return Measured(name, bot, concurrency, latencies, seconds, 1 + LEAD_INS.get(name, 0))
+    cpu = cpu_seconds(pid) - cpu
+    return Measured(name, bot, concurrency, latencies, seconds, 1 + LEAD_INS.get(name, 0), cpu)
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User and system CPU time of process ``pid`` so far (Linux; 0 elsewhere)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if pid is None or not stat.exists():
+        return 0.0
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def start_process(
@@ -365,8 +382,11 @@ async def main(
                         for member in members:
                             stage.ready_forms[member.id] = await stage.open_form(member)
                         await asyncio.sleep(FILL_SECONDS)
+                    pid = processes[stages.index(stage)].pid
                     rows.append(
-                        await measure(discord, name, mix[name], members, rounds, level, stage.bot)
+                        await measure(
+                            discord, name, mix[name], members, rounds, level, stage.bot, pid
+                        )
                     )
     finally:
         for process in processes:
@@ -379,7 +399,7 @@ def report(rows: list[dict[str, Any]]) -> None:
     floors = {(r["scenario"], r["concurrency"]): r for r in rows if r["bot"] == "floor"}
     print(
         f"{'scenario':22} {'conc':>4} {'p50':>8} {'p95':>8} {'p99':>8} "
-        f"{'p99/floor':>9} {'per s':>8} {'/floor':>7} {'inter./s':>8}"
+        f"{'p99/floor':>9} {'per s':>8} {'/floor':>7} {'inter./s':>8} {'CPU ms':>7} {'/floor':>7}"
     )
     for row in rows:
         if row["bot"] != "producer-bot":
@@ -388,13 +408,16 @@ def report(rows: list[dict[str, Any]]) -> None:
         print(
             f"{row['scenario']:22} {row['concurrency']:>4} {row['p50_ms']:>8} {row['p95_ms']:>8} "
             f"{row['p99_ms']:>8} {row['p99_ms'] / floor['p99_ms']:>9.2f} {row['per_second']:>8} "
-            f"{row['per_second'] / floor['per_second']:>7.2f} {row['interactions_per_second']:>8}"
+            f"{row['per_second'] / floor['per_second']:>7.2f} {row['interactions_per_second']:>8} "
+            f"{row['cpu_ms_per_interaction']:>7} "
+            f"{row['cpu_ms_per_interaction'] / max(floor['cpu_ms_per_interaction'], 0.001):>7.2f}"
         )
     print("floor (bare discord.py):")
     for row in floors.values():
         print(
             f"  {row['scenario']:22} {row['concurrency']:>4} "
-            f"p99 {row['p99_ms']} ms, {row['per_second']}/s"
+            f"p99 {row['p99_ms']} ms, {row['per_second']}/s, "
+            f"{row['cpu_ms_per_interaction']} CPU ms per interaction"
         )
 
 
