@@ -5,6 +5,7 @@ once, at most ``waiting`` more wait their turn (beyond that the member is asked 
 again shortly), and each member has one track in the works at a time."""
 
 import asyncio
+import importlib
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -76,10 +77,20 @@ class AudioPool:
         finally:
             self._owners.discard(owner)
 
+    def warm(self) -> None:
+        """Start the worker and load its libraries now, so the first track does not wait
+        for them (several seconds)."""
+        self._pool().submit(_warm)
+
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+
+
+def _warm() -> None:
+    for module in ("bot.audio.listening", "bot.audio.picture", "matplotlib.figure"):
+        importlib.import_module(module)
 
 
 def _call(work: Callable[..., T], args: tuple[object, ...], kwargs: dict[str, object]) -> T:

@@ -240,6 +240,7 @@ async def _running(settings: Settings, folder: Path, content: Content) -> AsyncI
         demo = build_demo_guild(discord)
         clock = ManualClock(SystemClock().now().replace(second=0, microsecond=0))
         bot, task = await start_bot(discord, database, clock, content)
+        bot.audio.warm()  # the tour's first entry is analysed as soon as the worker is up
         try:
             await _preset_feature_channels(bot, demo)
             yield Sandbox(folder, discord, demo, clock, bot)

@@ -58,6 +58,7 @@ click 1
 /challenge history member:@alice
 /challenge streak
 /challenge rules
+/analyze file:take.wav
 /challenge streakdm enabled:true
 /quiz skills length:3
 click 1
