@@ -51,6 +51,8 @@ class Scheduler:
         self._stopping = False
         self.last_tick: float | None = None
         """When (``time.monotonic()``) the latest tick ended; None before the first."""
+        self.ticked = asyncio.Event()
+        """Set once the first tick has ended."""
         self.lag = 0.0
         """How many seconds later than due the latest tick started (jobs of the tick before
         it ran long, or the event loop was blocked)."""
@@ -90,6 +92,7 @@ class Scheduler:
                     stats.runs += 1
                     stats.seconds += time.monotonic() - started
             self.last_tick = time.monotonic()
+            self.ticked.set()
 
     def start(self, after: Callable[[], Awaitable[object]] | None = None) -> None:
         """Tick from now on, or once ``after`` has returned (the bot is ready: every shard's

@@ -129,7 +129,8 @@ async def start_bot(
     shards: Shards = EVERY_SHARD,
     **options: Any,
 ) -> tuple[ProducerBot, "asyncio.Task[None]"]:
-    """Start the bot against ``discord``, wait until it is ready, and sync its commands.
+    """Start the bot against ``discord``, wait until it is ready and its scheduler has
+    ticked once, and sync its commands.
     ``shards`` are the ones this bot runs; ``options`` go to the bot."""
     use_api_base(discord.base_url)
     bot = ProducerBot(
@@ -147,6 +148,8 @@ async def start_bot(
         task.result()  # raises the start-up error
     if ready not in done:
         raise RuntimeError("the bot did not become ready within 15 seconds")
+    # The first tick runs at the start time; work set up after it waits for the clock to move.
+    await asyncio.wait_for(bot.scheduler.ticked.wait(), 15)
     await bot.tree.sync()
     return bot, task
 

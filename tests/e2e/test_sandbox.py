@@ -3,7 +3,6 @@ with the shipped tour script, and read off the screen."""
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pexpect
@@ -212,9 +211,7 @@ def test_ctrl_c_ends_the_session_and_gives_the_terminal_back(tmp_path: Path) -> 
 
 
 def test_the_tour_runs_as_a_script_and_prints_the_transcript(tmp_path: Path) -> None:
-    started = time.monotonic()
     result = run_script(tmp_path, TOUR)
-    elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     out = result.stdout
@@ -251,7 +248,6 @@ def test_the_tour_runs_as_a_script_and_prints_the_transcript(tmp_path: Path) -> 
         assert expected in out, expected
     assert "# A short tour of the producer bot" in out
     assert "not supported" not in out
-    assert elapsed < 30
     assert list(tmp_path.glob("producer-bot-sandbox-*")) == []  # cleaned up after itself
 
 
