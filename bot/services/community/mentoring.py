@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Connection, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +14,7 @@ from bot.db.engine import Database
 from bot.db.upsert import insert_or_update
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.community import MentorOffer, MentorRequest, Mentorship
-from bot.services.careers.guidance import CareerService, SkillState
+from bot.services.careers.guidance import CareerService
 from bot.services.community.matching import Suggestion, rank_mentors
 from bot.services.community.profiles import (
     MentorCandidate,
@@ -108,6 +108,34 @@ async def _active_count(session: AsyncSession, guild_id: int, mentor_id: int) ->
     )
 
 
+_OFFERS = select(
+    MentorOffer.user_id,
+    MentorOffer.topics,
+    MentorOffer.capacity,
+    MentorOffer.availability,
+    MentorOffer.dm_requests,
+    MentorOffer.paused,
+).where(MentorOffer.guild_id == bindparam("guild_id"))
+_ACTIVE = (
+    select(Mentorship.mentor_id, func.count())
+    .where(Mentorship.guild_id == bindparam("guild_id"), Mentorship.ended_at.is_(None))
+    .group_by(Mentorship.mentor_id)
+)
+
+
+def _read_mentors(connection: Connection, guild_id: int, skill: str | None) -> list[MentorInfo]:
+    """``MentoringService.mentors`` inside a unit of work on a Core connection."""
+    keys = {"guild_id": guild_id}
+    offers = connection.execute(_OFFERS, keys).all()
+    active: dict[int, int] = dict(connection.execute(_ACTIVE, keys).all())
+    found = [
+        MentorInfo(user, tuple(topics), capacity, availability, dm, paused, active.get(user, 0))
+        for user, topics, capacity, availability, dm, paused in offers
+        if skill is None or skill in topics
+    ]
+    return sorted(found, key=lambda m: (m.paused, m.free_places == 0, -m.free_places))
+
+
 class MentoringService:
     def __init__(
         self,
@@ -183,53 +211,27 @@ class MentoringService:
 
     async def mentors(self, guild_id: int, skill: str | None = None) -> list[MentorInfo]:
         """Every mentor (with ``skill`` among their topics), open ones with room first."""
-        async with self._database.read() as session:
-            rows = await session.execute(
-                select(
-                    MentorOffer.user_id,
-                    MentorOffer.topics,
-                    MentorOffer.capacity,
-                    MentorOffer.availability,
-                    MentorOffer.dm_requests,
-                    MentorOffer.paused,
-                ).where(MentorOffer.guild_id == guild_id)
-            )
-            offers = rows.all()
-            active = dict(
-                (
-                    await session.execute(
-                        select(Mentorship.mentor_id, func.count())
-                        .where(Mentorship.guild_id == guild_id, Mentorship.ended_at.is_(None))
-                        .group_by(Mentorship.mentor_id)
-                    )
-                ).all()
-            )
-        found = [
-            MentorInfo(user, tuple(topics), capacity, availability, dm, paused, active.get(user, 0))
-            for user, topics, capacity, availability, dm, paused in offers
-            if skill is None or skill in topics
-        ]
-        return sorted(found, key=lambda m: (m.paused, m.free_places == 0, -m.free_places))
+        return await self._database.run(lambda c: _read_mentors(c, guild_id, skill))
 
     async def find(self, guild_id: int, mentee_id: int, skill: str | None = None) -> list[Ranked]:
         """Mentors for the mentee, best first; reasons resting on a mentor's private fields
-        (time zone, experience) are left out."""
+        (time zone, experience) are left out. One unit of work, one hop to the database."""
         if skill is not None:
             skill = self._career.resolve_skill(skill).id  # an unknown skill is named as such
+        return await self._database.run(lambda c: self._find(c, guild_id, mentee_id, skill))
+
+    def _find(
+        self, connection: Connection, guild_id: int, mentee_id: int, skill: str | None
+    ) -> list[Ranked]:
         mentors = {
             m.user_id: m
-            for m in await self.mentors(guild_id, skill)
+            for m in _read_mentors(connection, guild_id, skill)
             if not m.paused and m.free_places > 0 and m.user_id != mentee_id
         }
-        learning = [
-            status.skill.id
-            for status in await self._career.skill_map(guild_id, mentee_id)
-            if status.state is SkillState.LEARNING
-        ]
-        async with self._database.read() as session:
-            found = await self._profiles.matchables(session, guild_id, [mentee_id, *mentors])
-            blocked = await blocks_of(session, guild_id, mentee_id)
-        mentee = replace(found[0].person, goals=found[0].person.goals | frozenset(learning))
+        # The mentee's goals are what they learn on their skill map.
+        found = self._profiles.read_matchables(connection, guild_id, [mentee_id, *mentors])
+        blocked = blocks_of(connection, guild_id, mentee_id)
+        mentee = found[0].person
         candidates = [
             MentorCandidate(match.person, frozenset(m.topics), m.free_places, m.paused)
             for match, m in zip(found[1:], mentors.values(), strict=True)

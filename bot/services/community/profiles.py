@@ -348,12 +348,20 @@ class ProfileService:
     ) -> list[Matchable]:
         """Matching data of ``ids`` in that order (members without a profile get an empty
         one), read as the few columns matching needs rather than whole profiles."""
+        return await session.run_sync(
+            lambda sync: self.read_matchables(sync.connection(), guild_id, ids)
+        )
+
+    def read_matchables(
+        self, connection: Connection, guild_id: int, ids: Sequence[int]
+    ) -> list[Matchable]:
+        """``matchables`` inside a unit of work on a Core connection."""
         now, levels = self._clock.now(), {name: index for index, name in enumerate(EXPERIENCE)}
         offsets: dict[str | None, float | None] = {}  # members share a few dozen zones
         found: dict[int, Matchable] = {}
-        skills = await skill_sets(session, guild_id, ids, list(self._skills))
+        skills = read_skill_sets(connection, guild_id, ids, list(self._skills))
         for start in range(0, len(ids), 500):
-            rows = await session.execute(
+            rows = connection.execute(
                 select(*MATCHING_COLUMNS).where(
                     Profile.guild_id == guild_id, Profile.user_id.in_(ids[start : start + 500])
                 )

@@ -7,7 +7,7 @@ with or able to ask the other, and what is open between them is closed. A closed
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -93,9 +93,9 @@ async def blocked_pairs(session: AsyncSession, guild_id: int) -> Pairs:
     return frozenset(pair_key(a, b) for a, b in rows.all())
 
 
-async def blocks_of(session: AsyncSession, guild_id: int, user_id: int) -> Pairs:
+def blocks_of(connection: Connection, guild_id: int, user_id: int) -> Pairs:
     """The blocked pairs ``user_id`` is in, either direction, as ``(smaller, larger)`` ids."""
-    rows = await session.execute(
+    rows = connection.execute(
         select(Block.blocker_id, Block.blocked_id).where(
             Block.guild_id == guild_id,
             or_(Block.blocker_id == user_id, Block.blocked_id == user_id),
