@@ -6,7 +6,8 @@ else's commands.
 ``cost``: a generated 4-minute, 44.1 kHz stereo track (drums and chords), as WAV and as a
 320 kbps MP3, each analysed in a fresh process: CPU seconds (``resource.getrusage``) of the
 analysis (decode, levels, tempo, key), of the picture and of the listening copy, and the
-process's peak resident memory after the analysis (the interpreter and libraries included).
+process's peak resident memory after the analysis (the interpreter, the libraries and the
+file's bytes included).
 
 ``latency``: the real bot process on the loopback Discord. ``/challenge rules`` (a cheap
 command) is timed alone, then again while ten members each send ``/analyze`` with a 10 MiB
@@ -27,15 +28,13 @@ from typing import Any
 
 import numpy as np
 
-from bench.latency import open_lab, start_process, stop_process
-from bench.record import save
-from tests.audio_signals import drums, encode, progression
-
 MIB = 2**20
 
 
 def track(seconds: float, rate: int = 44100) -> np.ndarray:
     """Drums over chord loops, the right channel a little different from the left."""
+    from tests.audio_signals import drums, progression
+
     beat = drums(124, seconds, rate)
     chords = np.concatenate(
         [progression(tonic, False, 8.0, rate) for tonic in (9, 5, 0, 7)] * int(seconds // 32 + 1),
@@ -51,6 +50,15 @@ def cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def peak_resident_mb() -> float:
+    """This process's peak resident memory since it started (``VmHWM``: unlike
+    ``ru_maxrss`` it does not carry over the parent's peak across fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(path: str) -> None:
     """Analyse one file in this fresh process and print the figures as JSON."""
     from bot.audio.listening import listening_copy
@@ -61,7 +69,7 @@ def child(path: str) -> None:
     started = cpu()
     measured = measure(data, Path(path).name)
     analysed = cpu()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_resident_mb()
     picture(measured.sketch, "bench")
     drawn = cpu()
     listening_copy(data, Path(path).name, measured.report, 10 * MIB)
@@ -84,6 +92,8 @@ def child(path: str) -> None:
 
 
 def cost(repeats: int = 3) -> list[dict[str, Any]]:
+    from tests.audio_signals import encode
+
     audio = track(240.0)
     rows = []
     with tempfile.TemporaryDirectory() as folder:
@@ -103,6 +113,9 @@ def cost(repeats: int = 3) -> list[dict[str, Any]]:
 
 
 async def latency(rounds: int) -> dict[str, Any]:
+    from bench.latency import open_lab, start_process, stop_process
+    from tests.audio_signals import encode
+
     lab = await open_lab(member_count=20, LOG_LEVEL="WARNING")
     discord = lab.discord
     wav = encode(track(59.0), 44100)  # 10 MiB: the upload limit of a server without boosts
@@ -173,6 +186,8 @@ def main() -> None:
     if args.part in ("latency", "both"):
         results["latency"] = asyncio.run(latency(args.rounds))
         print(results["latency"], file=sys.stderr)
+    from bench.record import save
+
     save("audio", [results])
 
 

@@ -94,14 +94,14 @@ def loudness_range(short: Floats) -> float:
     return float(high - low)
 
 
-def _phases() -> npt.NDArray[np.float64]:
+def _phases() -> Floats:
     """The three in-between phases of a 4x interpolation filter (a 49-tap windowed sinc
     whose phase 0 passes the samples through unchanged), one column per phase."""
     taps = signal.firwin(12 * OVERSAMPLING + 1, 1 / OVERSAMPLING) * OVERSAMPLING
     return np.stack([taps[phase::OVERSAMPLING][:12] for phase in range(1, OVERSAMPLING)])
 
 
-PHASES = _phases()
+PHASES = _phases().astype(np.float32)
 GAIN = float(np.abs(PHASES).sum(axis=1).max())
 """No interpolated value exceeds the largest sample within reach times this."""
 
@@ -119,11 +119,11 @@ class _TruePeak:
         self.peak = 0.0
 
     def feed(self, block: Block) -> None:
-        self.peak = max(self.peak, float(np.abs(block).max()) if block.size else 0.0)
         buffer = np.concatenate([self._history, block], axis=1)
         end = buffer.shape[1] - EDGE
+        magnitude = np.abs(buffer).max(axis=0)
+        self.peak = max(self.peak, float(magnitude.max()))
         if end > EDGE:
-            magnitude = np.abs(buffer).max(axis=0)
             starts = range(EDGE, end, self._hop)
             loud = [
                 magnitude[start - EDGE : start + self._hop + EDGE].max() * GAIN > self.peak
@@ -139,8 +139,8 @@ class _TruePeak:
 
     def _interpolate(self, part: Block) -> None:
         for weights in PHASES:
-            between = ndimage.correlate1d(part, weights.astype(np.float32), axis=1)
-            self.peak = max(self.peak, float(np.abs(between[:, EDGE:-EDGE]).max()))
+            between = ndimage.correlate1d(part, weights, axis=1)[:, EDGE:-EDGE]
+            self.peak = max(self.peak, float(between.max()), -float(between.min()))
 
     def finish(self) -> None:
         self.feed(np.zeros((self._history.shape[0], EDGE), dtype=np.float32))
@@ -203,8 +203,8 @@ class Meter:
     def __init__(self, rate: int, channels: int) -> None:
         self.rate = rate
         self.hop = max(1, round(rate * HOP_SECONDS))
-        self._sos = k_weighting(rate)
-        self._state = np.zeros((2, channels, 2))
+        self._sos = k_weighting(rate).astype(np.float32)
+        self._state = np.zeros((2, channels, 2), dtype=np.float32)
         self._true_peak = _TruePeak(channels, self.hop)
         self._decimator = _Decimator(rate)
         self._samples = 0
@@ -232,9 +232,7 @@ class Meter:
         self._peak = max(self._peak, float(magnitude.max()))
         self._clipped += int(np.count_nonzero(magnitude >= CLIPPED))
         self._true_peak.feed(block)
-        weighted, self._state = signal.sosfilt(
-            self._sos, block.astype(np.float64), axis=1, zi=self._state
-        )
+        weighted, self._state = signal.sosfilt(self._sos, block, axis=1, zi=self._state)
         if block.shape[0] == 2:
             self._raw += _products(block)
             self._weighted += _products(weighted)
