@@ -93,7 +93,7 @@ class Stage:
             "challenge setup", member=self.moderator, channel=channel, time="00:00", timezone="UTC"
         )
         await self.discord.slash("challenge postnow", member=self.moderator)
-        [self.post] = self.discord.channel_messages(channel)
+        [self.post] = await self.discord.wait_for_messages(channel, 1, timeout=30)
         for member in self.members:
             await self.discord.slash("challenge submit", member=member, link="https://e.com/t")
         self.live = None
