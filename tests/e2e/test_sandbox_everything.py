@@ -63,6 +63,10 @@ click 1
 /quiz skills length:3
 click 1
 click 1
+/quiz skills length:3
+click 1
+/quiz skills length:3
+click 2
 /quiz leaderboard period:all
 /quiz me
 /quiz stats
