@@ -520,6 +520,7 @@ READS = [
 WRITES = {
     # Each only stores what the member gives; refusing them from B is tested below where
     # they name something of A.
+    "analyze": "reads only the file it is given and keeps nothing",
     "block": "stores a block",
     "unblock": "tried from B on A's block",
     "report": "posts a report",
