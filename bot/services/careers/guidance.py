@@ -23,6 +23,7 @@ from bot.errors import InvalidInput, NotFound
 from bot.models.careers import GuildTip, SavedTip, SeenTip, SkillProgress
 from bot.models.challenges import ChallengePost, ChallengeSubmission
 from bot.numbers import parse_number
+from bot.services.core.guild_settings import ensure_guild
 from bot.services.quiz.producer_type import TypeQuizService
 
 GUILD_TIP_PREFIX = "g"
@@ -144,6 +145,7 @@ async def verify(
         insert_values={},
         update_values={"state": SkillState.DONE.value, "verified_by": source, "updated_at": now},
     )
+    await ensure_guild(session, guild_id, now)  # the pool of open mentors may move
 
 
 async def set_states(
@@ -167,6 +169,8 @@ async def set_states(
             insert_values={"verified_by": None},
             update_values=values,
         )
+    if states:
+        await ensure_guild(session, guild_id, now)  # the pool of open mentors may move
 
 
 class CareerService:

@@ -17,6 +17,7 @@ from bot.models.community import MentorOffer, MentorRequest, Mentorship
 from bot.services.careers.guidance import CareerService
 from bot.services.community.matching import Suggestion, rank_mentors
 from bot.services.community.profiles import (
+    Matchable,
     MentorCandidate,
     ProfileInfo,
     ProfileService,
@@ -32,6 +33,8 @@ from bot.services.community.safety import (
     is_blocked,
     request_slots,
 )
+from bot.services.core.guild_settings import GUILD_VERSION, ensure_guild
+from bot.services.core.settings_cache import VersionedCache
 
 CAPACITY_MAX = 5
 MESSAGE_MAX = 500
@@ -136,6 +139,15 @@ def _read_mentors(connection: Connection, guild_id: int, skill: str | None) -> l
     return sorted(found, key=lambda m: (m.paused, m.free_places == 0, -m.free_places))
 
 
+@dataclass(frozen=True, slots=True)
+class _Open:
+    """A mentor open with room, as ``/mentor find`` ranks them."""
+
+    info: MentorInfo
+    candidate: MentorCandidate
+    match: Matchable
+
+
 class MentoringService:
     def __init__(
         self,
@@ -147,6 +159,7 @@ class MentoringService:
     ) -> None:
         self._database, self._clock = database, clock
         self._profiles, self._career, self._safety = profiles, career, safety
+        self._pools: VersionedCache[int, list[_Open]] = VersionedCache()
 
     async def offer(
         self,
@@ -176,6 +189,7 @@ class MentoringService:
                 insert_values={"created_at": now},
                 update_values=values | {"paused": False, "updated_at": now},
             )
+            await ensure_guild(session, guild_id, now)
         await self._safety.forget_closed_dm(guild_id, user_id)
         return await self.mentor(guild_id, user_id)
 
@@ -203,6 +217,7 @@ class MentoringService:
                 .where(MentorOffer.guild_id == guild_id, MentorOffer.user_id == user_id)
                 .values(paused=paused, updated_at=self._clock.now())
             )
+            await ensure_guild(session, guild_id, self._clock.now())
         if result.rowcount == 0:  # type: ignore[attr-defined]
             raise NotFound("You are not a mentor here yet: start with `/mentor offer`.")
         if not paused:
@@ -218,24 +233,52 @@ class MentoringService:
         (time zone, experience) are left out. One unit of work, one hop to the database."""
         if skill is not None:
             skill = self._career.resolve_skill(skill).id  # an unknown skill is named as such
-        return await self._database.run(lambda c: self._find(c, guild_id, mentee_id, skill))
+        # The pool of open mentors is kept while the guild's version (which every change
+        # to profiles, skill maps, offers and mentorships raises) and the hour (time zone
+        # offsets) stay the same.
+        version = await self._database.peek(GUILD_VERSION, guild_id=guild_id)
+        stamp = (version, self._clock.now().replace(minute=0, second=0, microsecond=0))
+        pool = self._pools.lookup(guild_id, stamp) if version is not None else None
+        return await self._database.run(
+            lambda c: self._find(c, guild_id, mentee_id, skill, pool, stamp)
+        )
+
+    def _read_pool(self, connection: Connection, guild_id: int) -> list[_Open]:
+        """Every mentor open with room, with what ranking needs of them."""
+        mentors = [
+            m for m in _read_mentors(connection, guild_id, None) if not m.paused and m.free_places
+        ]
+        found = self._profiles.read_matchables(connection, guild_id, [m.user_id for m in mentors])
+        return [
+            _Open(m, MentorCandidate(one.person, frozenset(m.topics), m.free_places, False), one)
+            for m, one in zip(mentors, found, strict=True)
+        ]
 
     def _find(
-        self, connection: Connection, guild_id: int, mentee_id: int, skill: str | None
+        self,
+        connection: Connection,
+        guild_id: int,
+        mentee_id: int,
+        skill: str | None,
+        pool: list[_Open] | None,
+        stamp: tuple[int | None, datetime],
     ) -> list[Ranked]:
-        mentors = {
-            m.user_id: m
-            for m in _read_mentors(connection, guild_id, skill)
-            if not m.paused and m.free_places > 0 and m.user_id != mentee_id
-        }
-        # The mentee's goals are what they learn on their skill map.
-        found = self._profiles.read_matchables(connection, guild_id, [mentee_id, *mentors])
-        blocked = blocks_of(connection, guild_id, mentee_id)
-        mentee = found[0].person
-        candidates = [
-            MentorCandidate(match.person, frozenset(m.topics), m.free_places, m.paused)
-            for match, m in zip(found[1:], mentors.values(), strict=True)
+        if pool is None:
+            pool = self._read_pool(connection, guild_id)
+            if stamp[0] is not None:
+                self._pools.store(guild_id, stamp, pool)
+        chosen = [
+            one
+            for one in pool
+            if one.info.user_id != mentee_id and (skill is None or skill in one.info.topics)
         ]
+        mentors = {one.info.user_id: one.info for one in chosen}
+        # The mentee's goals are what they learn on their skill map.
+        [me] = self._profiles.read_matchables(connection, guild_id, [mentee_id])
+        found = [me, *(one.match for one in chosen)]
+        blocked = blocks_of(connection, guild_id, mentee_id)
+        mentee = me.person
+        candidates = [one.candidate for one in chosen]
         private = {match.person.user_id: match.private for match in found}
         result = []
         for suggestion in rank_mentors(mentee, candidates, blocked=blocked, skill=skill):
@@ -342,6 +385,7 @@ class MentoringService:
                     session.add(mentorship)
             except IntegrityError:
                 raise InvalidInput("You are already mentoring that member.") from None
+            await ensure_guild(session, guild_id, self._clock.now())
             request = from_row(RequestInfo, row)
         mentor = await self._profiles.get(guild_id, mentor_id)
         mentee = await self._profiles.get(guild_id, request.mentee_id)
@@ -391,6 +435,7 @@ class MentoringService:
         async with self._database.write() as session:
             row = await self._running(session, guild_id, user_id, other_id)
             row.ended_at, row.ended_by, row.active_pair = self._clock.now(), user_id, None
+            await ensure_guild(session, guild_id, self._clock.now())
             return from_row(Pairing, row)
 
     async def lapse_requests(

@@ -22,7 +22,7 @@ from bot.models.careers import SkillProgress
 from bot.models.community import MentorOffer, Mentorship, Profile
 from bot.models.quiz import TypeQuizResult
 from bot.services.careers.guidance import SkillState, set_states
-from bot.services.core.guild_settings import validate_timezone
+from bot.services.core.guild_settings import ensure_guild, validate_timezone
 
 
 def _slugged(names: str) -> dict[str, str]:
@@ -402,6 +402,7 @@ class ProfileService:
             insert_values={"created_at": now},
             update_values={**values, "updated_at": now},
         )
+        await ensure_guild(session, guild_id, now)  # the pool of open mentors may move
 
     async def _save(self, guild_id: int, user_id: int, values: dict[str, object]) -> ProfileInfo:
         async with self._database.write() as session:
@@ -484,6 +485,7 @@ class ProfileService:
             result = await session.execute(
                 delete(Profile).where(Profile.guild_id == guild_id, Profile.user_id == user_id)
             )
+            await ensure_guild(session, guild_id, self._clock.now())
         if result.rowcount == 0:  # type: ignore[attr-defined]
             raise NotFound("You have no profile here to delete.")
 

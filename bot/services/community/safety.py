@@ -24,6 +24,7 @@ from bot.models.community import (
     NetworkPlacement,
     Report,
 )
+from bot.services.core.guild_settings import ensure_guild
 
 PENDING_LIMIT = 3
 DECLINE_COOLDOWN = timedelta(days=30)
@@ -222,6 +223,7 @@ class SafetyService:
                 )
                 .values(ended_at=now, ended_by=blocker_id, active_pair=None)
             )
+            await ensure_guild(session, guild_id, now)  # the pool of open mentors moved
 
     async def unblock(self, guild_id: int, blocker_id: int, blocked_id: int) -> None:
         async with self._database.write() as session:

@@ -5,7 +5,8 @@ the database only for the guild's settings version (one primary-key lookup, micr
 on SQLite: ``Database.peek``) and loads them again only when it moved. Every change raises
 the version (``ensure_guild``), in this process or any other, so every process sees it at
 its next read. A new row starts at a random version: a guild forgotten and added again
-never matches a copy of its old settings.
+never matches a copy of its old settings. Other read-mostly guild data (the pool of open
+mentors) is stamped with the same version, so changes to it raise it too.
 """
 
 import functools
@@ -99,7 +100,8 @@ async def ensure_guild(
     )
 
 
-_VERSION = select(GuildSettings.version).where(GuildSettings.guild_id == bindparam("guild_id"))
+GUILD_VERSION = select(GuildSettings.version).where(GuildSettings.guild_id == bindparam("guild_id"))
+"""The guild's version: caches of guild data are stamped with it (``ensure_guild``)."""
 _SETTINGS = select(
     GuildSettings.timezone,
     GuildSettings.moderator_role_id,
@@ -129,7 +131,7 @@ class GuildSettingsService:
 
     async def get(self, guild_id: int) -> GuildConfig:
         """The guild's settings as they are now, in every process (see the module)."""
-        version = await self._database.peek(_VERSION, guild_id=guild_id)
+        version = await self._database.peek(GUILD_VERSION, guild_id=guild_id)
         cached = self._cache.lookup(guild_id, version)
         if cached is not None:
             return cached

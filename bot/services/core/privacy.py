@@ -19,6 +19,7 @@ from bot.db.base import Base
 from bot.db.engine import Database
 from bot.models.community import MentorRequest, Mentorship
 from bot.models.quiz import QuizRound
+from bot.services.core.guild_settings import ensure_guild
 
 _NOT_A_MEMBER = ("channel_id", "message_id", "thread_id", "role_id", "seed")
 
@@ -98,6 +99,7 @@ class PrivacyService:
         deleted = anonymised = 0
         async with self._database.write() as session:
             partners = await self._end_pairs(session, guild_id, user_id)
+            await ensure_guild(session, guild_id, self._clock.now())  # cached guild data
             anonymised += await self._keep_shared_rounds(session, guild_id, user_id)
             for table, columns in reversed(_personal_tables()):
                 for column in columns:
