@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, ScalarSelect, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -24,8 +24,10 @@ from bot.models.challenges import (
     ChallengeSubmission,
     ChallengeVote,
 )
+from bot.models.core import GuildSettings
 from bot.services.challenges.common import PostInfo, guild_zone
 from bot.services.challenges.rules import EntryTally, Streak, awards, podium, streak_over
+from bot.services.core.guild_settings import DEFAULT_TIMEZONE
 
 Period = Literal["week", "month", "all"]
 BOARD_SIZE = 50
@@ -153,6 +155,23 @@ def _ranked(totals: list[tuple[int, int]]) -> list[Standing]:
         tied = standings and standings[-1].points == points
         standings.append(Standing(standings[-1].rank if tied else index + 1, user_id, points))
     return standings
+
+
+_IN_PERIOD = (ChallengeStanding.guild_id == bindparam("guild_id")) & (
+    ChallengeStanding.period == bindparam("period")
+)
+_BOARD = (
+    select(ChallengeStanding.user_id, ChallengeStanding.points)
+    .where(_IN_PERIOD)
+    .order_by(ChallengeStanding.points.desc(), ChallengeStanding.user_id)
+    .limit(BOARD_SIZE)
+)
+_POINTS = select(ChallengeStanding.points).where(
+    _IN_PERIOD, ChallengeStanding.user_id == bindparam("user_id")
+)
+_AHEAD = select(func.count()).where(_IN_PERIOD, ChallengeStanding.points > bindparam("points"))
+_ZONE = select(GuildSettings.timezone).where(GuildSettings.guild_id == bindparam("guild_id"))
+"""The leaderboard's statements, built once."""
 
 
 class ChallengeScoreService:
@@ -324,31 +343,27 @@ class ChallengeScoreService:
         )
         return _ranked([(user, points) for user, points in rows.all()])
 
-    async def _standing(
-        self, session: AsyncSession, guild_id: int, period: str, user_id: int
-    ) -> Standing | None:
-        in_period = (ChallengeStanding.guild_id == guild_id) & (ChallengeStanding.period == period)
-        points = await session.scalar(
-            select(ChallengeStanding.points).where(in_period, ChallengeStanding.user_id == user_id)
-        )
-        if points is None:
-            return None
-        ahead = await session.scalar(
-            select(func.count()).where(in_period, ChallengeStanding.points > points)
-        )
-        return Standing((ahead or 0) + 1, user_id, points)
-
     async def leaderboard(self, guild_id: int, period: Period, user_id: int) -> Leaderboard:
         """The top of this week's, month's (in the guild's time zone) or all-time standings,
-        and the caller's own place."""
-        async with self._database.read() as session:
-            zone = ZoneInfo(await guild_zone(session, guild_id))
-            every, week, month = period_keys(self._clock.now().astimezone(zone).date())
-            key = {"all": every, "week": week, "month": month}[period]
-            standings = await self._top(session, guild_id, key, BOARD_SIZE)
-            mine = next((s for s in standings if s.user_id == user_id), None)
-            if mine is None:
-                mine = await self._standing(session, guild_id, key, user_id)
+        and the caller's own place (one unit of work, one hop to the database)."""
+        return await self._database.run(lambda c: self._board(c, guild_id, period, user_id))
+
+    def _board(
+        self, connection: Connection, guild_id: int, period: Period, user_id: int
+    ) -> Leaderboard:
+        zone = connection.execute(_ZONE, {"guild_id": guild_id}).scalar() or DEFAULT_TIMEZONE
+        every, week, month = period_keys(self._clock.now().astimezone(ZoneInfo(zone)).date())
+        keys = {
+            "guild_id": guild_id,
+            "period": {"all": every, "week": week, "month": month}[period],
+        }
+        standings = _ranked([(user, points) for user, points in connection.execute(_BOARD, keys)])
+        mine = next((s for s in standings if s.user_id == user_id), None)
+        if mine is None:
+            points = connection.execute(_POINTS, keys | {"user_id": user_id}).scalar()
+            if points is not None:
+                ahead = connection.execute(_AHEAD, keys | {"points": points}).scalar()
+                mine = Standing((ahead or 0) + 1, user_id, points)
         return Leaderboard(period, standings, mine)
 
     async def month_top(self, session: AsyncSession, guild_id: int, day: date) -> int | None:

@@ -226,6 +226,9 @@ _SKILLS = select(SkillProgress.user_id, SkillProgress.skill_id, SkillProgress.st
     SkillProgress.state.in_([SkillState.DONE.value, SkillState.LEARNING.value]),
 )
 """Hot statements are built once: building one costs more than running it on SQLite."""
+_MATCHING = select(*MATCHING_COLUMNS).where(
+    Profile.guild_id == bindparam("guild_id"), Profile.user_id.in_(bindparam("ids", expanding=True))
+)
 _PROFILES = select(*Profile.__table__.columns).where(
     Profile.guild_id == bindparam("guild_id"), Profile.user_id.in_(bindparam("ids", expanding=True))
 )
@@ -362,9 +365,7 @@ class ProfileService:
         skills = read_skill_sets(connection, guild_id, ids, list(self._skills))
         for start in range(0, len(ids), 500):
             rows = connection.execute(
-                select(*MATCHING_COLUMNS).where(
-                    Profile.guild_id == guild_id, Profile.user_id.in_(ids[start : start + 500])
-                )
+                _MATCHING, {"guild_id": guild_id, "ids": ids[start : start + 500]}
             )
             for user, genres, daws, zone, experience, private in rows.all():
                 has, wants = skills.get(user, ((), ()))

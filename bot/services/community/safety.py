@@ -7,7 +7,7 @@ with or able to ask the other, and what is open between them is closed. A closed
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Connection, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -94,14 +94,15 @@ async def blocked_pairs(session: AsyncSession, guild_id: int) -> Pairs:
     return frozenset(pair_key(a, b) for a, b in rows.all())
 
 
+_BLOCKS_OF = select(Block.blocker_id, Block.blocked_id).where(
+    Block.guild_id == bindparam("guild_id"),
+    or_(Block.blocker_id == bindparam("user_id"), Block.blocked_id == bindparam("user_id")),
+)
+
+
 def blocks_of(connection: Connection, guild_id: int, user_id: int) -> Pairs:
     """The blocked pairs ``user_id`` is in, either direction, as ``(smaller, larger)`` ids."""
-    rows = connection.execute(
-        select(Block.blocker_id, Block.blocked_id).where(
-            Block.guild_id == guild_id,
-            or_(Block.blocker_id == user_id, Block.blocked_id == user_id),
-        )
-    )
+    rows = connection.execute(_BLOCKS_OF, {"guild_id": guild_id, "user_id": user_id})
     return frozenset(pair_key(a, b) for a, b in rows.all())
 
 
