@@ -1,3 +1,5 @@
+import functools
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -12,6 +14,12 @@ class HelpCog(commands.Cog):
     def __init__(self, bot: ProducerBot) -> None:
         self.bot = bot
 
+    @functools.cached_property
+    def _pages(self) -> list[discord.Embed]:
+        """The overview, built at its first use: the command tree does not change while the
+        bot runs. Each answer gets copies (the paginator numbers their footers)."""
+        return render.pages(self._commands())
+
     def _commands(self) -> list[render.Command]:
         commands = self.bot.tree.get_commands()
         return [c for c in commands if isinstance(c, app_commands.Command | app_commands.Group)]
@@ -20,7 +28,7 @@ class HelpCog(commands.Cog):
     @app_commands.describe(command="Show one command in detail, for example: career tip")
     async def help(self, interaction: discord.Interaction, command: str | None = None) -> None:
         if command is None:
-            pages = render.pages(self._commands())
+            pages = [page.copy() for page in self._pages]
             await Paginator(interaction.user.id, pages).send(interaction)
             return
         wanted = " ".join(command.strip().lstrip("/").lower().split())

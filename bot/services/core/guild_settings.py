@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, Executable, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -86,17 +86,21 @@ async def ensure_guild(
     """Create the guild's settings row with defaults if it is missing, and apply ``values``,
     raising its version (cached copies in every process read it again). Feature settings
     that reference the guild call this in their own unit of work."""
+    await session.execute(_ensure_statement(session, guild_id, now, values))
+
+
+def _ensure_statement(
+    bind: AsyncSession | Connection, guild_id: int, now: datetime, values: dict[str, object]
+) -> Executable:
     changes = {**values, "updated_at": now}
     first_version = secrets.randbelow(FIRST_VERSIONS) + 1
-    statement = insert_for(session)(GuildSettings).values(
+    statement = insert_for(bind)(GuildSettings).values(
         {"guild_id": guild_id, "timezone": DEFAULT_TIMEZONE, "created_at": now}
         | {"version": first_version}
         | changes
     )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["guild_id"], set_={**changes, "version": GuildSettings.version + 1}
-        )
+    return statement.on_conflict_do_update(
+        index_elements=["guild_id"], set_={**changes, "version": GuildSettings.version + 1}
     )
 
 
@@ -184,9 +188,15 @@ class GuildSettingsService:
             return list(rows)
 
     async def _update(self, guild_id: int, **values: object) -> GuildConfig:
-        async with self._database.write() as session:
-            await self._touch(session, guild_id, **values)
-        return await self.get(guild_id)
+        """Apply ``values`` and read the settings back: one write unit of work, one hop."""
+        now = self._clock.now()
+
+        def unit(connection: Connection) -> tuple[int | None, GuildConfig]:
+            connection.execute(_ensure_statement(connection, guild_id, now, values))
+            return _read_config(connection, guild_id)
+
+        version, config = await self._database.run(unit, write=True)
+        return self._cache.store(guild_id, version, config)
 
     async def set_timezone(self, guild_id: int, timezone: str) -> GuildConfig:
         return await self._update(guild_id, timezone=validate_timezone(timezone))
