@@ -77,9 +77,7 @@ class NextSteps:
 
 
 _SEEN = select(SeenTip.tip_id).where(
-    SeenTip.guild_id == bindparam("guild_id"),
-    SeenTip.user_id == bindparam("user_id"),
-    SeenTip.tip_id.in_(bindparam("ids", expanding=True)),
+    SeenTip.guild_id == bindparam("guild_id"), SeenTip.user_id == bindparam("user_id")
 )
 """Statements of ``/career tip`` are built once: building one costs more than running it."""
 
@@ -197,6 +195,12 @@ class CareerService:
             names = ", ".join(t.id for t in self._career.topics)
             raise InvalidInput(f"There is no tip topic `{topic}`. Topics: {names}.")
 
+    @functools.lru_cache(maxsize=256)  # noqa: B019  (one service per bot, kept for its life)
+    def _built_in_tips(self, topic: str | None, level: Level | None) -> tuple[TipCard, ...]:
+        """The content's tips of a choice as cards, built once: content does not change."""
+        tips = self._career.tips_for(topic, level)
+        return tuple(TipCard(tip.id, tip.topic, tip.level, tip.text) for tip in tips)
+
     def tip_pool(
         self,
         connection: Connection,
@@ -205,10 +209,7 @@ class CareerService:
         level: Level | None = None,
     ) -> list[TipCard]:
         """Built-in tips plus this guild's own, filtered by topic and level."""
-        pool = [
-            TipCard(tip.id, tip.topic, tip.level, tip.text)
-            for tip in self._career.tips_for(topic, level)
-        ]
+        pool = list(self._built_in_tips(topic, level))
         query = _guild_tips(topic is not None, level is not None)
         values = {"guild_id": guild_id, "topic": topic, "level": level.value if level else None}
         pool += [_guild_card(row) for row in connection.execute(query, values)]
@@ -235,11 +236,10 @@ class CareerService:
         topic: str | None,
         level: Level | None,
     ) -> TipCard:
+        # Every tip the member has seen, read once (cheaper than asking about the pool's).
+        seen = set(connection.scalars(_SEEN, {"guild_id": guild_id, "user_id": user_id}))
+
         def unseen_of(pool: list[TipCard]) -> list[TipCard]:
-            ids = [tip.id for tip in pool]
-            seen = set(
-                connection.scalars(_SEEN, {"guild_id": guild_id, "user_id": user_id, "ids": ids})
-            )
             return [tip for tip in pool if tip.id not in seen]
 
         note = ""
