@@ -34,6 +34,8 @@ def spawn(tmp_path: Path) -> pexpect.spawn:
         dimensions=(50, 100),
         timeout=30,
     )
+    # On close, the sandbox may still be starting its audio worker: give it time to go.
+    terminal.delayafterterminate = 1.0
     terminal.expect_exact(ALICE)
     return terminal
 
