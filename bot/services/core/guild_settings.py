@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.engine import Database
-from bot.db.upsert import insert_for, insert_or_update
+from bot.db.upsert import insert_of, insert_or_update
 from bot.errors import InvalidInput
 from bot.models.core import GuildChannel, GuildSettings
 from bot.services.core.settings_cache import VersionedCache
@@ -86,22 +86,38 @@ async def ensure_guild(
     """Create the guild's settings row with defaults if it is missing, and apply ``values``,
     raising its version (cached copies in every process read it again). Feature settings
     that reference the guild call this in their own unit of work."""
-    await session.execute(_ensure_statement(session, guild_id, now, values))
+    dialect = session.get_bind().dialect.name
+    await session.execute(
+        _ensure(dialect, tuple(sorted(values))), _ensure_keys(guild_id, now, values)
+    )
 
 
-def _ensure_statement(
-    bind: AsyncSession | Connection, guild_id: int, now: datetime, values: dict[str, object]
-) -> Executable:
-    changes = {**values, "updated_at": now}
-    first_version = secrets.randbelow(FIRST_VERSIONS) + 1
-    statement = insert_for(bind)(GuildSettings).values(
-        {"guild_id": guild_id, "timezone": DEFAULT_TIMEZONE, "created_at": now}
-        | {"version": first_version}
-        | changes
+@functools.cache
+def _ensure(dialect: str, names: tuple[str, ...]) -> Executable:
+    """``ensure_guild``'s statement for these changed columns, built once: it runs in every
+    write that moves cached guild data."""
+    columns = GuildSettings.__table__.c
+    changes = {name: bindparam(f"new_{name}", type_=columns[name].type) for name in names}
+    changes["updated_at"] = bindparam("now", type_=columns.updated_at.type)
+    row = {
+        "guild_id": bindparam("guild_id", type_=columns.guild_id.type),
+        "timezone": DEFAULT_TIMEZONE,
+        "created_at": changes["updated_at"],
+        "version": bindparam("first_version", type_=columns.version.type),
+    }
+    return (
+        insert_of(dialect)(GuildSettings)
+        .values(row | changes)
+        .on_conflict_do_update(
+            index_elements=["guild_id"], set_={**changes, "version": GuildSettings.version + 1}
+        )
     )
-    return statement.on_conflict_do_update(
-        index_elements=["guild_id"], set_={**changes, "version": GuildSettings.version + 1}
-    )
+
+
+def _ensure_keys(guild_id: int, now: datetime, values: dict[str, object]) -> dict[str, object]:
+    first_version = secrets.randbelow(FIRST_VERSIONS) + 1  # see the module
+    keys = {"guild_id": guild_id, "now": now, "first_version": first_version}
+    return keys | {f"new_{name}": value for name, value in values.items()}
 
 
 GUILD_VERSION = select(GuildSettings.version).where(GuildSettings.guild_id == bindparam("guild_id"))
@@ -192,7 +208,8 @@ class GuildSettingsService:
         now = self._clock.now()
 
         def unit(connection: Connection) -> tuple[int | None, GuildConfig]:
-            connection.execute(_ensure_statement(connection, guild_id, now, values))
+            statement = _ensure(connection.dialect.name, tuple(sorted(values)))
+            connection.execute(statement, _ensure_keys(guild_id, now, values))
             return _read_config(connection, guild_id)
 
         version, config = await self._database.run(unit, write=True)
