@@ -3,7 +3,7 @@ networking rounds with their groups, blocks, reports, remembered closed DMs and 
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, Snowflake
@@ -143,6 +143,11 @@ class Report(Base):
     created_at: Mapped[datetime]
     handled_by: Mapped[int | None] = mapped_column(Snowflake)
     handled_at: Mapped[datetime | None]
+    channel_id: Mapped[int | None] = mapped_column(Snowflake)
+    message_id: Mapped[int | None] = mapped_column(Snowflake)
+    """The report's card in the mod-log channel, once posted."""
+    card_outdated: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Handled away from the card (on the dashboard): the bot still has to show it there."""
 
 
 class NetworkConfig(Base):
@@ -258,6 +263,8 @@ class Suggestion(Base):
     created_at: Mapped[datetime]
     handled_by: Mapped[int | None] = mapped_column(Snowflake)
     handled_at: Mapped[datetime | None]
+    card_outdated: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Handled away from the card (on the dashboard): the bot still has to show it there."""
 
 
 class WeeklyBoard(Base):
