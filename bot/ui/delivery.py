@@ -168,3 +168,16 @@ async def with_retries(attempt: Callable[[], Awaitable[T]]) -> T:
             log.warning("Discord failed (%s); trying again in %.0f s", error, delay)
             await asyncio.sleep(delay)
     return await attempt()
+
+
+async def update_card(card: discord.PartialMessage, **changes: object) -> bool:
+    """Edit one of the bot's cards; whether nothing is left to do (done, or the card is gone
+    or out of the bot's reach). False when a try later may pass."""
+    try:
+        await card.edit(**changes)  # type: ignore[arg-type]
+    except (discord.NotFound, discord.Forbidden) as error:
+        log.info("card %s in channel %s not updated: %s", card.id, card.channel.id, error)
+    except discord.HTTPException:
+        log.warning("card %s not updated, will retry", card.id, exc_info=True)
+        return False
+    return True

@@ -22,6 +22,17 @@ class PersistentButtons(discord.ui.View):
         self.stop()
 
 
+def handled_view(label: str) -> PersistentButtons:
+    """A disabled label where a "Mark handled" button was: nothing is left to answer."""
+    return PersistentButtons(
+        discord.ui.Button(label=label[:80], style=discord.ButtonStyle.secondary, disabled=True)
+    )
+
+
+HANDLED_ELSEWHERE = "Handled on the dashboard"
+"""The label of a card handled away from it."""
+
+
 class OwnedView(discord.ui.View):
     """A view that answers only the member it was made for, and routes errors to the one
     error handler. On timeout its buttons are disabled (when it knows its message)."""

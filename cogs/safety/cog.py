@@ -1,4 +1,5 @@
 import logging
+from datetime import datetime
 
 import discord
 from discord import AllowedMentions, app_commands
@@ -9,7 +10,8 @@ from bot.client import ProducerBot
 from bot.errors import NotFound
 from bot.services.community.safety import REASON_MAX, REASON_MIN, SafetyService
 from bot.services.core.cooldowns import REPORT_COOLDOWN
-from bot.ui.delivery import text_channel
+from bot.ui.delivery import text_channel, update_card
+from bot.ui.views import HANDLED_ELSEWHERE, handled_view
 from cogs.safety.views import report_embed, report_view
 
 log = logging.getLogger(__name__)
@@ -19,6 +21,23 @@ log = logging.getLogger(__name__)
 class SafetyCog(commands.Cog, name="Safety"):
     def __init__(self, bot: ProducerBot, service: SafetyService) -> None:
         self.bot, self.service = bot, service
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.register("safety:handled-cards", self.update_cards)
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.unregister("safety:handled-cards")
+
+    async def update_cards(self, now: datetime) -> None:
+        """Show reports handled on the dashboard as handled on their cards too."""
+        for report, card in await self.service.outdated_cards(self.bot.owns_guild):
+            message = self.bot.get_partial_messageable(card.channel_id).get_partial_message(
+                card.message_id
+            )
+            if await update_card(
+                message, embed=report_embed(report), view=handled_view(HANDLED_ELSEWHERE)
+            ):
+                await self.service.card_updated(report.guild_id, report.id)
 
     @app_commands.command(name="block", description="Never be matched with or asked by a member.")
     @app_commands.describe(member="The member to block")
@@ -63,11 +82,12 @@ class SafetyCog(commands.Cog, name="Safety"):
             "Thank you. Your report went to the moderators; only they can see it.", ephemeral=True
         )
         try:  # after the answer: a slow or failing mod-log never leaves the member waiting
-            await channel.send(
+            card = await channel.send(
                 embed=report_embed(report),
                 view=report_view(report),
                 allowed_mentions=AllowedMentions.none(),
             )
+            await self.service.attach_card(guild_id, report.id, channel.id, card.id)
         except discord.HTTPException as error:
             log.warning(
                 "guild %s: report #%s not posted to mod-log: %s", guild_id, report.id, error

@@ -7,7 +7,7 @@ from bot.services.community.safety import ReportInfo
 from bot.ui.buttons import IdButton
 from bot.ui.errors import reports_errors
 from bot.ui.text import member_text
-from bot.ui.views import PersistentButtons
+from bot.ui.views import PersistentButtons, handled_view
 
 
 def report_embed(report: ReportInfo) -> discord.Embed:
@@ -43,15 +43,9 @@ class ReportHandledButton(IdButton, template="safety:handled:{report_id:id}"):
     async def callback(self, interaction: discord.Interaction) -> None:
         await ensure_moderator(interaction)
         report = await producer_bot(interaction).services.safety.mark_report_handled(
-            require_guild_id(interaction), self.report_id, interaction.user.id
+            require_guild_id(interaction), self.report_id, interaction.user.id, on_card=True
         )
-        done = PersistentButtons(  # a disabled label: nothing to answer
-            discord.ui.Button(
-                label=f"Handled by {interaction.user.display_name}"[:80],
-                style=discord.ButtonStyle.secondary,
-                disabled=True,
-            )
-        )
+        done = handled_view(f"Handled by {interaction.user.display_name}")
         await interaction.response.edit_message(embed=report_embed(report), view=done)
 
 

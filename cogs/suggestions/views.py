@@ -15,7 +15,7 @@ from bot.ui.buttons import IdButton
 from bot.ui.embeds import BRAND_COLOUR
 from bot.ui.errors import reports_errors
 from bot.ui.text import member_text
-from bot.ui.views import PersistentButtons, ReportingModal
+from bot.ui.views import PersistentButtons, ReportingModal, handled_view
 
 
 def suggestion_embed(suggestion: SuggestionInfo, author: str) -> discord.Embed:
@@ -97,17 +97,16 @@ class HandledButton(IdButton, template="suggestions:handled:{suggestion_id:id}")
         await ensure_moderator(interaction)
         service = producer_bot(interaction).services.suggestions
         suggestion = await service.mark_handled(
-            require_guild_id(interaction), self.suggestion_id, interaction.user.id
-        )
-        author = interaction.message.embeds[0].author.name if interaction.message else None
-        embed = suggestion_embed(suggestion, (author or "").removeprefix("Suggestion from "))
-        done = PersistentButtons(  # a disabled label: nothing to answer
-            discord.ui.Button(
-                label=f"Handled by {interaction.user.display_name}"[:80],
-                style=discord.ButtonStyle.secondary,
-                disabled=True,
-            )
+            require_guild_id(interaction), self.suggestion_id, interaction.user.id, on_card=True
         )
         await interaction.response.edit_message(
-            content=announcement(suggestion), embed=embed, view=done
+            content=announcement(suggestion),
+            embed=suggestion_embed(suggestion, author_on(interaction.message)),
+            view=handled_view(f"Handled by {interaction.user.display_name}"),
         )
+
+
+def author_on(card: discord.Message | None) -> str:
+    """The author's name as the suggestion's card shows it (names are not stored)."""
+    author = card.embeds[0].author.name if card is not None and card.embeds else None
+    return (author or "").removeprefix("Suggestion from ")

@@ -4,6 +4,7 @@ remembered closed DMs. A block works both ways: neither member is suggested to, 
 with or able to ask the other, and what is open between them is closed. A closed DM
 (Discord error 50007) is not retried."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +25,7 @@ from bot.models.community import (
     NetworkPlacement,
     Report,
 )
+from bot.services.community.cards import Card
 from bot.services.core.guild_settings import ensure_guild
 
 PENDING_LIMIT = 3
@@ -286,10 +288,22 @@ class SafetyService:
             await session.flush()
             return ReportInfo.of(row)
 
+    async def attach_card(
+        self, guild_id: int, report_id: int, channel_id: int, message_id: int
+    ) -> None:
+        """Remember the report's card in the mod-log channel."""
+        async with self._database.write() as session:
+            await session.execute(
+                update(Report)
+                .where(Report.guild_id == guild_id, Report.id == report_id)
+                .values(channel_id=channel_id, message_id=message_id)
+            )
+
     async def mark_report_handled(
-        self, guild_id: int, report_id: int, moderator_id: int
+        self, guild_id: int, report_id: int, moderator_id: int, *, on_card: bool = False
     ) -> ReportInfo:
-        """Close an open report. Atomic: two moderators clicking at once close it once."""
+        """Close an open report. Atomic: two moderators clicking at once close it once.
+        Closed away from its card (``on_card`` False), the card is owed an update."""
         async with self._database.write() as session:
             result = await session.execute(
                 update(Report)
@@ -298,7 +312,11 @@ class SafetyService:
                     Report.id == report_id,
                     Report.handled_at.is_(None),
                 )
-                .values(handled_by=moderator_id, handled_at=self._clock.now())
+                .values(
+                    handled_by=moderator_id,
+                    handled_at=self._clock.now(),
+                    card_outdated=not on_card,
+                )
             )
             row = await session.scalar(
                 select(Report).where(Report.guild_id == guild_id, Report.id == report_id)
@@ -308,6 +326,29 @@ class SafetyService:
         if result.rowcount == 0:  # type: ignore[attr-defined]
             raise InvalidInput("That report was already marked as handled.")
         return ReportInfo.of(row)
+
+    async def outdated_cards(self, owns: Callable[[int], bool]) -> list[tuple[ReportInfo, Card]]:
+        """Reports handled away from their card, with the card to bring up to date, in
+        the guilds ``owns`` says this process serves."""
+        async with self._database.read() as session:
+            rows = await session.scalars(
+                select(Report)
+                .where(Report.card_outdated.is_(True), Report.message_id.is_not(None))
+                .order_by(Report.id)
+            )
+            return [
+                (ReportInfo.of(row), Card(row.channel_id, row.message_id))
+                for row in rows
+                if owns(row.guild_id) and row.channel_id is not None and row.message_id is not None
+            ]
+
+    async def card_updated(self, guild_id: int, report_id: int) -> None:
+        async with self._database.write() as session:
+            await session.execute(
+                update(Report)
+                .where(Report.guild_id == guild_id, Report.id == report_id)
+                .values(card_outdated=False)
+            )
 
     async def feedback(
         self, guild_id: int, mentorship_id: int, author_id: int, rating: int, comment: str

@@ -1,5 +1,6 @@
 """Suggestions: members write them, moderators mark them handled."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from bot.clock import Clock
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotFound
 from bot.models.community import Suggestion
+from bot.services.community.cards import Card
 
 TITLE_MAX = 100
 BODY_MAX = 1500
@@ -76,9 +78,10 @@ class SuggestionService:
             )
 
     async def mark_handled(
-        self, guild_id: int, suggestion_id: int, moderator_id: int
+        self, guild_id: int, suggestion_id: int, moderator_id: int, *, on_card: bool = False
     ) -> SuggestionInfo:
-        """Close an open suggestion. Atomic: two moderators clicking at once close it once."""
+        """Close an open suggestion. Atomic: two moderators clicking at once close it once.
+        Closed away from its card (``on_card`` False), the card is owed an update."""
         async with self._database.write() as session:
             result = await session.execute(
                 update(Suggestion)
@@ -87,7 +90,12 @@ class SuggestionService:
                     Suggestion.id == suggestion_id,
                     Suggestion.status == "open",
                 )
-                .values(status="handled", handled_by=moderator_id, handled_at=self._clock.now())
+                .values(
+                    status="handled",
+                    handled_by=moderator_id,
+                    handled_at=self._clock.now(),
+                    card_outdated=not on_card,
+                )
             )
             row = await session.scalar(
                 select(Suggestion).where(
@@ -99,3 +107,28 @@ class SuggestionService:
         if result.rowcount == 0:  # type: ignore[attr-defined]
             raise InvalidInput("That suggestion was already marked as handled.")
         return SuggestionInfo.of(row)
+
+    async def outdated_cards(
+        self, owns: Callable[[int], bool]
+    ) -> list[tuple[SuggestionInfo, Card]]:
+        """Suggestions handled away from their card, with the card to bring up to date,
+        in the guilds ``owns`` says this process serves."""
+        async with self._database.read() as session:
+            rows = await session.scalars(
+                select(Suggestion)
+                .where(Suggestion.card_outdated.is_(True), Suggestion.message_id.is_not(None))
+                .order_by(Suggestion.id)
+            )
+            return [
+                (SuggestionInfo.of(row), Card(row.channel_id, row.message_id))
+                for row in rows
+                if owns(row.guild_id) and row.channel_id is not None and row.message_id is not None
+            ]
+
+    async def card_updated(self, guild_id: int, suggestion_id: int) -> None:
+        async with self._database.write() as session:
+            await session.execute(
+                update(Suggestion)
+                .where(Suggestion.guild_id == guild_id, Suggestion.id == suggestion_id)
+                .values(card_outdated=False)
+            )
