@@ -25,7 +25,7 @@ from bot.models.community import (
     NetworkPlacement,
     Report,
 )
-from bot.services.community.cards import Card
+from bot.services.community.cards import Card, card_updated, outdated_cards
 from bot.services.core.guild_settings import ensure_guild
 
 PENDING_LIMIT = 3
@@ -328,27 +328,11 @@ class SafetyService:
         return ReportInfo.of(row)
 
     async def outdated_cards(self, owns: Callable[[int], bool]) -> list[tuple[ReportInfo, Card]]:
-        """Reports handled away from their card, with the card to bring up to date, in
-        the guilds ``owns`` says this process serves."""
-        async with self._database.read() as session:
-            rows = await session.scalars(
-                select(Report)
-                .where(Report.card_outdated.is_(True), Report.message_id.is_not(None))
-                .order_by(Report.id)
-            )
-            return [
-                (ReportInfo.of(row), Card(row.channel_id, row.message_id))
-                for row in rows
-                if owns(row.guild_id) and row.channel_id is not None and row.message_id is not None
-            ]
+        """Reports handled away from their card, with the card to bring up to date."""
+        return await outdated_cards(self._database, Report, ReportInfo.of, owns)
 
     async def card_updated(self, guild_id: int, report_id: int) -> None:
-        async with self._database.write() as session:
-            await session.execute(
-                update(Report)
-                .where(Report.guild_id == guild_id, Report.id == report_id)
-                .values(card_outdated=False)
-            )
+        await card_updated(self._database, Report, guild_id, report_id)
 
     async def feedback(
         self, guild_id: int, mentorship_id: int, author_id: int, rating: int, comment: str

@@ -10,7 +10,7 @@ from bot.clock import Clock
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotFound
 from bot.models.community import Suggestion
-from bot.services.community.cards import Card
+from bot.services.community.cards import Card, card_updated, outdated_cards
 
 TITLE_MAX = 100
 BODY_MAX = 1500
@@ -111,24 +111,8 @@ class SuggestionService:
     async def outdated_cards(
         self, owns: Callable[[int], bool]
     ) -> list[tuple[SuggestionInfo, Card]]:
-        """Suggestions handled away from their card, with the card to bring up to date,
-        in the guilds ``owns`` says this process serves."""
-        async with self._database.read() as session:
-            rows = await session.scalars(
-                select(Suggestion)
-                .where(Suggestion.card_outdated.is_(True), Suggestion.message_id.is_not(None))
-                .order_by(Suggestion.id)
-            )
-            return [
-                (SuggestionInfo.of(row), Card(row.channel_id, row.message_id))
-                for row in rows
-                if owns(row.guild_id) and row.channel_id is not None and row.message_id is not None
-            ]
+        """Suggestions handled away from their card, with the card to bring up to date."""
+        return await outdated_cards(self._database, Suggestion, SuggestionInfo.of, owns)
 
     async def card_updated(self, guild_id: int, suggestion_id: int) -> None:
-        async with self._database.write() as session:
-            await session.execute(
-                update(Suggestion)
-                .where(Suggestion.guild_id == guild_id, Suggestion.id == suggestion_id)
-                .values(card_outdated=False)
-            )
+        await card_updated(self._database, Suggestion, guild_id, suggestion_id)
