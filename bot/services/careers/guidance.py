@@ -136,6 +136,7 @@ async def verify(
 ) -> None:
     """Inside the caller's unit of work: the skill is done, with ``source`` as its peer
     evidence (a mentor's sign-off, votes or feedback from other members on an entry)."""
+    await ensure_guild(session, guild_id, now)  # the pool of open mentors may move
     await insert_or_update(
         session,
         SkillProgress,
@@ -143,7 +144,6 @@ async def verify(
         insert_values={},
         update_values={"state": SkillState.DONE.value, "verified_by": source, "updated_at": now},
     )
-    await ensure_guild(session, guild_id, now)  # the pool of open mentors may move
 
 
 async def set_states(
@@ -156,6 +156,8 @@ async def set_states(
     """Inside the caller's unit of work: set skills' states. The skill map is the one record
     of a member's skills (the profile shows it too); a verification stays only while the
     skill stays done."""
+    if states:
+        await ensure_guild(session, guild_id, now)  # the pool of open mentors may move
     for skill_id, state in states.items():
         values: dict[str, object] = {"state": state.value, "updated_at": now}
         if state is not SkillState.DONE:
@@ -167,8 +169,6 @@ async def set_states(
             insert_values={"verified_by": None},
             update_values=values,
         )
-    if states:
-        await ensure_guild(session, guild_id, now)  # the pool of open mentors may move
 
 
 class CareerService:

@@ -180,6 +180,7 @@ class MentoringService:
             raise InvalidInput("Say briefly when you are available, like `weekday evenings`.")
         now = self._clock.now()
         async with self._database.write() as session:
+            await ensure_guild(session, guild_id, now)  # the pool of open mentors moves
             values = {"topics": list(dict.fromkeys(topics)), "capacity": capacity}
             values |= {"availability": availability, "dm_requests": dm_requests}
             await insert_or_update(
@@ -189,7 +190,6 @@ class MentoringService:
                 insert_values={"created_at": now},
                 update_values=values | {"paused": False, "updated_at": now},
             )
-            await ensure_guild(session, guild_id, now)
         await self._safety.forget_closed_dm(guild_id, user_id)
         return await self.mentor(guild_id, user_id)
 
@@ -212,12 +212,12 @@ class MentoringService:
 
     async def set_paused(self, guild_id: int, user_id: int, paused: bool) -> MentorInfo:
         async with self._database.write() as session:
+            await ensure_guild(session, guild_id, self._clock.now())
             result = await session.execute(
                 update(MentorOffer)
                 .where(MentorOffer.guild_id == guild_id, MentorOffer.user_id == user_id)
                 .values(paused=paused, updated_at=self._clock.now())
             )
-            await ensure_guild(session, guild_id, self._clock.now())
         if result.rowcount == 0:  # type: ignore[attr-defined]
             raise NotFound("You are not a mentor here yet: start with `/mentor offer`.")
         if not paused:
@@ -363,6 +363,7 @@ class MentoringService:
 
     async def accept(self, guild_id: int, request_id: int, mentor_id: int) -> Introduction:
         async with self._database.write() as session:
+            await ensure_guild(session, guild_id, self._clock.now())
             row = await self._decide(session, guild_id, request_id, mentor_id, "accepted")
             offer = await session.get(MentorOffer, (guild_id, mentor_id), with_for_update=True)
             if offer is None or await _active_count(session, guild_id, mentor_id) >= offer.capacity:
@@ -385,7 +386,6 @@ class MentoringService:
                     session.add(mentorship)
             except IntegrityError:
                 raise InvalidInput("You are already mentoring that member.") from None
-            await ensure_guild(session, guild_id, self._clock.now())
             request = from_row(RequestInfo, row)
         mentor = await self._profiles.get(guild_id, mentor_id)
         mentee = await self._profiles.get(guild_id, request.mentee_id)
@@ -433,9 +433,9 @@ class MentoringService:
 
     async def end(self, guild_id: int, user_id: int, other_id: int) -> Pairing:
         async with self._database.write() as session:
+            await ensure_guild(session, guild_id, self._clock.now())
             row = await self._running(session, guild_id, user_id, other_id)
             row.ended_at, row.ended_by, row.active_pair = self._clock.now(), user_id, None
-            await ensure_guild(session, guild_id, self._clock.now())
             return from_row(Pairing, row)
 
     async def lapse_requests(

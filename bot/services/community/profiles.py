@@ -396,6 +396,7 @@ class ProfileService:
         values: dict[str, object],
         now: datetime,
     ) -> None:
+        await ensure_guild(session, guild_id, now)  # the pool of open mentors may move
         await insert_or_update(
             session,
             Profile,
@@ -403,7 +404,6 @@ class ProfileService:
             insert_values={"created_at": now},
             update_values={**values, "updated_at": now},
         )
-        await ensure_guild(session, guild_id, now)  # the pool of open mentors may move
 
     async def _save(self, guild_id: int, user_id: int, values: dict[str, object]) -> ProfileInfo:
         async with self._database.write() as session:
@@ -483,10 +483,10 @@ class ProfileService:
 
     async def delete(self, guild_id: int, user_id: int) -> None:
         async with self._database.write() as session:
+            await ensure_guild(session, guild_id, self._clock.now())
             result = await session.execute(
                 delete(Profile).where(Profile.guild_id == guild_id, Profile.user_id == user_id)
             )
-            await ensure_guild(session, guild_id, self._clock.now())
         if result.rowcount == 0:  # type: ignore[attr-defined]
             raise NotFound("You have no profile here to delete.")
 

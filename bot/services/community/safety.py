@@ -199,6 +199,7 @@ class SafetyService:
         now = self._clock.now()
         pair = {blocker_id, blocked_id}
         async with self._database.write() as session:
+            await ensure_guild(session, guild_id, now)  # the pool of open mentors may move
             await insert_or_update(
                 session,
                 Block,
@@ -226,7 +227,6 @@ class SafetyService:
                 )
                 .values(ended_at=now, ended_by=blocker_id, active_pair=None)
             )
-            await ensure_guild(session, guild_id, now)  # the pool of open mentors moved
 
     async def unblock(self, guild_id: int, blocker_id: int, blocked_id: int) -> None:
         async with self._database.write() as session:

@@ -85,7 +85,8 @@ async def ensure_guild(
 ) -> None:
     """Create the guild's settings row with defaults if it is missing, and apply ``values``,
     raising its version (cached copies in every process read it again). Feature settings
-    that reference the guild call this in their own unit of work."""
+    that reference the guild call this in their own unit of work, first: PostgreSQL then
+    locks the guild's row before any member's row, in the same order in every unit."""
     dialect = session.get_bind().dialect.name
     await session.execute(
         _ensure(dialect, tuple(sorted(values))), _ensure_keys(guild_id, now, values)

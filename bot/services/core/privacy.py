@@ -98,8 +98,8 @@ class PrivacyService:
         cleared instead."""
         deleted = anonymised = 0
         async with self._database.write() as session:
-            partners = await self._end_pairs(session, guild_id, user_id)
             await ensure_guild(session, guild_id, self._clock.now())  # cached guild data
+            partners = await self._end_pairs(session, guild_id, user_id)
             anonymised += await self._keep_shared_rounds(session, guild_id, user_id)
             for table, columns in reversed(_personal_tables()):
                 for column in columns:
