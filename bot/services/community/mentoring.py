@@ -218,8 +218,8 @@ class MentoringService:
                 .where(MentorOffer.guild_id == guild_id, MentorOffer.user_id == user_id)
                 .values(paused=paused, updated_at=self._clock.now())
             )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
-            raise NotFound("You are not a mentor here yet: start with `/mentor offer`.")
+            if result.rowcount == 0:  # type: ignore[attr-defined]  # rolls the version back
+                raise NotFound("You are not a mentor here yet: start with `/mentor offer`.")
         if not paused:
             await self._safety.forget_closed_dm(guild_id, user_id)
         return await self.mentor(guild_id, user_id)

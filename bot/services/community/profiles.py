@@ -487,8 +487,8 @@ class ProfileService:
             result = await session.execute(
                 delete(Profile).where(Profile.guild_id == guild_id, Profile.user_id == user_id)
             )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
-            raise NotFound("You have no profile here to delete.")
+            if result.rowcount == 0:  # type: ignore[attr-defined]  # rolls the version back
+                raise NotFound("You have no profile here to delete.")
 
     async def card(self, guild_id: int, user_id: int, viewer_id: int) -> ProfileCard:
         """The profile of ``user_id`` as ``viewer_id`` may see it (one unit of work, one hop
