@@ -7,9 +7,10 @@ again shortly), and each member has one track in the works at a time."""
 import asyncio
 import importlib
 import multiprocessing
+import signal
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.pool import Pool
 from typing import ParamSpec, TypeVar
 
 from bot.audio.summary import ListeningCopy, Report
@@ -19,6 +20,8 @@ P = ParamSpec("P")
 T = TypeVar("T")
 TASKS_PER_WORKER = 50
 """A worker is replaced after this many tracks, returning whatever memory it grew to."""
+WORK_TIMEOUT = 300.0
+"""Seconds a track may take in a worker before the member is told to try again."""
 
 
 class AudioBusy(DomainError):
@@ -52,16 +55,14 @@ class AudioPool:
         self._slots = asyncio.Semaphore(workers)
         self._room = workers + waiting
         self._owners: set[int] = set()
-        self._executor: ProcessPoolExecutor | None = None
+        self._processes: Pool | None = None
 
-    def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                self._workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                max_tasks_per_child=TASKS_PER_WORKER,
+    def _pool(self) -> Pool:
+        if self._processes is None:
+            self._processes = multiprocessing.get_context("spawn").Pool(
+                self._workers, _ignore_interrupts, maxtasksperchild=TASKS_PER_WORKER
             )
-        return self._executor
+        return self._processes
 
     async def run(self, owner: int, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """``work(*args, **kwargs)`` in a worker process for ``owner`` (a member id)."""
@@ -73,19 +74,48 @@ class AudioPool:
         try:
             async with self._slots:
                 loop = asyncio.get_running_loop()
-                return await loop.run_in_executor(self._pool(), _call, work, args, kwargs)
+                done: asyncio.Future[T] = loop.create_future()
+                self._pool().apply_async(
+                    _call,
+                    (work, args, kwargs),
+                    callback=lambda result: loop.call_soon_threadsafe(_settle, done, result),
+                    error_callback=lambda error: loop.call_soon_threadsafe(_fail, done, error),
+                )
+                try:
+                    return await asyncio.wait_for(done, WORK_TIMEOUT)
+                except TimeoutError:  # the worker died (its task is lost) or hung
+                    raise AudioBusy(
+                        "That track took too long to analyse: try again, or try a shorter file."
+                    ) from None
         finally:
             self._owners.discard(owner)
 
     def warm(self) -> None:
         """Start the worker and load its libraries now, so the first track does not wait
         for them (several seconds)."""
-        self._pool().submit(_warm)
+        self._pool().apply_async(_warm)
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+        """Stop the workers at once (a track in the works is dropped with them)."""
+        if self._processes is not None:
+            self._processes.terminate()
+            self._processes = None
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C in a terminal reaches the whole process group: the bot decides when workers
+    stop (``close``), not the key press."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _settle(done: "asyncio.Future[T]", result: T) -> None:
+    if not done.done():
+        done.set_result(result)
+
+
+def _fail(done: "asyncio.Future[T]", error: BaseException) -> None:
+    if not done.done():
+        done.set_exception(error)
 
 
 def _warm() -> None:
