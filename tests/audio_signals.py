@@ -5,6 +5,7 @@ import io
 import av
 import numpy as np
 import numpy.typing as npt
+from scipy import signal
 
 Signal = npt.NDArray[np.float32]
 """``(channels, samples)`` at ±1.0 full scale."""
@@ -36,7 +37,9 @@ def steps(levels: list[tuple[float, float]], rate: int = 48000) -> Signal:
     return stereo(np.concatenate([sine(1000, db, s, rate) for db, s in levels]))
 
 
-def _hit(rate: int, seconds: float, frequency: float, decay: float, noise: float, seed: int):
+def _hit(
+    rate: int, seconds: float, frequency: float, decay: float, noise: float, seed: int
+) -> npt.NDArray[np.float64]:
     t = np.arange(int(seconds * rate)) / rate
     rng = np.random.default_rng(seed)
     body = np.sin(2 * np.pi * frequency * t) * (1 - noise) + rng.uniform(-1, 1, len(t)) * noise
@@ -121,9 +124,12 @@ def encode(audio: Signal, rate: int, extension: str = "wav") -> bytes:
     layout = "mono" if audio.shape[0] == 1 else "stereo"
     with av.open(buffer, "w", format=container_format) as container:
         stream = container.add_stream(codec, rate=rate, layout=layout)
+        assert isinstance(stream, av.AudioStream)
         if bit_rate:
             stream.bit_rate = bit_rate
-        sample_format = stream.codec_context.codec.audio_formats[0].name
+        formats = stream.codec_context.codec.audio_formats
+        assert formats
+        sample_format = formats[0].name
         frame = av.AudioFrame.from_ndarray(
             np.ascontiguousarray(audio, dtype=np.float32), format="fltp", layout=layout
         )
@@ -142,3 +148,14 @@ def faded(audio: Signal, rate: int = 48000, seconds: float = 0.05) -> Signal:
     out[:, : len(ramp)] *= ramp
     out[:, -len(ramp) :] *= ramp[::-1]
     return out
+
+
+def burst(offset: int, seconds: float = 1.0, rate: int = 48000) -> Signal:
+    """Tech 3341 cases 20-23: a half-scale sine at fs/6 with one period of a full-scale sine
+    at fs/4 in the middle, each part starting at zero so the phase runs on across the joins.
+    Made at 4x the rate, then low-passed and decimated from ``offset`` (0-3) fine samples in,
+    and faded at both ends."""
+    tone = 0.5 * np.sin(2 * np.pi * np.arange(round(seconds / 2 * rate / 6) * 24) / 24)
+    peak = np.sin(2 * np.pi * np.arange(16) / 16)
+    fine = np.concatenate([tone, peak, tone])
+    return faded(stereo(signal.resample_poly(fine[offset:], 1, 4)), rate)

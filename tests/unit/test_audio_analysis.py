@@ -21,7 +21,17 @@ from bot.audio.errors import (
 from bot.audio.meter import Levels, Meter
 from bot.audio.report import measure
 from bot.audio.summary import card
-from tests.audio_signals import FORMATS, Signal, encode, faded, progression, sine, steps, stereo
+from tests.audio_signals import (
+    FORMATS,
+    Signal,
+    burst,
+    encode,
+    faded,
+    progression,
+    sine,
+    steps,
+    stereo,
+)
 
 
 def levels(audio: Signal, rate: int = 48000) -> Levels:
@@ -62,6 +72,21 @@ def test_tech_3341_true_peak_cases(
     tone = sine(48000 / divisor, 0, 2.0, amplitude=amplitude, phase_degrees=phase)
     measured = levels(faded(stereo(tone))).true_peak
     assert expected - 0.4 <= measured <= expected + 0.2
+
+
+@pytest.mark.parametrize(
+    "offset",
+    [
+        0,  # case 20: one full-scale fs/4 period in a -6 dBFS fs/6 tone, decimated at phase 0
+        1,  # case 21: the same decimated one fine sample later; samples read -0.5 dBFS
+        2,  # case 22: two fine samples later; the samples straddle the peak at -2.5 dBFS
+        3,  # case 23: three fine samples later; samples read -0.5 dBFS
+    ],
+)
+def test_tech_3341_true_peak_cases_20_to_23(offset: int) -> None:
+    """The burst, made at 4x the rate, reads 0 dBTP whichever of the four phases is kept."""
+    measured = levels(burst(offset)).true_peak
+    assert -0.4 <= measured <= 0.2
 
 
 @pytest.mark.parametrize(
