@@ -4,12 +4,8 @@ import discord
 
 from bot.checks import producer_bot, require_guild_id
 from bot.content.career import CareerContent, Level
-from bot.services.careers.guidance import (
-    GUILD_TIP_PREFIX,
-    TIP_TEXT_MAX,
-    TIP_TEXT_MIN,
-    CareerService,
-)
+from bot.services.careers.guidance import TIP_TEXT_MAX, TIP_TEXT_MIN, CareerService
+from bot.services.careers.tip_pick import GUILD_TIP_PREFIX
 from bot.ui.buttons import IdButton, parse_id
 from bot.ui.errors import reports_errors
 from bot.ui.views import ModeratorModal, OwnedView, PersistentButtons

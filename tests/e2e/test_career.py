@@ -206,7 +206,8 @@ async def test_tip_of_the_day_posts_once_across_restart_and_downtime(
 @pytest.mark.parametrize("kind", ["paths", "tips", "gear", "portfolio", "next"])
 def test_every_content_item_renders_within_discords_limits(kind: str, content: Content) -> None:
     from bot.content.career import Level
-    from bot.services.careers.guidance import NextSteps, TipCard
+    from bot.services.careers.guidance import NextSteps
+    from bot.services.careers.tip_pick import TipCard
     from cogs.career import render
     from loopback.limits import check_embeds
 

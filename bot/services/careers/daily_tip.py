@@ -22,7 +22,8 @@ from bot.db.upsert import insert_or_update
 from bot.errors import NotFound
 from bot.models.careers import DailyTipConfig, DailyTipPost
 from bot.models.core import GuildSettings
-from bot.services.careers.guidance import CareerService, TipCard
+from bot.services.careers.guidance import CareerService
+from bot.services.careers.tip_pick import TipCard
 from bot.services.core.exactly_once import (
     CLAIM_BATCH,
     CLAIM_LEASE,

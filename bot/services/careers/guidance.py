@@ -7,9 +7,8 @@ import random
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
 
-from sqlalchemy import Connection, Executable, Select, bindparam, delete, func, select
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -18,15 +17,23 @@ from bot.content.career import CareerPath, Level, Skill
 from bot.content.challenges import Challenge
 from bot.content.skills import Tier
 from bot.db.engine import Database
-from bot.db.upsert import insert_of, insert_or_update
+from bot.db.upsert import insert_or_update
 from bot.errors import InvalidInput, NotFound
 from bot.models.careers import GuildTip, SavedTip, SeenTip, SkillProgress
 from bot.models.challenges import ChallengePost, ChallengeSubmission
-from bot.numbers import parse_number
+from bot.services.careers.tip_pick import (
+    SEEN_TIPS,
+    TipCard,
+    describe_choice,
+    guild_card,
+    guild_tip_number,
+    guild_tips_query,
+    neighbours,
+    record_seen,
+)
 from bot.services.core.guild_settings import ensure_guild
 from bot.services.quiz.producer_type import TypeQuizService
 
-GUILD_TIP_PREFIX = "g"
 TIP_TEXT_MIN, TIP_TEXT_MAX = 10, 500
 TIER_ORDER = (Tier.FOUNDATIONAL, Tier.ADVANCED, Tier.PROFESSIONAL)
 
@@ -36,17 +43,6 @@ class SkillState(StrEnum):
     LEARNING = "learning"
     DONE = "done"
     SKIPPED = "skipped"
-
-
-@dataclass(frozen=True, slots=True)
-class TipCard:
-    id: str
-    topic: str
-    level: Level
-    text: str
-    from_guild: bool = False
-    note: str = ""
-    """Why this tip, when it is not simply the next unseen one of the choice."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,61 +70,6 @@ class NextSteps:
     exercise: Challenge | None
     producer_type: str | None = None
     """The name of the member's producer type, when the path was chosen from it."""
-
-
-_SEEN = select(SeenTip.tip_id).where(
-    SeenTip.guild_id == bindparam("guild_id"), SeenTip.user_id == bindparam("user_id")
-)
-"""Statements of ``/career tip`` are built once: building one costs more than running it."""
-
-
-@functools.cache
-def _guild_tips(by_topic: bool, by_level: bool) -> Select[int, str, str, str]:
-    query = select(GuildTip.id, GuildTip.topic, GuildTip.level, GuildTip.text).where(
-        GuildTip.guild_id == bindparam("guild_id")
-    )
-    if by_topic:
-        query = query.where(GuildTip.topic == bindparam("topic"))
-    if by_level:
-        query = query.where(GuildTip.level == bindparam("level"))
-    return query.order_by(GuildTip.id)
-
-
-@functools.cache
-def _record_seen(dialect: str) -> Executable:
-    return insert_of(dialect)(SeenTip).on_conflict_do_nothing()
-
-
-class _TipRow(Protocol):
-    """A guild tip's row: the ORM object or a row of its columns."""
-
-    id: int
-    topic: str
-    level: str
-    text: str
-
-
-def _guild_card(row: _TipRow) -> TipCard:
-    return TipCard(f"{GUILD_TIP_PREFIX}{row.id}", row.topic, Level(row.level), row.text, True)
-
-
-def _neighbours(level: Level) -> list[Level]:
-    """The levels next to ``level``, the easier one first."""
-    order = list(Level)
-    at = order.index(level)
-    return [order[i] for i in (at - 1, at + 1) if 0 <= i < len(order)]
-
-
-def _describe(topic: str | None, level: Level | None) -> str:
-    """``"beginner tip on mixing"``, ``"tip"``: the choice, as a member made it."""
-    words = [level.value] if level else []
-    return " ".join([*words, "tip"]) + (f" on {topic}" if topic else "")
-
-
-def _guild_tip_number(tip_id: str) -> int | None:
-    if not tip_id.startswith(GUILD_TIP_PREFIX):
-        return None
-    return parse_number(tip_id.removeprefix(GUILD_TIP_PREFIX))
 
 
 async def verify(
@@ -210,9 +151,9 @@ class CareerService:
     ) -> list[TipCard]:
         """Built-in tips plus this guild's own, filtered by topic and level."""
         pool = list(self._built_in_tips(topic, level))
-        query = _guild_tips(topic is not None, level is not None)
+        query = guild_tips_query(topic is not None, level is not None)
         values = {"guild_id": guild_id, "topic": topic, "level": level.value if level else None}
-        pool += [_guild_card(row) for row in connection.execute(query, values)]
+        pool += [guild_card(row) for row in connection.execute(query, values)]
         return pool
 
     async def next_tip(
@@ -237,7 +178,7 @@ class CareerService:
         level: Level | None,
     ) -> TipCard:
         # Every tip the member has seen, read once (cheaper than asking about the pool's).
-        seen = set(connection.scalars(_SEEN, {"guild_id": guild_id, "user_id": user_id}))
+        seen = set(connection.scalars(SEEN_TIPS, {"guild_id": guild_id, "user_id": user_id}))
 
         def unseen_of(pool: list[TipCard]) -> list[TipCard]:
             return [tip for tip in pool if tip.id not in seen]
@@ -247,9 +188,9 @@ class CareerService:
         if not pool:
             raise NotFound("There are no tips for that choice yet. Try another level.")
         unseen = unseen_of(pool)
-        choice = _describe(self._career.topic(topic).name if topic else None, level)
+        choice = describe_choice(self._career.topic(topic).name if topic else None, level)
         if not unseen and level is not None:
-            for neighbour in _neighbours(level):
+            for neighbour in neighbours(level):
                 unseen = unseen_of(self.tip_pool(connection, guild_id, topic, neighbour))
                 if unseen:
                     note = (
@@ -264,7 +205,7 @@ class CareerService:
             connection.execute(delete(SeenTip).where(mine, SeenTip.tip_id.in_(ids)))
         tip = self._rng.choice(unseen or pool)
         connection.execute(
-            _record_seen(connection.dialect.name),
+            record_seen(connection.dialect.name),
             {
                 "guild_id": guild_id,
                 "user_id": user_id,
@@ -276,13 +217,13 @@ class CareerService:
         return replace(tip, note=note)
 
     async def find_tip(self, session: AsyncSession, guild_id: int, tip_id: str) -> TipCard:
-        number = _guild_tip_number(tip_id)
+        number = guild_tip_number(tip_id)
         if number is not None:
             row = await session.scalar(
                 select(GuildTip).where(GuildTip.guild_id == guild_id, GuildTip.id == number)
             )
             if row is not None:
-                return _guild_card(row)
+                return guild_card(row)
         else:
             for tip in self._career.tips:
                 if tip.id == tip_id:
@@ -359,10 +300,10 @@ class CareerService:
             )
             session.add(row)
             await session.flush()
-            return _guild_card(row)
+            return guild_card(row)
 
     async def _guild_tip_row(self, session: AsyncSession, guild_id: int, tip_id: str) -> GuildTip:
-        number = _guild_tip_number(tip_id)
+        number = guild_tip_number(tip_id)
         row = None
         if number is not None:
             row = await session.scalar(
@@ -381,12 +322,12 @@ class CareerService:
         async with self._database.write() as session:
             row = await self._guild_tip_row(session, guild_id, tip_id)
             row.topic, row.level, row.text = topic, chosen.value, cleaned
-            return _guild_card(row)
+            return guild_card(row)
 
     async def remove_guild_tip(self, guild_id: int, tip_id: str) -> TipCard:
         async with self._database.write() as session:
             row = await self._guild_tip_row(session, guild_id, tip_id)
-            card = _guild_card(row)
+            card = guild_card(row)
             await session.delete(row)
             await session.execute(
                 delete(SavedTip).where(SavedTip.guild_id == guild_id, SavedTip.tip_id == tip_id)
@@ -398,7 +339,7 @@ class CareerService:
             rows = await session.scalars(
                 select(GuildTip).where(GuildTip.guild_id == guild_id).order_by(GuildTip.id)
             )
-            return [_guild_card(row) for row in rows]
+            return [guild_card(row) for row in rows]
 
     # -- skills ----------------------------------------------------------------------------
 
