@@ -10,7 +10,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, bindparam, delete, func, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -18,10 +18,14 @@ from bot.content import Content
 from bot.db.engine import Database
 from bot.db.upsert import insert_or_update
 from bot.errors import InvalidInput, NotFound
-from bot.models.careers import SkillProgress
-from bot.models.community import MentorOffer, Mentorship, Profile
-from bot.models.quiz import TypeQuizResult
+from bot.models.community import Profile
 from bot.services.careers.guidance import SkillState, set_states
+from bot.services.community.profile_rows import (
+    read_card_extras,
+    read_profile_rows,
+    read_skill_sets,
+    skill_sets,
+)
 from bot.services.core.guild_settings import ensure_guild, validate_timezone
 
 
@@ -206,67 +210,10 @@ def _choose(values: Sequence[str], allowed: dict[str, str] | set[str], what: str
     return list(dict.fromkeys(values))
 
 
-SkillSets = dict[int, tuple[tuple[str, ...], tuple[str, ...]]]
-"""Per member: the skills done and the skills being learnt, in the skill map's order."""
-
-
-async def skill_sets(
-    session: AsyncSession, guild_id: int, ids: Sequence[int], order: Sequence[str]
-) -> SkillSets:
-    """What members have and are learning, read from the skill map: the one record of a
-    member's skills (``/career mark``, the profile form, verifications all write there)."""
-    return await session.run_sync(
-        lambda sync: read_skill_sets(sync.connection(), guild_id, ids, order)
-    )
-
-
-_SKILLS = select(SkillProgress.user_id, SkillProgress.skill_id, SkillProgress.state).where(
-    SkillProgress.guild_id == bindparam("guild_id"),
-    SkillProgress.user_id.in_(bindparam("ids", expanding=True)),
-    SkillProgress.state.in_([SkillState.DONE.value, SkillState.LEARNING.value]),
-)
-"""Hot statements are built once: building one costs more than running it on SQLite."""
 _MATCHING = select(*MATCHING_COLUMNS).where(
     Profile.guild_id == bindparam("guild_id"), Profile.user_id.in_(bindparam("ids", expanding=True))
 )
-_PROFILES = select(*Profile.__table__.columns).where(
-    Profile.guild_id == bindparam("guild_id"), Profile.user_id.in_(bindparam("ids", expanding=True))
-)
-_OFFER = select(MentorOffer.topics, MentorOffer.paused).where(
-    MentorOffer.guild_id == bindparam("guild_id"), MentorOffer.user_id == bindparam("user_id")
-)
-_MENTORED = select(func.count()).where(
-    Mentorship.guild_id == bindparam("guild_id"), Mentorship.mentor_id == bindparam("user_id")
-)
-_LATEST_TYPE = (
-    select(TypeQuizResult.primary_type)
-    .where(
-        TypeQuizResult.guild_id == bindparam("guild_id"),
-        TypeQuizResult.user_id == bindparam("user_id"),
-    )
-    .order_by(TypeQuizResult.id.desc())
-    .limit(1)
-)
-
-
-def read_skill_sets(
-    connection: Connection, guild_id: int, ids: Sequence[int], order: Sequence[str]
-) -> SkillSets:
-    """``skill_sets`` inside a unit of work on a Core connection."""
-    rank = {skill_id: index for index, skill_id in enumerate(order)}
-    found: dict[int, tuple[list[str], list[str]]] = {}
-    for start in range(0, len(ids), 500):
-        rows = connection.execute(_SKILLS, {"guild_id": guild_id, "ids": ids[start : start + 500]})
-        for user_id, skill_id, state in rows.all():
-            has, wants = found.setdefault(user_id, ([], []))
-            (has if state == SkillState.DONE.value else wants).append(skill_id)
-    return {
-        user_id: (
-            tuple(sorted(has, key=lambda s: rank.get(s, len(rank)))),
-            tuple(sorted(wants, key=lambda s: rank.get(s, len(rank)))),
-        )
-        for user_id, (has, wants) in found.items()
-    }
+"""Built once: building a statement costs more than running it on SQLite."""
 
 
 GENERAL_STARTERS = (
@@ -328,12 +275,7 @@ class ProfileService:
         self, connection: Connection, guild_id: int, ids: Sequence[int]
     ) -> list[ProfileInfo]:
         """``infos`` inside a unit of work on a Core connection (rows, no ORM objects)."""
-        rows: dict[int, object] = {}
-        for start in range(0, len(ids), 500):
-            batch = connection.execute(
-                _PROFILES, {"guild_id": guild_id, "ids": ids[start : start + 500]}
-            )
-            rows.update((row.user_id, row) for row in batch)
+        rows = read_profile_rows(connection, guild_id, ids)
         sets = read_skill_sets(connection, guild_id, ids, list(self._skills))
         result = []
         for user_id in ids:
@@ -499,17 +441,15 @@ class ProfileService:
             [profile] = self.read_infos(connection, guild_id, [user_id])
             if not own and (profile.hidden or not profile.exists):
                 raise NotFound("That member has no public profile here.")
-            keys = {"guild_id": guild_id, "user_id": user_id}
-            offer = connection.execute(_OFFER, keys).first()
-            mentored = connection.scalar(_MENTORED, keys)
-            latest = connection.scalar(_LATEST_TYPE, keys)
+            extras = read_card_extras(connection, guild_id, user_id)
+            latest = extras.producer_type
             return ProfileCard(
                 profile if own else profile.public(),
                 own,
                 self._quiz.type(latest).name if latest else None,
-                tuple(offer.topics) if offer else (),
-                offer.paused if offer else False,
-                mentored or 0,
+                extras.mentor_topics,
+                extras.mentor_paused,
+                extras.mentored,
                 profile.private_fields if own else (),
             )
 
