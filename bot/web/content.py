@@ -3,12 +3,15 @@ the bulk import of both from CSV or YAML, with a preview."""
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import NoReturn
 
 from aiohttp import web
 
 from bot.app import App
 from bot.content.quiz import DIFFICULTIES
 from bot.errors import DomainError
+from bot.services.careers.tip_pick import TipCard
+from bot.services.quiz.bank import Question, QuestionDraft
 from bot.web.base import Place, audit, back, dashboard, flash, moderator_of, page
 from bot.web.imports import QUESTION_COLUMNS, TIP_COLUMNS, read_rows, wrong_answers
 
@@ -20,12 +23,37 @@ async def _form(request: web.Request) -> tuple[Place, dict[str, str]]:
     return place, {key: str(value) for key, value in (await request.post()).items()}
 
 
-def _question(form: dict[str, str]) -> tuple[str, str, str, str, str, str]:
-    """The question form's fields in the order the bank takes them."""
-    wrong = "\n".join(form.get(f"wrong{n}", "") for n in (1, 2, 3))
-    fields = ("topic", "difficulty", "prompt", "correct")
-    topic, difficulty, prompt, correct = (form.get(name, "") for name in fields)
-    return topic, difficulty, prompt, correct, wrong, form.get("explanation", "")
+def _tip(form: dict[str, str]) -> tuple[str, str, str]:
+    """The tip form's topic, level and text, in the order the career service takes them."""
+    return form.get("topic", ""), form.get("level", ""), form.get("text", "")
+
+
+def _question(form: dict[str, str]) -> QuestionDraft:
+    """The question form (or an imported row) as the bank takes it."""
+    topic, difficulty, prompt, correct, explanation = (
+        form.get(name, "") for name in ("topic", "difficulty", "prompt", "correct", "explanation")
+    )
+    return QuestionDraft(topic, difficulty, prompt, correct, wrong_answers(form), explanation)
+
+
+async def _apply(
+    request: web.Request,
+    place: Place,
+    change: Awaitable[TipCard | Question],
+    action: str,
+    done: str,
+) -> NoReturn:
+    """Make one change from the content page and go back to it: a refusal is shown; a
+    change made is audited as ``action`` and ``done`` is shown."""
+    try:
+        changed = await change
+    except DomainError as error:
+        flash(place.session, str(error), error=True)
+    else:
+        detail = changed.text if isinstance(changed, TipCard) else changed.prompt
+        await audit(request, place, action, detail[:120])
+        flash(place.session, done)
+    raise back(place, "content")
 
 
 @routes.get("/g/{guild}/content")
@@ -50,58 +78,29 @@ async def show(request: web.Request) -> web.Response:
 async def add_tip(request: web.Request) -> web.StreamResponse:
     place, form = await _form(request)
     career = dashboard(request).app.services.career
-    try:
-        tip = await career.add_guild_tip(
-            place.guild_id,
-            place.session.user_id,
-            form.get("topic", ""),
-            form.get("level", ""),
-            form.get("text", ""),
-        )
-    except DomainError as error:
-        flash(place.session, str(error), error=True)
-    else:
-        await audit(request, place, "tip added", tip.text[:120])
-        flash(place.session, "Tip added.")
-    raise back(place, "content")
+    tip = career.add_guild_tip(place.guild_id, place.session.user_id, *_tip(form))
+    await _apply(request, place, tip, "tip added", "Tip added.")
 
 
 @routes.post("/g/{guild}/tips/{tip}/{action:edit|remove}")
 async def change_tip(request: web.Request) -> web.StreamResponse:
     place, form = await _form(request)
     career, tip_id = dashboard(request).app.services.career, request.match_info["tip"]
-    try:
-        if request.match_info["action"] == "remove":
-            tip = await career.remove_guild_tip(place.guild_id, tip_id)
-        else:
-            tip = await career.edit_guild_tip(
-                place.guild_id,
-                tip_id,
-                form.get("topic", ""),
-                form.get("level", ""),
-                form.get("text", ""),
-            )
-    except DomainError as error:
-        flash(place.session, str(error), error=True)
+    action = request.match_info["action"]
+    if action == "remove":
+        tip = career.remove_guild_tip(place.guild_id, tip_id)
     else:
-        action = request.match_info["action"]
-        await audit(request, place, f"tip {action}", tip.text[:120])
-        flash(place.session, "Tip removed." if action == "remove" else "Tip saved.")
-    raise back(place, "content")
+        tip = career.edit_guild_tip(place.guild_id, tip_id, *_tip(form))
+    done = "Tip removed." if action == "remove" else "Tip saved."
+    await _apply(request, place, tip, f"tip {action}", done)
 
 
 @routes.post("/g/{guild}/questions/add")
 async def add_question(request: web.Request) -> web.StreamResponse:
     place, form = await _form(request)
     bank = dashboard(request).app.services.quiz.bank
-    try:
-        question = await bank.add(place.guild_id, place.session.user_id, *_question(form))
-    except DomainError as error:
-        flash(place.session, str(error), error=True)
-    else:
-        await audit(request, place, "question added", question.prompt[:120])
-        flash(place.session, "Question added.")
-    raise back(place, "content")
+    question = bank.add(place.guild_id, place.session.user_id, _question(form))
+    await _apply(request, place, question, "question added", "Question added.")
 
 
 @routes.post("/g/{guild}/questions/{key}/{action:edit|remove}")
@@ -109,17 +108,12 @@ async def change_question(request: web.Request) -> web.StreamResponse:
     place, form = await _form(request)
     bank, key = dashboard(request).app.services.quiz.bank, request.match_info["key"]
     action = request.match_info["action"]
-    try:
-        if action == "remove":
-            question = await bank.remove(place.guild_id, key)
-        else:
-            question = await bank.edit(place.guild_id, key, *_question(form))
-    except DomainError as error:
-        flash(place.session, str(error), error=True)
+    if action == "remove":
+        question = bank.remove(place.guild_id, key)
     else:
-        await audit(request, place, f"question {action}", question.prompt[:120])
-        flash(place.session, "Question removed." if action == "remove" else "Question saved.")
-    raise back(place, "content")
+        question = bank.edit(place.guild_id, key, _question(form))
+    done = "Question removed." if action == "remove" else "Question saved."
+    await _apply(request, place, question, f"question {action}", done)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,32 +130,14 @@ KINDS = {
     "questions": Kind(
         QUESTION_COLUMNS,
         ("prompt", "topic", "difficulty"),
-        lambda app, f: app.services.quiz.bank.check(
-            f["topic"],
-            f["difficulty"],
-            f["prompt"],
-            f["correct"],
-            wrong_answers(f),
-            f["explanation"],
-        ),
-        lambda app, guild, user, f: app.services.quiz.bank.add(
-            guild,
-            user,
-            f["topic"],
-            f["difficulty"],
-            f["prompt"],
-            f["correct"],
-            wrong_answers(f),
-            f["explanation"],
-        ),
+        lambda app, f: app.services.quiz.bank.check(_question(f)),
+        lambda app, guild, user, f: app.services.quiz.bank.add(guild, user, _question(f)),
     ),
     "tips": Kind(
         TIP_COLUMNS,
         ("text", "topic", "level"),
-        lambda app, f: app.services.career.check_tip(f["topic"], f["level"], f["text"]),
-        lambda app, guild, user, f: app.services.career.add_guild_tip(
-            guild, user, f["topic"], f["level"], f["text"]
-        ),
+        lambda app, f: app.services.career.check_tip(*_tip(f)),
+        lambda app, guild, user, f: app.services.career.add_guild_tip(guild, user, *_tip(f)),
     ),
 }
 

@@ -13,7 +13,14 @@ from bot.checks import producer_bot, require_guild_id
 from bot.errors import NotAllowed, NotFound
 from bot.services.core.role_safety import grant_blockers
 from bot.services.quiz import ear
-from bot.services.quiz.bank import CHOICE_MAX, EXPLANATION_MAX, PROMPT_MAX, Question, QuestionBank
+from bot.services.quiz.bank import (
+    CHOICE_MAX,
+    EXPLANATION_MAX,
+    PROMPT_MAX,
+    Question,
+    QuestionBank,
+    QuestionDraft,
+)
 from bot.services.quiz.producer_type import TypeResult, TypeStep
 from bot.services.quiz.rounds import RoundQuestion
 from bot.services.quiz.solo import SoloFeedback, UnfinishedRound
@@ -399,9 +406,7 @@ class GuildQuestionModal(ModeratorModal, title="Add a quiz question"):
         self.bank, self.topic, self.difficulty = bank, topic, difficulty
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        question = await self.bank.add(
-            require_guild_id(interaction),
-            interaction.user.id,
+        draft = QuestionDraft(
             self.topic,
             self.difficulty,
             self.prompt.value,
@@ -409,6 +414,7 @@ class GuildQuestionModal(ModeratorModal, title="Add a quiz question"):
             self.wrong.value,
             self.explanation.value,
         )
+        question = await self.bank.add(require_guild_id(interaction), interaction.user.id, draft)
         await interaction.response.send_message(
             f"Added to {self.bank.topic_name(question.topic)}: **{member_text(question.prompt)}** "
             f"(answer: {member_text(question.correct_choice)}).",

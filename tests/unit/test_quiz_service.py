@@ -17,6 +17,7 @@ from bot.db.engine import Database
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.quiz import QuizAnswer, QuizReview
 from bot.services.core.role_safety import BotFacts, RoleFacts, grant_blockers
+from bot.services.quiz.bank import QuestionDraft
 from bot.services.quiz.producer_type import TypeResult, TypeStep
 from bot.services.quiz.rules import Ranked, answer_points, period_start, rank_totals
 from bot.services.quiz.solo import SoloFeedback
@@ -407,14 +408,21 @@ async def test_guild_questions_are_validated_shuffled_and_removable(
     quiz: QuizServices, database: Database
 ) -> None:
     with pytest.raises(InvalidInput, match="exactly 3 wrong answers"):
-        await quiz.bank.add(GUILD, ALICE, "business", "easy", "Q?", "A", "B\nC", "Why")
+        await quiz.bank.add(
+            GUILD, ALICE, QuestionDraft("business", "easy", "Q?", "A", "B\nC", "Why")
+        )
     with pytest.raises(InvalidInput, match="not a quiz topic"):
-        await quiz.bank.add(GUILD, ALICE, "cooking", "easy", "Q?", "A", "B\nC\nD", "Why")
+        await quiz.bank.add(
+            GUILD, ALICE, QuestionDraft("cooking", "easy", "Q?", "A", "B\nC\nD", "Why")
+        )
     with pytest.raises(InvalidInput, match="all be different"):
-        await quiz.bank.add(GUILD, ALICE, "business", "easy", "Q?", "A", "B\na\nD", "Why")
-    added = await quiz.bank.add(
-        GUILD, ALICE, "business", "easy", " Who signs? ", "The label", "Nobody\nA fan\nMe", "Ok"
+        await quiz.bank.add(
+            GUILD, ALICE, QuestionDraft("business", "easy", "Q?", "A", "B\na\nD", "Why")
+        )
+    draft = QuestionDraft(
+        "business", "easy", " Who signs? ", "The label", "Nobody\nA fan\nMe", "Ok"
     )
+    added = await quiz.bank.add(GUILD, ALICE, draft)
     assert added.prompt == "Who signs?"
     assert added.correct_choice == "The label"
     assert sorted(added.choices) == sorted(["The label", "Nobody", "A fan", "Me"])

@@ -5,6 +5,7 @@ import aiohttp
 
 from bot.app import App
 from bot.content import Content
+from bot.services.quiz.bank import QuestionDraft
 from loopback.server import LoopbackDiscord
 from tests.web.conftest import Visitor, World, sign_in
 
@@ -70,12 +71,14 @@ async def test_a_question_is_edited(
     question = await bank.add(
         guild_id,
         1,
-        topic,
-        "easy",
-        "Which one cuts lows?",
-        "High-pass",
-        "Low-pass\nShelf\nNotch",
-        "A high-pass filter lets the highs through and cuts the lows.",
+        QuestionDraft(
+            topic,
+            "easy",
+            "Which one cuts lows?",
+            "High-pass",
+            "Low-pass\nShelf\nNotch",
+            "A high-pass filter lets the highs through and cuts the lows.",
+        ),
     )
     mona = await sign_in(discord, dashboard, visitors, world.server.moderator)
     await mona.get(f"/g/{guild_id}/content")
