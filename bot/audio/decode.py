@@ -6,6 +6,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 
 import av
@@ -17,6 +18,8 @@ from bot.audio.errors import CorruptAudio, NotAudio, TooLong, UnsupportedCodec
 
 Block = npt.NDArray[np.float32]
 """Samples as ``(channels, samples)``, full scale at ±1.0."""
+Track = bytes | Path
+"""A file's bytes, or the file itself (read as it is decoded, never held whole)."""
 
 MAX_SECONDS = 15 * 60
 """The longest track analysed."""
@@ -42,11 +45,12 @@ class Source:
 class Decoder:
     """``with Decoder(data, name) as track: for block in track.blocks(size): ...``"""
 
-    def __init__(self, data: bytes, name: str, max_seconds: float = MAX_SECONDS) -> None:
+    def __init__(self, data: Track, name: str, max_seconds: float = MAX_SECONDS) -> None:
         self._name = name
         self._max_seconds = max_seconds
         try:
-            self._container = av.open(io.BytesIO(data), mode="r")
+            source = str(data) if isinstance(data, Path) else io.BytesIO(data)
+            self._container = av.open(source, mode="r")
         except (av.error.FFmpegError, UnicodeDecodeError, ValueError):
             raise NotAudio(name) from None
         if not self._container.streams.audio:

@@ -8,9 +8,11 @@ import asyncio
 import importlib
 import multiprocessing
 import signal
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from bot.audio.summary import ListeningCopy, Report
@@ -35,17 +37,17 @@ class Analysis:
     copy: ListeningCopy | None
 
 
-def analyse(data: bytes, name: str, max_bytes: int, copy_limit: int | None = None) -> Analysis:
-    """The report and picture of a track, and its listening copy if ``copy_limit`` (the
-    most bytes the copy may take) is given. Runs in a worker process, which alone loads
-    the numerical libraries."""
+def analyse(path: Path, name: str, max_bytes: int, copy_limit: int | None = None) -> Analysis:
+    """The report and picture of the track in ``path``, and its listening copy if
+    ``copy_limit`` (the most bytes the copy may take) is given. Runs in a worker process,
+    which alone loads the numerical libraries."""
     from bot.audio.listening import listening_copy
     from bot.audio.picture import picture
     from bot.audio.report import measure
 
-    measured = measure(data, name, max_bytes)
+    measured = measure(path, name, max_bytes)
     title = f"{name[:40]} · {measured.report.integrated:.1f} LUFS"
-    copy = listening_copy(data, name, measured.report, copy_limit) if copy_limit else None
+    copy = listening_copy(path, name, measured.report, copy_limit) if copy_limit else None
     return Analysis(measured.report, picture(measured.sketch, title), copy)
 
 
@@ -89,6 +91,17 @@ class AudioPool:
                     ) from None
         finally:
             self._owners.discard(owner)
+
+    async def analyse(
+        self, owner: int, data: bytes, name: str, max_bytes: int, copy_limit: int | None = None
+    ) -> Analysis:
+        """``analyse`` for ``owner``'s track. The worker reads the track from a private
+        temporary file, removed afterwards, rather than getting a copy of the bytes through
+        its pipe: a 40 MB WAV would otherwise be held twice over in the worker."""
+        with tempfile.TemporaryDirectory(prefix="track-") as folder:
+            path = Path(folder) / "track"
+            await asyncio.to_thread(path.write_bytes, data)
+            return await self.run(owner, analyse, path, name, max_bytes, copy_limit)
 
     def warm(self) -> None:
         """Start the worker and load its libraries now, so the first track does not wait

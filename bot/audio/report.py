@@ -1,8 +1,9 @@
 """One track measured while it is decoded, into its technical report."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from bot.audio.decode import MAX_SECONDS, Decoder
+from bot.audio.decode import MAX_SECONDS, Decoder, Track
 from bot.audio.errors import SilentAudio, TooLarge, TooShort
 from bot.audio.meter import ABSOLUTE_GATE, Levels, Meter, Sketch
 from bot.audio.music import key, tempo
@@ -22,12 +23,13 @@ class Measured:
 
 
 def measure(
-    data: bytes, name: str, max_bytes: int = MAX_BYTES, *, musical: bool = True
+    data: Track, name: str, max_bytes: int = MAX_BYTES, *, musical: bool = True
 ) -> Measured:
     """Decode and measure a whole track (tempo and key only if ``musical``). Raises an
     ``AudioRejected`` the member can read."""
-    if len(data) > max_bytes:
-        raise TooLarge(name, len(data), max_bytes)
+    size = data.stat().st_size if isinstance(data, Path) else len(data)
+    if size > max_bytes:
+        raise TooLarge(name, size, max_bytes)
     with Decoder(data, name, MAX_SECONDS) as track:
         meter = Meter(track.source.rate, track.out_channels)
         for block in track.blocks(meter.block_size):

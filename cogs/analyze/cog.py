@@ -1,5 +1,6 @@
 """``/analyze file:``: the same technical report and picture a challenge entry gets, shown
-only to the member who asked. The file is analysed in memory and not kept."""
+only to the member who asked. The file is not kept: the temporary copy the analysis reads is
+removed as soon as the report is made."""
 
 import io
 from datetime import timedelta
@@ -9,7 +10,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.audio.errors import TooLarge
-from bot.audio.pool import analyse
 from bot.audio.summary import card
 from bot.checks import require_guild_id
 from bot.client import ProducerBot
@@ -48,8 +48,8 @@ class AnalyzeCog(commands.Cog, name="Analyze"):
         cooldowns = self.bot.services.cooldowns
         async with cooldowns.hold(guild_id, interaction.user.id, "analyze", ANALYZE_COOLDOWN):
             track = await download(file)
-            analysis = await self.bot.audio.run(
-                interaction.user.id, analyse, track, file.filename, limit
+            analysis = await self.bot.audio.analyse(
+                interaction.user.id, track, file.filename, limit
             )
         await interaction.followup.send(
             embed=report_embed(file.filename, card(analysis.report)),

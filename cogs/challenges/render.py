@@ -68,13 +68,10 @@ def entry_heading(entry: Entry) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Analysed:
-    """What the analysis of an entry's file gave: its card and listening-copy line, or the
-    reason it could not be analysed."""
+    """What the analysis of an entry's file gave: its card, listening-copy line and picture."""
 
-    card: str | None = None
+    card: str
     copy_line: str | None = None
-    picture: bool = False
-    problem: str | None = None
 
 
 PICTURE = "report.png"
@@ -106,20 +103,15 @@ def entry(
         if file_lost:
             name += "\n*The upload was interrupted: submit the file again to share it.*"
         embed.add_field(name="File", value=name, inline=False)
-    if analysed and analysed.card:
+    if analysed:
         embed.add_field(name="Technical report", value=truncate(analysed.card, 1024), inline=False)
+        embed.set_image(url=f"attachment://{PICTURE}")
     if analysed and analysed.copy_line:
         embed.add_field(
             name="Listening copy",
             value=f"{analysed.copy_line} The original file is attached too.",
             inline=False,
         )
-    if analysed and analysed.problem:
-        embed.add_field(
-            name="Technical report", value=truncate(member_text(analysed.problem), 1024)
-        )
-    if analysed and analysed.picture:
-        embed.set_image(url=f"attachment://{PICTURE}")
     embed.set_footer(text="Vote for the takes you like (one vote each), and leave feedback.")
     return embed
 

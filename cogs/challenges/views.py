@@ -11,8 +11,7 @@ from typing import Any
 import discord
 
 from bot.app import ChallengeServices
-from bot.audio.errors import AudioRejected
-from bot.audio.pool import Analysis, analyse
+from bot.audio.pool import Analysis
 from bot.audio.summary import card, describe
 from bot.checks import producer_bot, require_guild_id
 from bot.errors import InvalidInput, NotAllowed
@@ -89,20 +88,6 @@ async def download(attachment: discord.Attachment) -> bytes:
         ) from None
 
 
-async def _analyse(
-    interaction: discord.Interaction, audio: AudioFile, track: bytes
-) -> tuple[Analysis | None, str | None]:
-    """The file's report, picture and listening copy, worked out in a worker process; or,
-    for a file the analysis can't read, why (the entry is posted either way)."""
-    try:
-        analysis = await producer_bot(interaction).audio.run(
-            interaction.user.id, analyse, track, audio.filename, audio.limit, audio.limit
-        )
-    except AudioRejected as error:
-        return None, f"Not analysed: {error}"
-    return analysis, None
-
-
 def _entry_files(
     entry: Entry, audio: AudioFile | None, track: bytes, analysis: Analysis | None
 ) -> list[discord.File]:
@@ -119,11 +104,11 @@ def _entry_files(
     return files
 
 
-def _analysed(analysis: Analysis | None, problem: str | None) -> render.Analysed | None:
+def _analysed(analysis: Analysis | None) -> render.Analysed | None:
     if analysis is None:
-        return render.Analysed(problem=problem) if problem else None
+        return None
     copy = describe(analysis.copy) if analysis.copy else None
-    return render.Analysed(card(analysis.report), copy, picture=True)
+    return render.Analysed(card(analysis.report), copy)
 
 
 async def deliver_entry(
@@ -140,7 +125,7 @@ async def deliver_entry(
     guild_id = require_guild_id(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
     services = challenge_services(interaction)
-    audio, track, analysis, problem = None, b"", None, None
+    audio, track, analysis = None, b"", None
     if attachment is not None:
         audio = AudioFile(
             attachment.filename,
@@ -150,7 +135,9 @@ async def deliver_entry(
         )
         check_audio(audio)
         track = await download(attachment)
-        analysis, problem = await _analyse(interaction, audio, track)
+        analysis = await producer_bot(interaction).audio.analyse(
+            interaction.user.id, track, audio.filename, audio.limit, audio.limit
+        )
     cooldowns = producer_bot(interaction).services.cooldowns
     async with cooldowns.hold(guild_id, interaction.user.id, "challenge-entry", ENTRY_COOLDOWN):
         entry = await services.entries.submit(
@@ -168,7 +155,7 @@ async def deliver_entry(
         message = await delivery.with_retries(
             lambda: channel.send(
                 render.entry_heading(entry),
-                embed=render.entry(entry, analysed=_analysed(analysis, problem)),
+                embed=render.entry(entry, analysed=_analysed(analysis)),
                 files=_entry_files(entry, audio, track, analysis),
                 view=entry_view(entry.submission_id),
             )
@@ -181,10 +168,8 @@ async def deliver_entry(
     await strike_replaced(channel, services, entry)
     verb = "replaced your earlier take" if entry.replaced_message_id else "is in"
     blind = f" It shows as **Entry {entry.label}** until the results." if entry.label else ""
-    note = f"\n{problem}" if problem else ""
     await interaction.followup.send(
-        f"Your entry for **{member_text(entry.post.title)}** {verb}: {message.jump_url}"
-        f"{blind}{note}",
+        f"Your entry for **{member_text(entry.post.title)}** {verb}: {message.jump_url}{blind}",
         ephemeral=True,
     )
 

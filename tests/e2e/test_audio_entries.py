@@ -34,7 +34,13 @@ async def test_file_entries_get_a_report_and_a_listening_copy_at_one_loudness(
     for member, name, data in ((server.alice, "quiet.wav", quiet), (server.bob, "loud.flac", loud)):
         upload = discord.upload(name, data, "audio/wav" if name.endswith("wav") else "audio/flac")
         done = await discord.slash("challenge submit", member=member, file=upload, timeout=ANALYSIS)
-        assert "is in" in done.text and "Not analysed" not in done.text
+        assert "is in" in done.text
+    # A file the analysis cannot read is refused with the reason, and nothing is posted.
+    damaged = discord.upload("broken.wav", quiet[:44] + bytes(range(256)) * 8, "audio/wav")
+    refused = await discord.slash(
+        "challenge submit", member=server.moderator, file=damaged, timeout=ANALYSIS
+    )
+    assert refused.ephemeral and "`broken.wav`" in refused.text, refused.text
     entries = discord.channel_messages(thread)
     assert len(entries) == 2
     louder = []

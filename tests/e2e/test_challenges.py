@@ -12,6 +12,7 @@ from bot.db.engine import Database
 from bot.services.core.cooldowns import ENTRY_COOLDOWN
 from loopback.server import LoopbackDiscord
 from loopback.world import Message
+from tests.audio_signals import encode, progression
 from tests.e2e.helpers import (
     Server,
     post_today,
@@ -22,7 +23,7 @@ from tests.e2e.helpers import (
     tick,
 )
 
-MP3 = b"ID3" + b"\0" * 2048
+MP3 = encode(progression(0, False, seconds=2.0, rate=22050), 22050, "mp3")
 
 
 async def test_a_day_of_challenge_from_post_to_results(
@@ -48,7 +49,7 @@ async def test_a_day_of_challenge_from_post_to_results(
     )
     assert "is in" in bob.text
     alice_entry, bob_entry = discord.channel_messages(thread)
-    assert alice_entry.attachments[0].data == MP3 and alice_entry.pings.nobody
+    assert alice_entry.attachments[-1].data == MP3 and alice_entry.pings.nobody
     assert (
         f"<@{server.alice.id}>" in alice_entry.text and "https://example.com/t" in alice_entry.text
     )
