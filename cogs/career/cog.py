@@ -11,7 +11,8 @@ from bot.client import ProducerBot
 from bot.content.career import CareerContent, Level
 from bot.errors import InvalidInput
 from bot.services.careers.daily_tip import DailyTipService, DueTip
-from bot.services.careers.guidance import CareerService, SkillState
+from bot.services.careers.guidance import CareerService
+from bot.services.careers.progress import SkillState
 from bot.services.core.exactly_once import in_batches
 from bot.ui.views import Paginator
 from cogs.career import render

@@ -9,7 +9,8 @@ from bot.charts import Segment, Tile, stacked_chart, tier_map
 from bot.content.career import CareerContent, CareerPath, GearCategory, PathKind
 from bot.content.skills import Tier
 from bot.services.careers.daily_tip import DailySchedule
-from bot.services.careers.guidance import NextSteps, SkillState, SkillStatus, SkillTally
+from bot.services.careers.guidance import NextSteps, SkillStatus, SkillTally
+from bot.services.careers.progress import SkillState
 from bot.services.careers.tip_pick import TipCard
 from bot.ui.embeds import BRAND_COLOUR, truncate
 from bot.ui.text import member_text

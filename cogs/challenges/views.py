@@ -234,12 +234,11 @@ class VoteButton(IdButton, template="challenge:vote:{submission_id:id}"):
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         guild_id = require_guild_id(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
         message_id = interaction.message.id if interaction.message else 0
         votes = await challenge_services(interaction).entries.vote(
             guild_id, self.submission_id, interaction.user.id, message_id
-        )
-        await interaction.followup.send(
+        )  # one short write: answered at once, well inside Discord's 3 seconds
+        await interaction.response.send_message(
             f"Vote counted: this take has {plural(votes, 'vote')}.", ephemeral=True
         )
 

@@ -10,7 +10,8 @@ from bot.content import Content
 from bot.content.career import Level
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotFound
-from bot.services.careers.guidance import CareerService, SkillState
+from bot.services.careers.guidance import CareerService
+from bot.services.careers.progress import SkillState
 from bot.services.quiz.producer_type import TypeQuizService, TypeResult
 
 GUILD, OTHER_GUILD, ALICE, BOB = 1, 2, 10, 11

@@ -15,7 +15,8 @@ from bot.content import Content
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.challenges import ChallengeSubmission, ChallengeVote
-from bot.services.careers.guidance import CareerService, SkillState
+from bot.services.careers.guidance import CareerService
+from bot.services.careers.progress import SkillState
 from bot.services.challenges.common import ChallengeClosed, PostInfo
 from bot.services.challenges.entries import AUDIO_MAX_BYTES, AudioFile, check_audio, check_link
 

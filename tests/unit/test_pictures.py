@@ -11,7 +11,8 @@ from PIL import Image
 
 from bot.charts import BODY_TEXT, PHONE_WIDTH, SMALLEST_TEXT_KEY, WIDTH, Bar
 from bot.content import Content
-from bot.services.careers.guidance import SkillState, SkillStatus, SkillTally
+from bot.services.careers.guidance import SkillStatus, SkillTally
+from bot.services.careers.progress import SkillState
 from bot.services.community.weekly_board import Board
 from bot.services.quiz.producer_type import TypeResult
 from bot.services.quiz.rules import Ranked

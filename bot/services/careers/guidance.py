@@ -5,8 +5,6 @@ import difflib
 import functools
 import random
 from dataclasses import dataclass, replace
-from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +19,7 @@ from bot.db.upsert import insert_or_update
 from bot.errors import InvalidInput, NotFound
 from bot.models.careers import GuildTip, SavedTip, SeenTip, SkillProgress
 from bot.models.challenges import ChallengePost, ChallengeSubmission
+from bot.services.careers.progress import SkillState, set_states, verify
 from bot.services.careers.tip_pick import (
     SEEN_TIPS,
     TipCard,
@@ -31,18 +30,10 @@ from bot.services.careers.tip_pick import (
     neighbours,
     record_seen,
 )
-from bot.services.core.guild_settings import ensure_guild
 from bot.services.quiz.producer_type import TypeQuizService
 
 TIP_TEXT_MIN, TIP_TEXT_MAX = 10, 500
 TIER_ORDER = (Tier.FOUNDATIONAL, Tier.ADVANCED, Tier.PROFESSIONAL)
-
-
-class SkillState(StrEnum):
-    NOT_STARTED = "not-started"
-    LEARNING = "learning"
-    DONE = "done"
-    SKIPPED = "skipped"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,46 +61,6 @@ class NextSteps:
     exercise: Challenge | None
     producer_type: str | None = None
     """The name of the member's producer type, when the path was chosen from it."""
-
-
-async def verify(
-    session: AsyncSession, guild_id: int, user_id: int, skill_id: str, source: str, now: datetime
-) -> None:
-    """Inside the caller's unit of work: the skill is done, with ``source`` as its peer
-    evidence (a mentor's sign-off, votes or feedback from other members on an entry)."""
-    await ensure_guild(session, guild_id, now)  # the pool of open mentors may move
-    await insert_or_update(
-        session,
-        SkillProgress,
-        keys={"guild_id": guild_id, "user_id": user_id, "skill_id": skill_id},
-        insert_values={},
-        update_values={"state": SkillState.DONE.value, "verified_by": source, "updated_at": now},
-    )
-
-
-async def set_states(
-    session: AsyncSession,
-    guild_id: int,
-    user_id: int,
-    states: dict[str, SkillState],
-    now: datetime,
-) -> None:
-    """Inside the caller's unit of work: set skills' states. The skill map is the one record
-    of a member's skills (the profile shows it too); a verification stays only while the
-    skill stays done."""
-    if states:
-        await ensure_guild(session, guild_id, now)  # the pool of open mentors may move
-    for skill_id, state in states.items():
-        values: dict[str, object] = {"state": state.value, "updated_at": now}
-        if state is not SkillState.DONE:
-            values["verified_by"] = None
-        await insert_or_update(
-            session,
-            SkillProgress,
-            keys={"guild_id": guild_id, "user_id": user_id, "skill_id": skill_id},
-            insert_values={"verified_by": None},
-            update_values=values,
-        )
 
 
 class CareerService:

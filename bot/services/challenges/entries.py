@@ -3,6 +3,7 @@ shown under a random letter in a blind challenge), votes (one per member and ent
 counted by the database), feedback and "helpful" marks, and the opt-in "streak at risk"
 DM."""
 
+import functools
 import json
 import random
 import string
@@ -11,13 +12,13 @@ from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Connection, Executable, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.engine import Database
-from bot.db.upsert import insert_for, insert_or_update
+from bot.db.upsert import insert_of, insert_or_update
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.challenges import (
     ChallengeFeedback,
@@ -26,7 +27,7 @@ from bot.models.challenges import (
     ChallengeSubmission,
     ChallengeVote,
 )
-from bot.services.careers.guidance import verify
+from bot.services.careers.progress import verify, verify_now
 from bot.services.challenges.common import ChallengeClosed, PostInfo, find_post
 from bot.services.challenges.rules import HELPFUL_POINTS
 from bot.services.challenges.scores import award
@@ -51,6 +52,35 @@ REPAIR_WINDOW = timedelta(days=1)
 """Repairs stop a day after the challenge's deadline (a thread closed to the bot for good
 must not hold the batch forever)."""
 REPAIR_BATCH = 50
+
+
+_VOTE_TARGET = (
+    select(
+        ChallengeSubmission.user_id,
+        ChallengeSubmission.message_id,
+        ChallengePost.deadline_at,
+        ChallengePost.skill,
+    )
+    .join(ChallengePost, ChallengePost.id == ChallengeSubmission.post_id)
+    .where(
+        ChallengeSubmission.guild_id == bindparam("guild_id"),
+        ChallengeSubmission.id == bindparam("submission_id"),
+    )
+)
+_VOTES = select(func.count()).where(ChallengeVote.submission_id == bindparam("submission_id"))
+
+
+@functools.cache
+def _ballot(dialect: str) -> Executable:
+    """One member's vote, or no row if they already cast it; built once per dialect."""
+    columns = ChallengeVote.__table__.c
+    names = ("guild_id", "submission_id", "voter_id", "voted_at")
+    return (
+        insert_of(dialect)(ChallengeVote)
+        .values({name: bindparam(name, type_=columns[name].type) for name in names})
+        .on_conflict_do_nothing()
+        .returning(ChallengeVote.voter_id)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,35 +362,32 @@ class ChallengeEntryService:
 
     async def vote(self, guild_id: int, submission_id: int, voter_id: int, message_id: int) -> int:
         """Count one vote of ``voter_id`` for the entry shown in ``message_id``; returns
-        the entry's votes. The checks read beside other writers; the write is one insert
-        that the primary key keeps to one vote per member."""
+        the entry's votes. One write unit of work: the checks, the ballot (its primary key
+        keeps it to one vote per member) and the count."""
         now = self._clock.now()
-        async with self._database.read() as session:
-            entry, post = await self._entry(session, guild_id, submission_id)
-        if entry.user_id == voter_id:
-            raise NotAllowed("You can't vote for your own entry.")
-        if now >= post.deadline_at:
-            raise ChallengeClosed()
-        if entry.message_id not in (None, message_id):
-            raise NotAllowed("This take was replaced: vote on the newer post in the thread.")
-        ballot = {"submission_id": entry.id, "voter_id": voter_id, "guild_id": guild_id}
+
+        def unit(connection: Connection) -> int:
+            keys = {"guild_id": guild_id, "submission_id": submission_id}
+            target = connection.execute(_VOTE_TARGET, keys).first()
+            if target is None:
+                raise NotFound("That entry no longer exists.")
+            author, shown_in, deadline, skill = target
+            if author == voter_id:
+                raise NotAllowed("You can't vote for your own entry.")
+            if now >= deadline:
+                raise ChallengeClosed()
+            if shown_in not in (None, message_id):
+                raise NotAllowed("This take was replaced: vote on the newer post in the thread.")
+            ballot = keys | {"voter_id": voter_id, "voted_at": now}
+            if connection.execute(_ballot(connection.dialect.name), ballot).first() is None:
+                raise NotAllowed("You already voted for this entry.")
+            verify_now(connection, guild_id, author, skill, VOTED_BY, now)
+            return int(connection.execute(_VOTES, keys).scalar_one())
+
         try:
-            async with self._database.write() as session:
-                counted = await session.scalar(
-                    insert_for(session)(ChallengeVote)
-                    .values(ballot | {"voted_at": now})
-                    .on_conflict_do_nothing()
-                    .returning(ChallengeVote.voter_id)
-                )
-                if counted is None:
-                    raise NotAllowed("You already voted for this entry.")
-                await verify(session, guild_id, entry.user_id, post.skill, VOTED_BY, now)
-                votes = await session.scalar(
-                    select(func.count()).where(ChallengeVote.submission_id == entry.id)
-                )
+            return await self._database.run(unit, write=True)
         except IntegrityError:  # the entry was deleted since it was read
             raise NotFound("That entry no longer exists.") from None
-        return votes or 0
 
     async def give_feedback(
         self, guild_id: int, submission_id: int, author_id: int, text: str

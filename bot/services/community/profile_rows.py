@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.models.careers import SkillProgress
 from bot.models.community import MentorOffer, Mentorship, Profile
 from bot.models.quiz import TypeQuizResult
-from bot.services.careers.guidance import SkillState
+from bot.services.careers.progress import SkillState
 
 SkillSets = dict[int, tuple[tuple[str, ...], tuple[str, ...]]]
 """Per member: the skills done and the skills being learnt, in the skill map's order."""

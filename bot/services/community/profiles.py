@@ -19,7 +19,7 @@ from bot.db.engine import Database
 from bot.db.upsert import insert_or_update
 from bot.errors import InvalidInput, NotFound
 from bot.models.community import Profile
-from bot.services.careers.guidance import SkillState, set_states
+from bot.services.careers.progress import SkillState, set_states
 from bot.services.community.profile_rows import (
     read_card_extras,
     read_profile_rows,

@@ -87,10 +87,17 @@ async def ensure_guild(
     raising its version (cached copies in every process read it again). Feature settings
     that reference the guild call this in their own unit of work, first: PostgreSQL then
     locks the guild's row before any member's row, in the same order in every unit."""
-    dialect = session.get_bind().dialect.name
-    await session.execute(
-        _ensure(dialect, tuple(sorted(values))), _ensure_keys(guild_id, now, values)
+    await session.run_sync(
+        lambda sync: ensure_guild_now(sync.connection(), guild_id, now, **values)
     )
+
+
+def ensure_guild_now(
+    connection: Connection, guild_id: int, now: datetime, **values: object
+) -> None:
+    """``ensure_guild`` inside a Core unit of work."""
+    statement = _ensure(connection.dialect.name, tuple(sorted(values)))
+    connection.execute(statement, _ensure_keys(guild_id, now, values))
 
 
 @functools.cache
@@ -209,8 +216,7 @@ class GuildSettingsService:
         now = self._clock.now()
 
         def unit(connection: Connection) -> tuple[int | None, GuildConfig]:
-            statement = _ensure(connection.dialect.name, tuple(sorted(values)))
-            connection.execute(statement, _ensure_keys(guild_id, now, values))
+            ensure_guild_now(connection, guild_id, now, **values)
             return _read_config(connection, guild_id)
 
         version, config = await self._database.run(unit, write=True)
