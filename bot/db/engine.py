@@ -11,7 +11,8 @@ aiosqlite sends every statement to the connection's thread and back, and each ho
 the event loop more than a short indexed query does. Hot paths therefore use
 ``Database.run``: the whole unit of work is one plain function on a Core connection, run
 in one hop on a database thread (a synchronous engine on the same file), or inside the
-async driver's greenlet on PostgreSQL.
+async driver's greenlet on PostgreSQL. On SQLite, write units that queue up meanwhile are
+committed together (``bot.db.group_commit``).
 """
 
 import asyncio
@@ -34,6 +35,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from bot.db.group_commit import GroupCommit
 
 _IMMEDIATE = "producer_bot_begin_immediate"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -122,6 +125,13 @@ class Database:
             if self._twin is not None
             else None
         )
+        self._commits = (
+            GroupCommit(
+                self._twin.execution_options(**{_IMMEDIATE: True}), self._threads, self._write_turn
+            )
+            if self._twin is not None and self._threads is not None and self._write_turn is not None
+            else None
+        )
         self._peeker: sqlite3.Connection | None = None
         self._peeks: dict[int, tuple[str, list[str]]] = {}
 
@@ -158,21 +168,20 @@ class Database:
         """Run ``work`` as one unit of work on a Core connection and return what it returns
         (plain values: rows do not leave it). It commits if ``work`` returns and rolls back
         if it raises; with ``write``, it is a write unit of work as in ``write()``. On a
-        SQLite file the whole of it is one hop to a database thread."""
-        if self._twin is None:
+        SQLite file a read is one hop to a database thread, and a write joins the next
+        group commit (it returns once that commit is done)."""
+        twin, commits = self._twin, self._commits
+        if twin is None or commits is None:
             async with self._connection(write) as connection:
                 return await connection.run_sync(work)
-        twin = self._twin.execution_options(**{_IMMEDIATE: True}) if write else self._twin
+        if write:
+            return await commits.run(work)
 
         def unit() -> T:
             with twin.begin() as connection:
                 return work(connection)
 
-        loop = asyncio.get_running_loop()
-        if not write or self._write_turn is None:
-            return await loop.run_in_executor(self._threads, unit)
-        async with self._write_turn:
-            return await loop.run_in_executor(self._threads, unit)
+        return await asyncio.get_running_loop().run_in_executor(self._threads, unit)
 
     async def peek(self, statement: Select[T], **params: Any) -> T | None:
         """The first column of the first row of ``statement`` (a module-level constant
@@ -205,6 +214,8 @@ class Database:
             yield connection
 
     async def close(self) -> None:
+        if self._commits is not None:
+            await self._commits.idle()
         await self.engine.dispose()
         if self._peeker is not None:
             self._peeker.close()

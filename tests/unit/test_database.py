@@ -1,19 +1,21 @@
 """The database layer on a real SQLite file (and PostgreSQL when one is given)."""
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Integer, MetaData, String, select, text
+from sqlalchemy import Connection, Engine, Integer, MetaData, String, event, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.db.base import Base
 from bot.db.engine import Database
 from bot.db.migrate import current_revision, head_revision, upgrade_to_head
+from bot.errors import InvalidInput
 from bot.models.challenges import ChallengeStanding
 from bot.models.core import GuildSettings
 
@@ -145,3 +147,44 @@ async def test_the_standings_migration_totals_the_existing_ledger(tmp_path: Path
         (2, "month:2026-03", 4),
         (2, "week:2026-03-02", 4),
     ]
+
+
+async def test_writes_that_queue_up_commit_together_and_each_keeps_its_outcome(
+    database: Database,
+) -> None:
+    """Group commit: units of work sent at once share one commit; one that raises is rolled
+    back alone and its caller gets the error; every other write is on disk when its caller
+    resumes."""
+    create = "CREATE TABLE scratch (n INTEGER PRIMARY KEY)"
+    await database.run(lambda connection: connection.exec_driver_sql(create), write=True)
+
+    def insert(n: int) -> Callable[[Connection], int]:
+        def unit(connection: Connection) -> int:
+            connection.exec_driver_sql("INSERT INTO scratch VALUES (?)", (n,))
+            if n == 7:
+                raise InvalidInput("not this one")
+            return n
+
+        return unit
+
+    commits: list[object] = []
+
+    def counted(connection: Connection) -> None:
+        commits.append(connection)
+
+    event.listen(Engine, "commit", counted)
+    try:
+        outcomes = await asyncio.gather(
+            *(database.run(insert(n), write=True) for n in range(50)), return_exceptions=True
+        )
+    finally:
+        event.remove(Engine, "commit", counted)
+    written = [n for n in range(50) if n != 7]
+    assert isinstance(outcomes[7], InvalidInput)
+    assert [outcome for outcome in outcomes if isinstance(outcome, int)] == written
+    assert 1 <= len(commits) <= 2  # one batch, or the first unit alone and then the rest
+
+    def read(connection: Connection) -> list[int]:
+        return [n for (n,) in connection.exec_driver_sql("SELECT n FROM scratch ORDER BY n")]
+
+    assert await database.run(read) == written
