@@ -27,6 +27,7 @@ import orjson
 from sqlalchemy import Engine, Select, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -41,7 +42,10 @@ from bot.db.group_commit import GroupCommit
 _IMMEDIATE = "producer_bot_begin_immediate"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 DATABASE_THREADS = 4
-"""Threads that run units of work on SQLite (``Database.run``): reads run side by side."""
+"""Threads that run write units of work on SQLite (``Database.run``)."""
+LOOP_BUSY_TIMEOUT_MS = 100
+"""How long a read on the event loop waits for a lock another process holds (SQLite's WAL
+readers wait only in rare moments) before it waits off the loop instead."""
 
 T = TypeVar("T")
 
@@ -97,7 +101,7 @@ def _sync_twin(engine: AsyncEngine) -> Engine | None:
     twin = create_sync_engine(
         url.set(drivername="sqlite"),
         connect_args={"check_same_thread": False},
-        pool_size=DATABASE_THREADS,
+        pool_size=DATABASE_THREADS + 1,  # and the connection that reads on the event loop
         json_serializer=_json_text,
         json_deserializer=orjson.loads,
     )
@@ -132,6 +136,7 @@ class Database:
             if self._twin is not None and self._threads is not None and self._write_turn is not None
             else None
         )
+        self._reader: Connection | None = None
         self._peeker: sqlite3.Connection | None = None
         self._peeks: dict[int, tuple[str, list[str]]] = {}
 
@@ -167,15 +172,29 @@ class Database:
     async def run(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
         """Run ``work`` as one unit of work on a Core connection and return what it returns
         (plain values: rows do not leave it). It commits if ``work`` returns and rolls back
-        if it raises; with ``write``, it is a write unit of work as in ``write()``. On a
-        SQLite file a read is one hop to a database thread, and a write joins the next
-        group commit (it returns once that commit is done)."""
+        if it raises; with ``write``, it is a write unit of work as in ``write()``.
+
+        On a SQLite file a write joins the next group commit (it returns once that commit
+        is done), and a read runs right here on the event loop, through a connection kept
+        for it: the Python side of a read holds the interpreter lock on a thread too, and
+        the hop there and back costs more than the short indexed reads these units make."""
         twin, commits = self._twin, self._commits
         if twin is None or commits is None:
             async with self._connection(write) as connection:
                 return await connection.run_sync(work)
         if write:
             return await commits.run(work)
+        if self._reader is None:
+            self._reader = twin.connect()
+            self._reader.connection.driver_connection.execute(  # type: ignore[union-attr]
+                f"PRAGMA busy_timeout={LOOP_BUSY_TIMEOUT_MS}"
+            )
+        try:
+            with self._reader.begin():
+                return work(self._reader)
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
 
         def unit() -> T:
             with twin.begin() as connection:
@@ -216,6 +235,8 @@ class Database:
     async def close(self) -> None:
         if self._commits is not None:
             await self._commits.idle()
+        if self._reader is not None:
+            self._reader.close()
         await self.engine.dispose()
         if self._peeker is not None:
             self._peeker.close()
