@@ -27,7 +27,6 @@ import orjson
 from sqlalchemy import Engine, Select, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -43,9 +42,6 @@ _IMMEDIATE = "producer_bot_begin_immediate"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 DATABASE_THREADS = 4
 """Threads that run write units of work on SQLite (``Database.run``)."""
-LOOP_BUSY_TIMEOUT_MS = 100
-"""How long a read on the event loop waits for a lock another process holds (SQLite's WAL
-readers wait only in rare moments) before it waits off the loop instead."""
 
 T = TypeVar("T")
 
@@ -176,8 +172,9 @@ class Database:
 
         On a SQLite file a write joins the next group commit (it returns once that commit
         is done), and a read runs right here on the event loop, through a connection kept
-        for it: the Python side of a read holds the interpreter lock on a thread too, and
-        the hop there and back costs more than the short indexed reads these units make."""
+        for it (WAL readers take no lock to wait for): the Python side of a read holds the
+        interpreter lock on a thread too, and the hop there and back costs more than the
+        short indexed reads these units make."""
         twin, commits = self._twin, self._commits
         if twin is None or commits is None:
             async with self._connection(write) as connection:
@@ -186,21 +183,8 @@ class Database:
             return await commits.run(work)
         if self._reader is None:
             self._reader = twin.connect()
-            self._reader.connection.driver_connection.execute(  # type: ignore[union-attr]
-                f"PRAGMA busy_timeout={LOOP_BUSY_TIMEOUT_MS}"
-            )
-        try:
-            with self._reader.begin():
-                return work(self._reader)
-        except OperationalError as error:
-            if "locked" not in str(error):
-                raise
-
-        def unit() -> T:
-            with twin.begin() as connection:
-                return work(connection)
-
-        return await asyncio.get_running_loop().run_in_executor(self._threads, unit)
+        with self._reader.begin():
+            return work(self._reader)
 
     async def peek(self, statement: Select[T], **params: Any) -> T | None:
         """The first column of the first row of ``statement`` (a module-level constant
