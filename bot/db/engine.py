@@ -40,8 +40,9 @@ from bot.db.group_commit import GroupCommit
 
 _IMMEDIATE = "producer_bot_begin_immediate"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-DATABASE_THREADS = 4
-"""Threads that run write units of work on SQLite (``Database.run``)."""
+DATABASE_THREADS = 1
+"""Threads that write on SQLite for ``Database.run``: one, as a file has one writer at a
+time and each batch of the group commit is written in one go."""
 
 T = TypeVar("T")
 
