@@ -2,10 +2,12 @@
 
 SQLite has one writer at a time, so write units queue; each used to take its own hop to a
 database thread and its own commit. Here the units that queue up while one batch is being
-written go together: one hop, one transaction, one commit. Each unit runs in a savepoint of
-its own, so a unit that raises is rolled back alone and its caller gets the error, while the
-others commit. A caller resumes only once the commit that holds its unit is done: an answer
-never promises a write that a crash could still lose.
+written go together: one hop, one transaction, one commit. A unit that raises is rolled back
+alone and its caller gets the error, while the others commit: the batch is written again
+with each unit in a savepoint of its own (units are plain functions of what they read, so
+running one again is safe; a batch without errors, the usual case, needs no savepoints). A
+caller resumes only once the commit that holds its unit is done: an answer never promises a
+write that a crash could still lose.
 """
 
 import asyncio
@@ -74,7 +76,14 @@ class GroupCommit:
             self._writer = None
 
     def _write(self, units: list[Unit]) -> list[Any]:
-        """On a database thread: every unit in its savepoint, then one commit."""
+        """On a database thread: every unit, then one commit; if a unit raised, the batch
+        again from the start, each unit in its savepoint."""
+        try:
+            with self._engine.begin() as connection:
+                return [work(connection) for work in units]
+        except Exception as error:
+            if len(units) == 1:
+                return [_Failed(error)]
         outcomes: list[Any] = []
         with self._engine.begin() as connection:
             for work in units:
