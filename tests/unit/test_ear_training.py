@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.app import QuizServices, build_services
 from bot.clock import ManualClock
@@ -133,10 +134,14 @@ async def test_answers_move_the_staircase_and_set_the_next_questions_level(
 async def test_only_answers_at_the_members_level_move_the_staircase(
     any_database: Database, clock: ManualClock
 ) -> None:
-    async with any_database.write() as session:
+
+    def answer(session: Session) -> None:
         for level, correct in [(1, True), (3, False), (1, True), (1, False), (2, False)]:
             spec = ear.EarSpec("delay", level, 7)
-            await staircase.record(session, GUILD, ALICE, spec, correct, clock.now())
+            staircase.record(session, GUILD, ALICE, spec, correct, clock.now())
+
+    async with any_database.write() as session:
+        await session.run_sync(answer)
     async with any_database.read() as session:
         row = await session.scalar(select(EarLevel))
     assert row is not None

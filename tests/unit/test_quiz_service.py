@@ -427,8 +427,10 @@ async def test_guild_questions_are_validated_shuffled_and_removable(
     assert added.correct_choice == "The label"
     assert sorted(added.choices) == sorted(["The label", "Nobody", "A fan", "Me"])
     async with database.read() as session:
-        assert added.key in [q.key for q in await quiz.bank.pool(session, GUILD, "business")]
-        assert added.key not in [q.key for q in await quiz.bank.pool(session, OTHER_GUILD, None)]
+        ours = await session.run_sync(lambda sync: quiz.bank.pool(sync, GUILD, "business"))
+        theirs = await session.run_sync(lambda sync: quiz.bank.pool(sync, OTHER_GUILD, None))
+    assert added.key in [q.key for q in ours]
+    assert added.key not in [q.key for q in theirs]
     assert [q.key for q in await quiz.bank.search(GUILD, "signs")] == [added.key]
     assert await quiz.bank.search(OTHER_GUILD, "") == []
 
@@ -441,5 +443,7 @@ async def test_guild_questions_are_validated_shuffled_and_removable(
     with pytest.raises(NotFound):
         await quiz.bank.remove(GUILD, added.key)
     async with database.read() as session:
-        assert added.key not in [q.key for q in await quiz.bank.pool(session, GUILD, None)]
-        assert (await quiz.bank.get(session, GUILD, added.key)).prompt == "Who signs?"
+        pool = await session.run_sync(lambda sync: quiz.bank.pool(sync, GUILD, None))
+        kept = await session.run_sync(lambda sync: quiz.bank.get(sync, GUILD, added.key))
+    assert added.key not in [q.key for q in pool]
+    assert kept.prompt == "Who signs?"

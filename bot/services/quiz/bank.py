@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.content.quiz import DIFFICULTIES, KNOWLEDGE_CHOICES, KnowledgeQuestion, QuizContent
@@ -103,7 +103,8 @@ class QuestionDraft:
 
 
 class QuestionBank:
-    """Looks questions up inside the caller's unit of work; ``add``/``remove`` are their own."""
+    """Looks questions up inside the caller's unit of work (a synchronous ORM session);
+    ``add``/``edit``/``remove`` are their own."""
 
     def __init__(
         self, database: Database, clock: Clock, quiz: QuizContent, rng: random.Random
@@ -135,9 +136,9 @@ class QuestionBank:
             if needle in topic_id or needle in name.casefold()
         ]
 
-    async def pool(
+    def pool(
         self,
-        session: AsyncSession,
+        session: Session,
         guild_id: int,
         topic: str | None,
         ear_levels: Mapping[str, int] | None = None,
@@ -147,21 +148,21 @@ class QuestionBank:
         level per kind; the first level without)."""
         if topic == ear.EAR_TOPIC:
             keys = ear.random_keys(self._rng, EAR_ROUND_POOL, ear_levels or {})
-            return [await self.get(session, guild_id, key) for key in keys]
+            return [self.get(session, guild_id, key) for key in keys]
         builtin = [q for q in self._builtin.values() if topic is None or q.topic == topic]
         query = select(GuildQuestion).where(
             GuildQuestion.guild_id == guild_id, GuildQuestion.removed_at.is_(None)
         )
         if topic is not None:
             query = query.where(GuildQuestion.topic == topic)
-        rows = (await session.scalars(query.order_by(GuildQuestion.id))).all()
+        rows = session.scalars(query.order_by(GuildQuestion.id)).all()
         return builtin + [Question.of(row) for row in rows]
 
     def still_asked(self, key: str, pool: set[str]) -> bool:
         """Whether a review of ``key`` can still be asked, given the round's ``pool``."""
         return key in pool or ear.parse_key(key) is not None
 
-    async def get(self, session: AsyncSession, guild_id: int, key: str) -> Question:
+    def get(self, session: Session, guild_id: int, key: str) -> Question:
         """The question with ``key`` (a guild question only in its own guild, and also
         after its removal, for the rounds that asked it)."""
         if key in self._builtin:
@@ -171,7 +172,7 @@ class QuestionBank:
         row_id = guild_row_id(key)
         row = None
         if row_id is not None:
-            row = await session.scalar(
+            row = session.scalar(
                 select(GuildQuestion).where(
                     GuildQuestion.guild_id == guild_id, GuildQuestion.id == row_id
                 )
@@ -277,7 +278,7 @@ class QuestionBank:
                 raise NotFound(
                     "That is not one of this server's questions: pick one from the list."
                 )
-            return await self.get(session, guild_id, key)
+            return await session.run_sync(lambda sync: self.get(sync, guild_id, key))
 
     async def search(self, guild_id: int, query: str, limit: int = 25) -> list[Question]:
         """The guild's own questions whose prompt contains ``query``, newest first."""

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.db.engine import Database
@@ -47,6 +47,9 @@ class LiveClosing:
 
 
 class LiveRounds:
+    """Each step is a write unit of work whose body runs on the session's synchronous side
+    (``run_sync``), where the ``Rounds`` steps it shares with solo rounds work."""
+
     def __init__(
         self, database: Database, clock: Clock, rounds: Rounds, rng: random.Random
     ) -> None:
@@ -60,24 +63,28 @@ class LiveRounds:
     ) -> RoundQuestion:
         """A live round in ``channel_id``; only one runs per channel at a time."""
         topic = self._rounds.bank.check_topic(topic)
+
+        def work(session: Session) -> RoundQuestion:
+            pool = [q.key for q in self._rounds.bank.pool(session, guild_id, topic)]
+            if not pool:
+                raise NotFound("There are no questions for that topic yet.")
+            row = self._rounds.new(
+                session,
+                guild_id=guild_id,
+                kind="live",
+                user_id=host_id,
+                channel_id=channel_id,
+                topic=topic,
+                keys=self._rng.sample(pool, min(count, len(pool))),
+                slot=f"live:{channel_id}",
+                now=self._clock.now(),
+            )
+            session.flush()
+            return self._rounds.current(session, row)
+
         try:
             async with self._database.write() as session:
-                pool = [q.key for q in await self._rounds.bank.pool(session, guild_id, topic)]
-                if not pool:
-                    raise NotFound("There are no questions for that topic yet.")
-                row = self._rounds.new(
-                    session,
-                    guild_id=guild_id,
-                    kind="live",
-                    user_id=host_id,
-                    channel_id=channel_id,
-                    topic=topic,
-                    keys=self._rng.sample(pool, min(count, len(pool))),
-                    slot=f"live:{channel_id}",
-                    now=self._clock.now(),
-                )
-                await session.flush()
-                return await self._rounds.current(session, row)
+                return await session.run_sync(work)
         except IntegrityError:
             raise InvalidInput(
                 "A live round is already running in this channel: wait for its podium."
@@ -100,44 +107,56 @@ class LiveRounds:
 
     async def cancel(self, guild_id: int, round_id: int) -> None:
         """Stop a round that can no longer post (its channel is gone or closed to the bot)."""
-        async with self._database.write() as session:
-            row = await self._rounds.get(session, guild_id, round_id)
+
+        def work(session: Session) -> None:
+            row = self._rounds.get(session, guild_id, round_id)
             if row.status == "open":
                 self._rounds.finish(row, "cancelled", self._clock.now())
+
+        async with self._database.write() as session:
+            await session.run_sync(work)
 
     async def finish_early(self, guild_id: int, round_id: int) -> list[Ranked]:
         """End a round that Discord keeps refusing to show: the points of the questions
         already asked stand. Returns the round's ranking."""
-        async with self._database.write() as session:
-            row = await self._rounds.get(session, guild_id, round_id)
+
+        def work(session: Session) -> list[Ranked]:
+            row = self._rounds.get(session, guild_id, round_id)
             if row.status == "open":
                 self._rounds.finish(row, "done", self._clock.now())
-            return await self._standings(session, row)
+            return self._standings(session, row)
+
+        async with self._database.write() as session:
+            return await session.run_sync(work)
 
     async def answer(
         self, guild_id: int, round_id: int, position: int, user_id: int, choice: int
     ) -> LiveReceipt:
         """Lock in a member's answer; a second answer to the same question is refused."""
         now = self._clock.now()
+
+        def work(session: Session) -> LiveReceipt:
+            # A shared lock: answers go in side by side, never while the question closes.
+            row = self._rounds.get(session, guild_id, round_id, share=True)
+            if row.kind != "live" or row.status != "open":
+                raise InvalidInput("This live round is over.")
+            late = is_late(elapsed_since(row.question_started_at, now), Rounds.window(row))
+            if position != row.position or late:
+                raise InvalidInput("Time is up for that question: the results are coming.")
+            question = self._rounds.question(session, row)
+            if not 0 <= choice < len(question.choices):
+                raise InvalidInput("That is not one of the answers.")
+            self._rounds.record(session, row, user_id, question, choice, now)
+            return LiveReceipt(position, len(row.question_keys), question.choices[choice])
+
         try:
             async with self._database.write() as session:
-                # A shared lock: answers go in side by side, never while the question closes.
-                row = await self._rounds.get(session, guild_id, round_id, share=True)
-                if row.kind != "live" or row.status != "open":
-                    raise InvalidInput("This live round is over.")
-                late = is_late(elapsed_since(row.question_started_at, now), Rounds.window(row))
-                if position != row.position or late:
-                    raise InvalidInput("Time is up for that question: the results are coming.")
-                question = await self._rounds.question(session, row)
-                if not 0 <= choice < len(question.choices):
-                    raise InvalidInput("That is not one of the answers.")
-                await self._rounds.record(session, row, user_id, question, choice, now)
+                return await session.run_sync(work)
         except IntegrityError:
             raise NotAllowed(
                 "You already answered this question, and your first answer counts. "
                 "Good luck with the next one!"
             ) from None
-        return LiveReceipt(position, len(row.question_keys), question.choices[choice])
 
     async def close_due(self, now: datetime) -> list[LiveClosing]:
         """Close every live question whose window has ended and move its round on."""
@@ -166,12 +185,13 @@ class LiveRounds:
     ) -> LiveClosing | None:
         """Claim question ``position`` of a round: only the transaction that still finds the
         round there closes it, so concurrent ticks or processes close it once."""
-        async with self._database.write() as session:
-            row = await self._rounds.get(session, guild_id, round_id)
+
+        def work(session: Session) -> LiveClosing | None:
+            row = self._rounds.get(session, guild_id, round_id)
             if row.status != "open" or row.position != position:
                 return None
-            answers = await self._rounds.answers(session, row, position)
-            question = await self._rounds.question(session, row)
+            answers = self._rounds.answers(session, row, position)
+            question = self._rounds.question(session, row)
             counts = [0] * len(question.choices)
             for answer in answers:
                 if answer.choice is not None:
@@ -183,28 +203,31 @@ class LiveRounds:
             following = None
             if position + 1 == len(row.question_keys):
                 self._rounds.finish(row, "done", now)
-                standings = await self._standings(session, row)
+                standings = self._standings(session, row)
             else:
                 row.position, row.question_started_at, row.message_id = position + 1, now, None
-                following = await self._rounds.current(session, row)
-        return LiveClosing(
-            round_id,
-            guild_id,
-            row.channel_id or 0,
-            message_id,
-            row.topic,
-            position,
-            len(row.question_keys),
-            question,
-            counts,
-            fastest,
-            following,
-            standings,
-        )
+                following = self._rounds.current(session, row)
+            return LiveClosing(
+                round_id,
+                guild_id,
+                row.channel_id or 0,
+                message_id,
+                row.topic,
+                position,
+                len(row.question_keys),
+                question,
+                counts,
+                fastest,
+                following,
+                standings,
+            )
+
+        async with self._database.write() as session:
+            return await session.run_sync(work)
 
     @staticmethod
-    async def _standings(session: AsyncSession, row: QuizRound) -> list[Ranked]:
-        totals = await session.execute(
+    def _standings(session: Session, row: QuizRound) -> list[Ranked]:
+        totals = session.execute(
             select(QuizAnswer.user_id, func.sum(QuizAnswer.points))
             .where(QuizAnswer.guild_id == row.guild_id, QuizAnswer.round_id == row.id)
             .group_by(QuizAnswer.user_id)

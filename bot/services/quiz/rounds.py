@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
-from bot.db.upsert import insert_or_update
+from bot.db.upsert import insert_of
 from bot.errors import NotFound
 from bot.models.quiz import QuizAnswer, QuizReview, QuizRound
 from bot.services.quiz import ear
@@ -41,14 +41,16 @@ class RoundQuestion:
 
 
 class Rounds:
-    """Steps on rounds inside the caller's unit of work; never commits."""
+    """Steps on rounds inside the caller's unit of work (a synchronous ORM session: solo
+    rounds run each step as one ``Database.run`` unit, live rounds through ``run_sync``);
+    never commits."""
 
     def __init__(self, bank: QuestionBank) -> None:
         self.bank = bank
 
     @staticmethod
     def new(
-        session: AsyncSession,
+        session: Session,
         *,
         guild_id: int,
         kind: str,
@@ -77,11 +79,9 @@ class Rounds:
         return row
 
     @staticmethod
-    async def get(
-        session: AsyncSession, guild_id: int, round_id: int, *, share: bool = False
-    ) -> QuizRound:
+    def get(session: Session, guild_id: int, round_id: int, *, share: bool = False) -> QuizRound:
         """The round, locked for update (or shared with ``share``) on PostgreSQL."""
-        row = await session.scalar(
+        row = session.scalar(
             select(QuizRound)
             .where(QuizRound.guild_id == guild_id, QuizRound.id == round_id)
             .with_for_update(read=share)
@@ -99,23 +99,21 @@ class Rounds:
         return timedelta(seconds=row.window_seconds)
 
     @staticmethod
-    async def answers(
-        session: AsyncSession, row: QuizRound, position: int | None = None
-    ) -> list[QuizAnswer]:
+    def answers(session: Session, row: QuizRound, position: int | None = None) -> list[QuizAnswer]:
         """The round's answers, or those to question ``position``."""
         query = select(QuizAnswer).where(
             QuizAnswer.guild_id == row.guild_id, QuizAnswer.round_id == row.id
         )
         if position is not None:
             query = query.where(QuizAnswer.position == position)
-        return list((await session.scalars(query.order_by(QuizAnswer.id))).all())
+        return list((session.scalars(query.order_by(QuizAnswer.id))).all())
 
-    async def question(self, session: AsyncSession, row: QuizRound) -> Question:
+    def question(self, session: Session, row: QuizRound) -> Question:
         """The question being asked now."""
-        return await self.bank.get(session, row.guild_id, row.question_keys[row.position])
+        return self.bank.get(session, row.guild_id, row.question_keys[row.position])
 
-    async def current(self, session: AsyncSession, row: QuizRound) -> RoundQuestion:
-        correct = await session.scalar(
+    def current(self, session: Session, row: QuizRound) -> RoundQuestion:
+        correct = session.scalar(
             select(func.count()).where(
                 QuizAnswer.guild_id == row.guild_id,
                 QuizAnswer.round_id == row.id,
@@ -127,15 +125,15 @@ class Rounds:
             row.kind,
             row.position,
             len(row.question_keys),
-            await self.question(session, row),
+            self.question(session, row),
             row.topic,
             row.question_started_at + self.window(row),
             int(correct or 0),
         )
 
-    async def record(
+    def record(
         self,
-        session: AsyncSession,
+        session: Session,
         row: QuizRound,
         user_id: int,
         question: Question,
@@ -162,15 +160,15 @@ class Rounds:
                 answered_at=now,
             )
         )
-        await session.flush()
-        await self._review(session, row.guild_id, user_id, question, correct, now)
+        session.flush()
+        self._review(session, row.guild_id, user_id, question, correct, now)
         if (spec := ear.parse_key(question.key)) is not None:
-            await staircase.record(session, row.guild_id, user_id, spec, correct, now)
+            staircase.record(session, row.guild_id, user_id, spec, correct, now)
         return points
 
     @staticmethod
-    async def _review(
-        session: AsyncSession,
+    def _review(
+        session: Session,
         guild_id: int,
         user_id: int,
         question: Question,
@@ -181,19 +179,18 @@ class Rounds:
         out of the queue after the last."""
         keys = {"guild_id": guild_id, "user_id": user_id, "question_key": question.key}
         if not correct:
-            await insert_or_update(
-                session,
-                QuizReview,
-                keys=keys,
-                insert_values={"topic": question.topic},
-                update_values={"box": 0, "due_at": now + REVIEW_INTERVALS[0]},
+            first_box = {"box": 0, "due_at": now + REVIEW_INTERVALS[0]}
+            session.execute(
+                insert_of(session.get_bind().dialect.name)(QuizReview)
+                .values({**keys, "topic": question.topic, **first_box})
+                .on_conflict_do_update(index_elements=list(keys), set_=first_box)
             )
             return
-        review = await session.scalar(select(QuizReview).filter_by(**keys).with_for_update())
+        review = session.scalar(select(QuizReview).filter_by(**keys).with_for_update())
         if review is None:
             return
         due = next_review(review.box + 1, now)
         if due is None:
-            await session.delete(review)
+            session.delete(review)
         else:
             review.box, review.due_at = review.box + 1, due

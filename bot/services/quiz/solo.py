@@ -2,12 +2,16 @@
 questions (wrong, or after the answer window) come back in later rounds."""
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
+from typing import TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.db.engine import Database
@@ -18,6 +22,8 @@ from bot.services.quiz.bank import Question
 from bot.services.quiz.ear import staircase
 from bot.services.quiz.rounds import RoundQuestion, Rounds
 from bot.services.quiz.rules import elapsed_since, is_late
+
+T = TypeVar("T")
 
 SOLO_IDLE = timedelta(minutes=15)
 """A solo round nobody touched for this long is closed; its open question counts as missed."""
@@ -62,6 +68,12 @@ class UnfinishedRound:
 
 
 class SoloRounds:
+    """Each step of a solo round is one ``Database.run`` unit of work (one hop, and on
+    SQLite a place in the group commit): the steps run on a synchronous ORM session over
+    the unit's connection, in a savepoint of its own. A failing flush (an answer given
+    twice) rolls back that savepoint only, never the transaction it joined, and the session
+    itself never commits: ``Database.run`` does once the step has returned."""
+
     def __init__(
         self, database: Database, clock: Clock, rounds: Rounds, rng: random.Random
     ) -> None:
@@ -70,16 +82,27 @@ class SoloRounds:
         self._rounds = rounds
         self._rng = rng
 
-    async def _pick(
-        self, session: AsyncSession, guild_id: int, user_id: int, topic: str | None, length: int
+    async def _run(self, work: Callable[[Session], T], *, write: bool = False) -> T:
+        def unit(connection: Connection) -> T:
+            with Session(
+                connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+            ) as session:
+                result = work(session)
+                session.commit()
+                return result
+
+        return await self._database.run(unit, write=write)
+
+    def _pick(
+        self, session: Session, guild_id: int, user_id: int, topic: str | None, length: int
     ) -> list[str]:
         """Due reviews first (longest due first), then questions the member has never
         answered, then the rest; each of the last two groups shuffled. Ear-training
         questions come at the member's level for their kind."""
         levels = None
         if topic == ear.EAR_TOPIC:
-            levels = await staircase.levels(session, guild_id, user_id)
-        pool = await self._rounds.bank.pool(session, guild_id, topic, levels)
+            levels = staircase.levels(session, guild_id, user_id)
+        pool = self._rounds.bank.pool(session, guild_id, topic, levels)
         keys = [question.key for question in pool]
         if not keys:
             raise NotFound("There are no questions for that topic yet.")
@@ -90,10 +113,10 @@ class SoloRounds:
         )
         if topic is not None:
             due_query = due_query.where(QuizReview.topic == topic)
-        due = await session.scalars(due_query.order_by(QuizReview.due_at, QuizReview.question_key))
+        due = session.scalars(due_query.order_by(QuizReview.due_at, QuizReview.question_key))
         chosen = [key for key in due if self._rounds.bank.still_asked(key, set(keys))][:length]
         seen = set(
-            await session.scalars(
+            session.scalars(
                 select(QuizAnswer.question_key)
                 .where(QuizAnswer.guild_id == guild_id, QuizAnswer.user_id == user_id)
                 .distinct()
@@ -105,11 +128,11 @@ class SoloRounds:
         self._rng.shuffle(again)
         return (chosen + fresh + again)[:length]
 
-    async def _abandon(self, session: AsyncSession, row: QuizRound, now: datetime) -> None:
+    def _abandon(self, session: Session, row: QuizRound, now: datetime) -> None:
         """Close a round left open; its unanswered question counts as missed."""
-        if not await self._rounds.answers(session, row, row.position):
-            question = await self._rounds.question(session, row)
-            await self._rounds.record(session, row, row.user_id, question, None, now)
+        if not self._rounds.answers(session, row, row.position):
+            question = self._rounds.question(session, row)
+            self._rounds.record(session, row, row.user_id, question, None, now)
         self._rounds.finish(row, "expired", now)
 
     async def start(
@@ -119,42 +142,45 @@ class SoloRounds:
         topic = self._rounds.bank.check_topic(topic)
         now = self._clock.now()
         slot = f"solo:{guild_id}:{user_id}"
+
+        def work(session: Session) -> RoundQuestion:
+            old = session.scalar(
+                select(QuizRound)
+                .where(QuizRound.guild_id == guild_id, QuizRound.active_slot == slot)
+                .with_for_update()
+            )
+            if old is not None:
+                self._abandon(session, old, now)
+                session.flush()
+            row = self._rounds.new(
+                session,
+                guild_id=guild_id,
+                kind="solo",
+                user_id=user_id,
+                channel_id=None,
+                topic=topic,
+                keys=self._pick(session, guild_id, user_id, topic, length),
+                slot=slot,
+                now=now,
+            )
+            session.flush()
+            return self._rounds.current(session, row)
+
         try:
-            async with self._database.write() as session:
-                old = await session.scalar(
-                    select(QuizRound)
-                    .where(QuizRound.guild_id == guild_id, QuizRound.active_slot == slot)
-                    .with_for_update()
-                )
-                if old is not None:
-                    await self._abandon(session, old, now)
-                    await session.flush()
-                row = self._rounds.new(
-                    session,
-                    guild_id=guild_id,
-                    kind="solo",
-                    user_id=user_id,
-                    channel_id=None,
-                    topic=topic,
-                    keys=await self._pick(session, guild_id, user_id, topic, length),
-                    slot=slot,
-                    now=now,
-                )
-                await session.flush()
-                return await self._rounds.current(session, row)
+            return await self._run(work, write=True)
         except IntegrityError:
             raise InvalidInput("You just started a round: use the buttons of that one.") from None
 
-    async def _own(
+    def _own(
         self,
-        session: AsyncSession,
+        session: Session,
         guild_id: int,
         round_id: int,
         user_id: int,
         position: int | None = None,
     ) -> QuizRound:
         """The member's open round ``round_id``, still at ``position`` when one is given."""
-        row = await self._rounds.get(session, guild_id, round_id)
+        row = self._rounds.get(session, guild_id, round_id)
         if row.user_id != user_id or row.kind != "solo":
             raise NotAllowed("This round belongs to someone else. Start your own: `/quiz skills`.")
         if row.status != "open":
@@ -163,10 +189,10 @@ class SoloRounds:
             raise InvalidInput("That question is already behind you: use the newest buttons.")
         return row
 
-    async def _done_with_current(self, session: AsyncSession, row: QuizRound) -> bool:
+    def _done_with_current(self, session: Session, row: QuizRound) -> bool:
         """Whether the question on screen is behind the member: answered, or its window
         (which keeps running while the member is away) has passed."""
-        if await self._rounds.answers(session, row, row.position):
+        if self._rounds.answers(session, row, row.position):
             return True
         return is_late(
             elapsed_since(row.question_started_at, self._clock.now()), Rounds.window(row)
@@ -174,8 +200,9 @@ class SoloRounds:
 
     async def unfinished(self, guild_id: int, user_id: int) -> UnfinishedRound | None:
         """The member's open round, if it still has a question to ask."""
-        async with self._database.read() as session:
-            row = await session.scalar(
+
+        def work(session: Session) -> UnfinishedRound | None:
+            row = session.scalar(
                 select(QuizRound).where(
                     QuizRound.guild_id == guild_id,
                     QuizRound.active_slot == f"solo:{guild_id}:{user_id}",
@@ -183,26 +210,33 @@ class SoloRounds:
             )
             if row is None:
                 return None
-            position = row.position + await self._done_with_current(session, row)
-        total = len(row.question_keys)
-        return UnfinishedRound(row.id, position, total, row.topic) if position < total else None
+            position = row.position + self._done_with_current(session, row)
+            total = len(row.question_keys)
+            return UnfinishedRound(row.id, position, total, row.topic) if position < total else None
+
+        return await self._run(work)
 
     async def resume(self, guild_id: int, round_id: int, user_id: int) -> RoundQuestion:
         """Continue the member's round: the question on screen if its window is still open
         (with the time it has left), else the next one (a lapsed question counts as missed)."""
-        async with self._database.write() as session:
-            row = await self._own(session, guild_id, round_id, user_id)
-            if not await self._done_with_current(session, row):
-                return await self._rounds.current(session, row)
+
+        def work(session: Session) -> RoundQuestion | None:
+            row = self._own(session, guild_id, round_id, user_id)
+            if not self._done_with_current(session, row):
+                return self._rounds.current(session, row)
             now = self._clock.now()
-            if not await self._rounds.answers(session, row, row.position):
-                question = await self._rounds.question(session, row)
-                await self._rounds.record(session, row, user_id, question, None, now)
+            if not self._rounds.answers(session, row, row.position):
+                question = self._rounds.question(session, row)
+                self._rounds.record(session, row, user_id, question, None, now)
             if row.position + 1 < len(row.question_keys):
                 row.position += 1
                 row.question_started_at = now
-                return await self._rounds.current(session, row)
+                return self._rounds.current(session, row)
             self._rounds.finish(row, "done", now)
+            return None
+
+        if (resumed := await self._run(work, write=True)) is not None:
+            return resumed
         raise InvalidInput(
             "Time ran out on the last question of that round, so it is over. "
             "Start a new one with `/quiz skills`."
@@ -212,8 +246,7 @@ class SoloRounds:
         self, guild_id: int, round_id: int, user_id: int, topic: str | None, length: int
     ) -> RoundQuestion:
         """Start over, as the member chose on the offer for the open round ``round_id``."""
-        async with self._database.read() as session:
-            await self._own(session, guild_id, round_id, user_id)
+        await self._run(lambda session: self._own(session, guild_id, round_id, user_id).id)
         return await self.start(guild_id, user_id, topic, length)
 
     async def answer(
@@ -221,28 +254,33 @@ class SoloRounds:
     ) -> SoloFeedback:
         """Mark the member's answer; after the window it counts as missed."""
         now = self._clock.now()
+
+        def work(session: Session) -> SoloFeedback:
+            row = self._own(session, guild_id, round_id, user_id, position)
+            question = self._rounds.question(session, row)
+            if not 0 <= choice < len(question.choices):
+                raise InvalidInput("That is not one of the answers.")
+            late = is_late(elapsed_since(row.question_started_at, now), Rounds.window(row))
+            made = None if late else choice
+            points = self._rounds.record(session, row, user_id, question, made, now)
+            summary, following = None, None
+            if position + 1 == len(row.question_keys):
+                self._rounds.finish(row, "done", now)
+                summary = self._summary(session, row)
+            else:
+                following = self._keep_level(session, row, position + 1)
+            total = len(row.question_keys)
+            return SoloFeedback(
+                round_id, position, total, question, made, points, summary, following
+            )
+
         try:
-            async with self._database.write() as session:
-                row = await self._own(session, guild_id, round_id, user_id, position)
-                question = await self._rounds.question(session, row)
-                if not 0 <= choice < len(question.choices):
-                    raise InvalidInput("That is not one of the answers.")
-                late = is_late(elapsed_since(row.question_started_at, now), Rounds.window(row))
-                made = None if late else choice
-                points = await self._rounds.record(session, row, user_id, question, made, now)
-                summary, following = None, None
-                if position + 1 == len(row.question_keys):
-                    self._rounds.finish(row, "done", now)
-                    summary = await self._summary(session, row)
-                else:
-                    following = await self._keep_level(session, row, position + 1)
+            return await self._run(work, write=True)
         except IntegrityError:
             raise InvalidInput("You already answered this question.") from None
-        total = len(row.question_keys)
-        return SoloFeedback(round_id, position, total, question, made, points, summary, following)
 
-    async def _summary(self, session: AsyncSession, row: QuizRound) -> RoundSummary:
-        answers = await self._rounds.answers(session, row)
+    def _summary(self, session: Session, row: QuizRound) -> RoundSummary:
+        answers = self._rounds.answers(session, row)
         correct = sum(1 for answer in answers if answer.correct)
         points = sum(answer.points for answer in answers)
         return RoundSummary(correct, len(row.question_keys), points, len(answers) - correct)
@@ -251,23 +289,26 @@ class SoloRounds:
         self, guild_id: int, round_id: int, position: int, user_id: int
     ) -> RoundQuestion:
         """Move on from the answered question ``position``; its window starts now."""
-        async with self._database.write() as session:
-            row = await self._own(session, guild_id, round_id, user_id, position)
-            if not await self._rounds.answers(session, row, position):
+
+        def work(session: Session) -> RoundQuestion:
+            row = self._own(session, guild_id, round_id, user_id, position)
+            if not self._rounds.answers(session, row, position):
                 raise InvalidInput("Answer this question first.")
             row.position += 1
             row.question_started_at = self._clock.now()
-            return await self._rounds.current(session, row)
+            return self._rounds.current(session, row)
+
+        return await self._run(work, write=True)
 
     @staticmethod
-    async def _keep_level(session: AsyncSession, row: QuizRound, position: int) -> str:
+    def _keep_level(session: Session, row: QuizRound, position: int) -> str:
         """The key of question ``position``. A fresh ear-training question comes at the
         level the member stands at now, which the answers so far may have changed; a review
         keeps its own."""
         spec = ear.parse_key(row.question_keys[position])
         if spec is None:
             return row.question_keys[position]
-        review = await session.scalar(
+        review = session.scalar(
             select(QuizReview.box).where(
                 QuizReview.guild_id == row.guild_id,
                 QuizReview.user_id == row.user_id,
@@ -276,7 +317,7 @@ class SoloRounds:
         )
         if review is not None:
             return spec.key
-        level = (await staircase.levels(session, row.guild_id, row.user_id)).get(spec.kind, 1)
+        level = staircase.levels(session, row.guild_id, row.user_id).get(spec.kind, 1)
         keys = list(row.question_keys)
         keys[position] = replace(spec, level=level).key
         row.question_keys = keys
@@ -295,11 +336,17 @@ class SoloRounds:
                     )
                 )
             ).all()
+
+        def close(session: Session, guild_id: int, round_id: int) -> bool:
+            row = self._rounds.get(session, guild_id, round_id)
+            idle = row.status == "open" and row.question_started_at < now - SOLO_IDLE
+            if idle:
+                self._abandon(session, row, now)
+            return idle
+
         closed = 0
         for guild_id, round_id in stale:
-            async with self._database.write() as session:
-                row = await self._rounds.get(session, guild_id, round_id)
-                if row.status == "open" and row.question_started_at < now - SOLO_IDLE:
-                    await self._abandon(session, row, now)
-                    closed += 1
+            closed += await self._run(
+                partial(close, guild_id=guild_id, round_id=round_id), write=True
+            )
         return closed

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.db.engine import Database
-from bot.db.upsert import insert_or_update
+from bot.db.upsert import insert_of
 from bot.models.quiz import EarLevel
 from bot.services.quiz.ear import KINDS, EarSpec
 
@@ -58,9 +58,9 @@ class Standing:
         return KINDS[self.kind].levels[self.best - 1].asks if self.best else None
 
 
-async def levels(session: AsyncSession, guild_id: int, user_id: int) -> dict[str, int]:
+def levels(session: Session, guild_id: int, user_id: int) -> dict[str, int]:
     """The level each kind is asked at next for the member (kinds never tried are absent)."""
-    rows = await session.execute(
+    rows = session.execute(
         select(EarLevel.kind, EarLevel.level).where(
             EarLevel.guild_id == guild_id, EarLevel.user_id == user_id
         )
@@ -68,14 +68,18 @@ async def levels(session: AsyncSession, guild_id: int, user_id: int) -> dict[str
     return {kind: level for kind, level in rows if kind in KINDS}
 
 
-async def record(
-    session: AsyncSession, guild_id: int, user_id: int, spec: EarSpec, correct: bool, now: datetime
+def record(
+    session: Session, guild_id: int, user_id: int, spec: EarSpec, correct: bool, now: datetime
 ) -> None:
     """Move the member on ``spec.kind``'s staircase after an answer to ``spec``."""
     keys = {"guild_id": guild_id, "user_id": user_id, "kind": spec.kind}
     start = {"level": 1, "streak": 0, "best": 0, "answered": 0, "updated_at": now}
-    await insert_or_update(session, EarLevel, keys=keys, insert_values=start, update_values={})
-    row = await session.scalar(select(EarLevel).filter_by(**keys).with_for_update())
+    session.execute(
+        insert_of(session.get_bind().dialect.name)(EarLevel)
+        .values({**keys, **start})
+        .on_conflict_do_nothing(index_elements=list(keys))
+    )
+    row = session.scalar(select(EarLevel).filter_by(**keys).with_for_update())
     if row is None or row.level != spec.level:
         return
     moved = step(Climb(row.level, row.streak, row.best), correct, len(KINDS[spec.kind].levels))
