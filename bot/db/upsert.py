@@ -25,6 +25,22 @@ def insert_of(dialect: str) -> Callable[[type[Base]], PostgresInsert | SqliteIns
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
+def upsert(
+    dialect: str,
+    model: type[Base],
+    *,
+    keys: dict[str, Any],
+    insert_values: dict[str, Any],
+    update_values: dict[str, Any],
+) -> PostgresInsert | SqliteInsert:
+    """Insert the row identified by ``keys`` with ``insert_values`` and ``update_values``,
+    or, if it exists, apply ``update_values`` to it (nothing, if there are none)."""
+    statement = insert_of(dialect)(model).values({**keys, **insert_values, **update_values})
+    if update_values:
+        return statement.on_conflict_do_update(index_elements=list(keys), set_=update_values)
+    return statement.on_conflict_do_nothing(index_elements=list(keys))
+
+
 async def insert_or_update(
     session: AsyncSession,
     model: type[Base],
@@ -33,11 +49,8 @@ async def insert_or_update(
     insert_values: dict[str, Any],
     update_values: dict[str, Any],
 ) -> None:
-    """Insert the row identified by ``keys`` with ``insert_values`` and ``update_values``,
-    or, if it exists, apply ``update_values`` to it."""
-    statement = insert_for(session)(model).values({**keys, **insert_values, **update_values})
-    if update_values:
-        statement = statement.on_conflict_do_update(index_elements=list(keys), set_=update_values)
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=list(keys))
-    await session.execute(statement)
+    """``upsert`` in an async session."""
+    dialect = session.get_bind().dialect.name
+    await session.execute(
+        upsert(dialect, model, keys=keys, insert_values=insert_values, update_values=update_values)
+    )

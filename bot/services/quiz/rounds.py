@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.db.upsert import insert_of
+from bot.db.upsert import upsert
 from bot.errors import NotFound
 from bot.models.quiz import QuizAnswer, QuizReview, QuizRound
 from bot.services.quiz import ear
@@ -179,11 +179,14 @@ class Rounds:
         out of the queue after the last."""
         keys = {"guild_id": guild_id, "user_id": user_id, "question_key": question.key}
         if not correct:
-            first_box = {"box": 0, "due_at": now + REVIEW_INTERVALS[0]}
             session.execute(
-                insert_of(session.get_bind().dialect.name)(QuizReview)
-                .values({**keys, "topic": question.topic, **first_box})
-                .on_conflict_do_update(index_elements=list(keys), set_=first_box)
+                upsert(
+                    session.get_bind().dialect.name,
+                    QuizReview,
+                    keys=keys,
+                    insert_values={"topic": question.topic},
+                    update_values={"box": 0, "due_at": now + REVIEW_INTERVALS[0]},
+                )
             )
             return
         review = session.scalar(select(QuizReview).filter_by(**keys).with_for_update())

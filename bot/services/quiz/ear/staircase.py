@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.engine import Database
-from bot.db.upsert import insert_of
+from bot.db.upsert import upsert
 from bot.models.quiz import EarLevel
 from bot.services.quiz.ear import KINDS, EarSpec
 
@@ -74,11 +74,8 @@ def record(
     """Move the member on ``spec.kind``'s staircase after an answer to ``spec``."""
     keys = {"guild_id": guild_id, "user_id": user_id, "kind": spec.kind}
     start = {"level": 1, "streak": 0, "best": 0, "answered": 0, "updated_at": now}
-    session.execute(
-        insert_of(session.get_bind().dialect.name)(EarLevel)
-        .values({**keys, **start})
-        .on_conflict_do_nothing(index_elements=list(keys))
-    )
+    dialect = session.get_bind().dialect.name
+    session.execute(upsert(dialect, EarLevel, keys=keys, insert_values=start, update_values={}))
     row = session.scalar(select(EarLevel).filter_by(**keys).with_for_update())
     if row is None or row.level != spec.level:
         return
