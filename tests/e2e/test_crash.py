@@ -110,10 +110,7 @@ async def test_acknowledged_votes_survive_a_kill(tmp_path: Path, lab: CrashLab) 
     entries = discord.channel_messages(discord.channels[post.thread_id or 0])
     author = {entry.id: next(m for m in members if f"<@{m.id}>" in entry.text) for entry in entries}
     ballots = [
-        (voter, entry)
-        for voter in members
-        for entry in entries
-        if author[entry.id].id != voter.id
+        (voter, entry) for voter in members for entry in entries if author[entry.id].id != voter.id
     ]
 
     async def vote(voter: Member, entry: Message) -> Reply:
