@@ -71,6 +71,21 @@ _VOTES = select(func.count()).where(ChallengeVote.submission_id == bindparam("su
 
 
 @functools.cache
+def _set_entry(names: tuple[str, ...]) -> Executable:
+    """An update of these columns of one entry, built once per set of columns (bound
+    parameters of an update may not take the table's column names)."""
+    columns = ChallengeSubmission.__table__.c
+    return (
+        update(ChallengeSubmission)
+        .where(
+            ChallengeSubmission.guild_id == bindparam("entry_guild"),
+            ChallengeSubmission.id == bindparam("entry_id"),
+        )
+        .values({name: bindparam(f"new_{name}", type_=columns[name].type) for name in names})
+    )
+
+
+@functools.cache
 def _ballot(dialect: str) -> Executable:
     """One member's vote, or no row if they already cast it; built once per dialect."""
     columns = ChallengeVote.__table__.c
@@ -296,15 +311,11 @@ class ChallengeEntryService:
         await self._set(guild_id, submission_id, stale_message_id=None)
 
     async def _set(self, guild_id: int, submission_id: int, **values: int | None) -> None:
-        async with self._database.write() as session:
-            await session.execute(
-                update(ChallengeSubmission)
-                .where(
-                    ChallengeSubmission.guild_id == guild_id,
-                    ChallengeSubmission.id == submission_id,
-                )
-                .values(**values)
-            )
+        """One write unit on the entry's row (it joins the group commit)."""
+        statement = _set_entry(tuple(values))
+        keys: dict[str, int | None] = {"entry_guild": guild_id, "entry_id": submission_id}
+        keys |= {f"new_{name}": value for name, value in values.items()}
+        await self._database.run(lambda c: c.execute(statement, keys), write=True)
 
     async def half_done(self, now: datetime) -> list[HalfDone]:
         """Entries a crash or an outage left half-done, ``REPAIR_AFTER`` after they came in:
