@@ -5,20 +5,20 @@ once, at most ``waiting`` more wait their turn (beyond that the member is asked 
 again shortly), and each member has one track in the works at a time."""
 
 import asyncio
+import contextlib
 import importlib
 import multiprocessing
 import signal
 import tempfile
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TypeVar
 
 from bot.audio.summary import ListeningCopy, Report
 from bot.errors import DomainError
 
-P = ParamSpec("P")
 T = TypeVar("T")
 TASKS_PER_WORKER = 50
 """A worker is replaced after this many tracks, returning whatever memory it grew to."""
@@ -66,20 +66,22 @@ class AudioPool:
             )
         return self._processes
 
-    async def run(self, owner: int, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """``work(*args, **kwargs)`` in a worker process for ``owner`` (a member id)."""
-        if owner in self._owners:
-            raise AudioBusy("Your last track is still being analysed: try again in a moment.")
-        if len(self._owners) >= self._room:
-            raise AudioBusy("Many tracks are being analysed right now: try again in a minute.")
-        self._owners.add(owner)
-        try:
+    async def analyse(
+        self, owner: int, data: bytes, name: str, max_bytes: int, copy_limit: int | None = None
+    ) -> Analysis:
+        """``analyse`` for ``owner``'s track (a member id) in a worker process. The member is
+        admitted first, then the worker reads the track from a private temporary file,
+        removed afterwards, rather than getting a copy of the bytes through its pipe: a
+        40 MB WAV would otherwise be held twice over in the worker."""
+        with self._admitted(owner), tempfile.TemporaryDirectory(prefix="track-") as folder:
+            path = Path(folder) / "track"
+            await asyncio.to_thread(path.write_bytes, data)
             async with self._slots:
                 loop = asyncio.get_running_loop()
-                done: asyncio.Future[T] = loop.create_future()
+                done: asyncio.Future[Analysis] = loop.create_future()
                 self._pool().apply_async(
-                    _call,
-                    (work, args, kwargs),
+                    analyse,
+                    (path, name, max_bytes, copy_limit),
                     callback=lambda result: loop.call_soon_threadsafe(_settle, done, result),
                     error_callback=lambda error: loop.call_soon_threadsafe(_fail, done, error),
                 )
@@ -89,19 +91,19 @@ class AudioPool:
                     raise AudioBusy(
                         "That track took too long to analyse: try again, or try a shorter file."
                     ) from None
+
+    @contextlib.contextmanager
+    def _admitted(self, owner: int) -> Iterator[None]:
+        """One track per member, and at most ``workers + waiting`` in all."""
+        if owner in self._owners:
+            raise AudioBusy("Your last track is still being analysed: try again in a moment.")
+        if len(self._owners) >= self._room:
+            raise AudioBusy("Many tracks are being analysed right now: try again in a minute.")
+        self._owners.add(owner)
+        try:
+            yield
         finally:
             self._owners.discard(owner)
-
-    async def analyse(
-        self, owner: int, data: bytes, name: str, max_bytes: int, copy_limit: int | None = None
-    ) -> Analysis:
-        """``analyse`` for ``owner``'s track. The worker reads the track from a private
-        temporary file, removed afterwards, rather than getting a copy of the bytes through
-        its pipe: a 40 MB WAV would otherwise be held twice over in the worker."""
-        with tempfile.TemporaryDirectory(prefix="track-") as folder:
-            path = Path(folder) / "track"
-            await asyncio.to_thread(path.write_bytes, data)
-            return await self.run(owner, analyse, path, name, max_bytes, copy_limit)
 
     def warm(self) -> None:
         """Start the worker and load its libraries now, so the first track does not wait
@@ -134,7 +136,3 @@ def _fail(done: "asyncio.Future[T]", error: BaseException) -> None:
 def _warm() -> None:
     for module in ("bot.audio.listening", "bot.audio.picture", "matplotlib.figure"):
         importlib.import_module(module)
-
-
-def _call(work: Callable[..., T], args: tuple[object, ...], kwargs: dict[str, object]) -> T:
-    return work(*args, **kwargs)

@@ -9,7 +9,7 @@ from PIL import Image
 
 from bot.audio.errors import NotAudio
 from bot.audio.listening import listening_copy
-from bot.audio.pool import AudioBusy, AudioPool, analyse
+from bot.audio.pool import AudioBusy, AudioPool
 from bot.audio.report import measure
 from bot.audio.summary import CEILING_DBTP, TARGET_LUFS, describe
 from bot.charts import SMALLEST_TEXT_KEY
@@ -55,17 +55,17 @@ async def test_the_pool_analyses_in_a_worker_process_one_track_per_member() -> N
     pool = AudioPool(workers=1, waiting=1)
     track = encode(progression(7, False, seconds=4.0, rate=44100), 44100, "mp3")
     try:
-        first = asyncio.create_task(pool.run(1, analyse, track, "take.mp3", 10 * MIB, 10 * MIB))
+        first = asyncio.create_task(pool.analyse(1, track, "take.mp3", 10 * MIB, 10 * MIB))
         await asyncio.sleep(0)
         with pytest.raises(AudioBusy):  # the same member, while the first runs
-            await pool.run(1, analyse, track, "take.mp3", 10 * MIB)
-        second = asyncio.create_task(pool.run(2, analyse, track, "take.mp3", 10 * MIB))
+            await pool.analyse(1, track, "take.mp3", 10 * MIB)
+        second = asyncio.create_task(pool.analyse(2, track, "take.mp3", 10 * MIB))
         await asyncio.sleep(0)
         with pytest.raises(AudioBusy):  # one working, one waiting: full
-            await pool.run(3, analyse, track, "take.mp3", 10 * MIB)
+            await pool.analyse(3, track, "take.mp3", 10 * MIB)
         analysis, other = await first, await second
         with pytest.raises(NotAudio):  # errors come back from the worker as they are
-            await pool.run(1, analyse, b"not audio at all" * 10, "notes.wav", 10 * MIB)
+            await pool.analyse(1, b"not audio at all" * 10, "notes.wav", 10 * MIB)
     finally:
         pool.close()
     assert analysis.report.key == "G major" and analysis.copy is not None
