@@ -18,7 +18,6 @@ committed together (``bot.db.group_commit``).
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -40,9 +39,6 @@ from bot.db.group_commit import GroupCommit
 
 _IMMEDIATE = "producer_bot_begin_immediate"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-DATABASE_THREADS = 1
-"""Threads that write on SQLite for ``Database.run``: one, as a file has one writer at a
-time and each batch of the group commit is written in one go."""
 
 T = TypeVar("T")
 
@@ -98,7 +94,7 @@ def _sync_twin(engine: AsyncEngine) -> Engine | None:
     twin = create_sync_engine(
         url.set(drivername="sqlite"),
         connect_args={"check_same_thread": False},
-        pool_size=DATABASE_THREADS + 1,  # and the connection that reads on the event loop
+        pool_size=2,  # the group commit's writer and the reader on the event loop
         json_serializer=_json_text,
         json_deserializer=orjson.loads,
     )
@@ -121,16 +117,9 @@ class Database:
         # a short queue into second-long waits. Other processes still meet busy_timeout.
         self._write_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         self._twin = _sync_twin(engine)
-        self._threads = (
-            ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="database")
-            if self._twin is not None
-            else None
-        )
         self._commits = (
-            GroupCommit(
-                self._twin.execution_options(**{_IMMEDIATE: True}), self._threads, self._write_turn
-            )
-            if self._twin is not None and self._threads is not None and self._write_turn is not None
+            GroupCommit(self._twin.execution_options(**{_IMMEDIATE: True}), self._write_turn)
+            if self._twin is not None and self._write_turn is not None
             else None
         )
         self._reader: Connection | None = None
@@ -219,7 +208,7 @@ class Database:
 
     async def close(self) -> None:
         if self._commits is not None:
-            await self._commits.idle()
+            await self._commits.close()
         if self._reader is not None:
             self._reader.close()
         await self.engine.dispose()
@@ -227,5 +216,3 @@ class Database:
             self._peeker.close()
         if self._twin is not None:
             self._twin.dispose()
-        if self._threads is not None:
-            self._threads.shutdown(wait=True)

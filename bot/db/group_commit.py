@@ -12,7 +12,7 @@ write that a crash could still lose.
 
 import asyncio
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -31,9 +31,10 @@ class _Failed:
 
 
 class GroupCommit:
-    def __init__(self, engine: Engine, threads: Executor, turn: asyncio.Lock) -> None:
+    def __init__(self, engine: Engine, turn: asyncio.Lock) -> None:
         self._engine = engine
-        self._threads = threads
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="database")
+        """One writer thread: a file has one writer at a time, and a batch is written in one go."""
         self._turn = turn
         """The process's write lock, shared with the other kinds of write unit."""
         self._queue: list[tuple[Unit, asyncio.Future[Any]]] = []
@@ -48,10 +49,11 @@ class GroupCommit:
             self._writer = loop.create_task(self._write_queue())
         return await done
 
-    async def idle(self) -> None:
-        """Wait until every queued unit is written."""
+    async def close(self) -> None:
+        """Write every queued unit, then stop the writer thread."""
         while self._writer is not None:
             await asyncio.shield(self._writer)
+        self._thread.shutdown(wait=True)
 
     async def _write_queue(self) -> None:
         loop = asyncio.get_running_loop()
@@ -62,7 +64,7 @@ class GroupCommit:
                 outcomes: list[Any]
                 try:
                     async with self._turn:
-                        outcomes = await loop.run_in_executor(self._threads, self._write, units)
+                        outcomes = await loop.run_in_executor(self._thread, self._write, units)
                 except Exception as error:  # the commit failed: no unit of the batch is written
                     outcomes = [_Failed(error)] * len(batch)
                 for (_, done), outcome in zip(batch, outcomes, strict=True):
