@@ -134,12 +134,14 @@ async def deliver_entry(
             interaction.filesize_limit,  # boosted servers allow more than 10 MiB
         )
         check_audio(audio)
-        track = await download(attachment)
-        analysis = await producer_bot(interaction).audio.analyse(
-            interaction.user.id, track, audio.filename, audio.limit, audio.limit
-        )
     cooldowns = producer_bot(interaction).services.cooldowns
+    # The cooldown comes first: a member on it is told so before their file is analysed.
     async with cooldowns.hold(guild_id, interaction.user.id, "challenge-entry", ENTRY_COOLDOWN):
+        if attachment is not None and audio is not None:
+            track = await download(attachment)
+            analysis = await producer_bot(interaction).audio.analyse(
+                interaction.user.id, track, audio.filename, audio.limit, audio.limit
+            )
         entry = await services.entries.submit(
             guild_id,
             interaction.user.id,
