@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.record import save
+from bot.services.core.cooldowns import ENTRY_COOLDOWN
 from loopback.interactions import MODAL, Reply
 from loopback.server import LoopbackDiscord
 from loopback.world import MANAGE_GUILD, Channel, Guild, Member, Message
@@ -78,6 +79,8 @@ class Stage:
     ready_forms: dict[int, Reply] = field(default_factory=dict)
     """Forms opened ahead of a timed run, each submitted once."""
     live: dict[int, Message] | None = None
+    cooldown_ends = 0.0
+    """When the members' own entries made while opening the challenge stop holding them."""
     votes: int = 0
     bot: str = "producer-bot"
 
@@ -98,6 +101,7 @@ class Stage:
         for member in self.members:
             await self.discord.slash("challenge submit", member=member, link="https://e.com/t")
         self.live = None
+        self.cooldown_ends = time.monotonic() + ENTRY_COOLDOWN_SECONDS
 
     async def open_form(self, member: Member) -> Reply:
         """Press the challenge's Submit button: the bot answers with its entry form."""
@@ -149,6 +153,8 @@ def scenarios(stage: Stage) -> dict[str, Scenario]:
             await asyncio.sleep(FILL_SECONDS)
         answers = {"Or a link to your track": "https://e.com/take", "Notes": "bench"}
         reply = await discord.submit(form, answers, member=member)
+        if stage.bot != "floor" and "Your entry" not in reply.text:
+            raise AssertionError(f"the entry was refused: {reply.text}")
         stage.live = None  # the member's earlier entry was replaced
         return reply
 
@@ -196,6 +202,7 @@ def scenarios(stage: Stage) -> dict[str, Scenario]:
 
 
 ENTRY = "challenge entry (form)"
+ENTRY_COOLDOWN_SECONDS = ENTRY_COOLDOWN.total_seconds()
 MENTION = re.compile(r"<@(\d+)>")
 LEAD_INS = {"Another tip (button)": 1, "quiz answer (button)": 1}
 """Interactions a scenario fires before the one it times (the tip or quiz it answers)."""
@@ -387,6 +394,7 @@ async def main(
                 for stage, mix in zip(stages, mixes, strict=True):
                     members = stage.members[row * rounds : (row + 1) * rounds]
                     if name == ENTRY:  # forms are opened first, untimed, as people do
+                        await asyncio.sleep(max(0.0, stage.cooldown_ends - time.monotonic()))
                         for member in members:
                             stage.ready_forms[member.id] = await stage.open_form(member)
                         await asyncio.sleep(FILL_SECONDS)

@@ -141,9 +141,10 @@ async def test_acknowledged_entries_and_live_answers_survive_a_kill_and_the_roun
     tmp_path: Path, lab: CrashLab
 ) -> None:
     """Twenty members enter today's challenge while twenty answer a live quiz question; the
-    process dies a third of the way through. After a restart every acknowledged entry and
-    answer is stored once, and the live round still closes on time (its schedule
-    continues). The process runs on a 6x clock so the 30-second answer window is short."""
+    process dies once each burst has an acknowledged interaction. After a restart every
+    acknowledged entry and answer is stored once, and the live round still closes on time
+    (its schedule continues). The process runs on a 6x clock so the 30-second answer
+    window is short."""
     discord, moderator, members = lab.discord, lab.moderator, lab.members
     quiz = discord.default_channel(discord.guilds[moderator.guild_id])
     clock = {"CLOCK_START": datetime.now(UTC).isoformat(), "CLOCK_ANCHOR": str(time.time())}
@@ -164,9 +165,12 @@ async def test_acknowledged_entries_and_live_answers_survive_a_kill_and_the_roun
         return await discord.click(question, "A", member=member, timeout=5)
 
     entries = [asyncio.create_task(enter(member)) for member in members]
-    await share_done(entries)
     answers = [asyncio.create_task(answer(member)) for member in members]
-    await share_done(answers)
+    # Answers share group commits and can all be acknowledged at once: the kill comes as
+    # soon as each burst has an acknowledged interaction, while entries are still going.
+    await asyncio.gather(
+        share_done(entries, 1 / len(entries)), share_done(answers, 1 / len(answers))
+    )
     on_entries, on_answers = await kill(process, entries, answers)
     entered = {m.id for m, text in zip(members, on_entries, strict=True) if "is in" in text}
     answered = {m.id for m, text in zip(members, on_answers, strict=True) if "Locked in" in text}

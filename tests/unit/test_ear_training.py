@@ -7,8 +7,7 @@ import re
 
 import numpy as np
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from bot.app import QuizServices, build_services
 from bot.clock import ManualClock
@@ -135,13 +134,12 @@ async def test_only_answers_at_the_members_level_move_the_staircase(
     any_database: Database, clock: ManualClock
 ) -> None:
 
-    def answer(session: Session) -> None:
+    def answer(connection: Connection) -> None:
         for level, correct in [(1, True), (3, False), (1, True), (1, False), (2, False)]:
             spec = ear.EarSpec("delay", level, 7)
-            staircase.record(session, GUILD, ALICE, spec, correct, clock.now())
+            staircase.record(connection, GUILD, ALICE, spec, correct, clock.now())
 
-    async with any_database.write() as session:
-        await session.run_sync(answer)
+    await any_database.run(answer, write=True)
     async with any_database.read() as session:
         row = await session.scalar(select(EarLevel))
     assert row is not None

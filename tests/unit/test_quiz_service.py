@@ -426,9 +426,8 @@ async def test_guild_questions_are_validated_shuffled_and_removable(
     assert added.prompt == "Who signs?"
     assert added.correct_choice == "The label"
     assert sorted(added.choices) == sorted(["The label", "Nobody", "A fan", "Me"])
-    async with database.read() as session:
-        ours = await session.run_sync(lambda sync: quiz.bank.pool(sync, GUILD, "business"))
-        theirs = await session.run_sync(lambda sync: quiz.bank.pool(sync, OTHER_GUILD, None))
+    ours = await database.run(lambda connection: quiz.bank.pool(connection, GUILD, "business"))
+    theirs = await database.run(lambda connection: quiz.bank.pool(connection, OTHER_GUILD, None))
     assert added.key in [q.key for q in ours]
     assert added.key not in [q.key for q in theirs]
     assert [q.key for q in await quiz.bank.search(GUILD, "signs")] == [added.key]
@@ -442,8 +441,7 @@ async def test_guild_questions_are_validated_shuffled_and_removable(
     assert removed.key == added.key
     with pytest.raises(NotFound):
         await quiz.bank.remove(GUILD, added.key)
-    async with database.read() as session:
-        pool = await session.run_sync(lambda sync: quiz.bank.pool(sync, GUILD, None))
-        kept = await session.run_sync(lambda sync: quiz.bank.get(sync, GUILD, added.key))
+    pool = await database.run(lambda connection: quiz.bank.pool(connection, GUILD, None))
+    kept = await database.run(lambda connection: quiz.bank.get(connection, GUILD, added.key))
     assert added.key not in [q.key for q in pool]
     assert kept.prompt == "Who signs?"

@@ -10,8 +10,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, bindparam, func, select, update
 
 from bot.clock import Clock
 from bot.content.quiz import DIFFICULTIES, KNOWLEDGE_CHOICES, KnowledgeQuestion, QuizContent
@@ -20,6 +19,9 @@ from bot.errors import InvalidInput, NotFound
 from bot.models.quiz import GuildQuestion
 from bot.numbers import parse_number
 from bot.services.quiz import ear
+
+QuestionRow = Row[int, str, str, str, list[str], int, str]
+"""A guild question's id, topic, difficulty, prompt, choices, answer and explanation."""
 
 GUILD_PREFIX = "g:"
 MAX_GUILD_QUESTIONS = 300
@@ -77,7 +79,7 @@ class Question:
         )
 
     @classmethod
-    def of(cls, row: GuildQuestion) -> "Question":
+    def of(cls, row: "GuildQuestion | QuestionRow") -> "Question":
         return cls(
             f"{GUILD_PREFIX}{row.id}",
             row.topic,
@@ -102,8 +104,22 @@ class QuestionDraft:
     explanation: str
 
 
+_QUESTION = select(
+    GuildQuestion.id,
+    GuildQuestion.topic,
+    GuildQuestion.difficulty,
+    GuildQuestion.prompt,
+    GuildQuestion.choices,
+    GuildQuestion.answer,
+    GuildQuestion.explanation,
+).where(GuildQuestion.guild_id == bindparam("guild"))
+_ONE = _QUESTION.where(GuildQuestion.id == bindparam("row"))
+_ASKED = _QUESTION.where(GuildQuestion.removed_at.is_(None)).order_by(GuildQuestion.id)
+_ASKED_ON = _ASKED.where(GuildQuestion.topic == bindparam("on_topic"))
+
+
 class QuestionBank:
-    """Looks questions up inside the caller's unit of work (a synchronous ORM session);
+    """Looks questions up inside the caller's unit of work (a Core connection);
     ``add``/``edit``/``remove`` are their own."""
 
     def __init__(
@@ -112,6 +128,10 @@ class QuestionBank:
         self._database = database
         self._clock = clock
         self._builtin = {q.id: Question.builtin(q) for q in quiz.knowledge}
+        self._every = list(self._builtin.values())
+        self._by_topic: dict[str, list[Question]] = {}
+        for question in self._every:
+            self._by_topic.setdefault(question.topic, []).append(question)
         self._topics = {t.id: f"{t.emoji} {t.name}" for t in quiz.knowledge_topics}
         self._topics[ear.EAR_TOPIC] = "👂 Ear training"
         self._rng = rng
@@ -138,7 +158,7 @@ class QuestionBank:
 
     def pool(
         self,
-        session: Session,
+        connection: Connection,
         guild_id: int,
         topic: str | None,
         ear_levels: Mapping[str, int] | None = None,
@@ -148,21 +168,18 @@ class QuestionBank:
         level per kind; the first level without)."""
         if topic == ear.EAR_TOPIC:
             keys = ear.random_keys(self._rng, EAR_ROUND_POOL, ear_levels or {})
-            return [self.get(session, guild_id, key) for key in keys]
-        builtin = [q for q in self._builtin.values() if topic is None or q.topic == topic]
-        query = select(GuildQuestion).where(
-            GuildQuestion.guild_id == guild_id, GuildQuestion.removed_at.is_(None)
-        )
-        if topic is not None:
-            query = query.where(GuildQuestion.topic == topic)
-        rows = session.scalars(query.order_by(GuildQuestion.id)).all()
-        return builtin + [Question.of(row) for row in rows]
+            return [self.get(connection, guild_id, key) for key in keys]
+        if topic is None:
+            rows = connection.execute(_ASKED, {"guild": guild_id})
+            return self._every + [Question.of(row) for row in rows]
+        rows = connection.execute(_ASKED_ON, {"guild": guild_id, "on_topic": topic})
+        return self._by_topic.get(topic, []) + [Question.of(row) for row in rows]
 
     def still_asked(self, key: str, pool: set[str]) -> bool:
         """Whether a review of ``key`` can still be asked, given the round's ``pool``."""
         return key in pool or ear.parse_key(key) is not None
 
-    def get(self, session: Session, guild_id: int, key: str) -> Question:
+    def get(self, connection: Connection, guild_id: int, key: str) -> Question:
         """The question with ``key`` (a guild question only in its own guild, and also
         after its removal, for the rounds that asked it)."""
         if key in self._builtin:
@@ -172,11 +189,7 @@ class QuestionBank:
         row_id = guild_row_id(key)
         row = None
         if row_id is not None:
-            row = session.scalar(
-                select(GuildQuestion).where(
-                    GuildQuestion.guild_id == guild_id, GuildQuestion.id == row_id
-                )
-            )
+            row = connection.execute(_ONE, {"guild": guild_id, "row": row_id}).first()
         if row is None:
             raise NotFound("That question is not (or no longer) in this server's quiz.")
         return Question.of(row)
@@ -278,7 +291,7 @@ class QuestionBank:
                 raise NotFound(
                     "That is not one of this server's questions: pick one from the list."
                 )
-            return await session.run_sync(lambda sync: self.get(sync, guild_id, key))
+            return await session.run_sync(lambda sync: self.get(sync.connection(), guild_id, key))
 
     async def search(self, guild_id: int, query: str, limit: int = 25) -> list[Question]:
         """The guild's own questions whose prompt contains ``query``, newest first."""

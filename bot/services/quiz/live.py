@@ -5,16 +5,15 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.quiz import QuizAnswer, QuizRound
 from bot.services.quiz.bank import Question
-from bot.services.quiz.rounds import RoundQuestion, Rounds
+from bot.services.quiz.rounds import RoundQuestion, RoundRow, Rounds
 from bot.services.quiz.rules import Ranked, elapsed_since, is_late, rank_totals
 
 
@@ -46,9 +45,29 @@ class LiveClosing:
     """The whole round's ranking, once its last question closed (else empty)."""
 
 
+_THIS_ROUND = (QuizRound.guild_id == bindparam("guild")) & (QuizRound.id == bindparam("round"))
+_ATTACH = (
+    update(QuizRound)
+    .where(_THIS_ROUND, QuizRound.position == bindparam("at"))
+    .values(message_id=bindparam("message"))
+)
+_RUNNING = select(
+    QuizRound.guild_id,
+    QuizRound.id,
+    QuizRound.position,
+    QuizRound.question_started_at,
+    QuizRound.window_seconds,
+).where(QuizRound.kind == "live", QuizRound.status == "open")
+_TOTALS = (
+    select(QuizAnswer.user_id, func.sum(QuizAnswer.points))
+    .where(QuizAnswer.guild_id == bindparam("guild"), QuizAnswer.round_id == bindparam("round"))
+    .group_by(QuizAnswer.user_id)
+)
+
+
 class LiveRounds:
-    """Each step is a write unit of work whose body runs on the session's synchronous side
-    (``run_sync``), where the ``Rounds`` steps it shares with solo rounds work."""
+    """Each step is one write unit of work (``Database.run``) made of the ``Rounds`` steps
+    it shares with solo rounds."""
 
     def __init__(
         self, database: Database, clock: Clock, rounds: Rounds, rng: random.Random
@@ -64,12 +83,12 @@ class LiveRounds:
         """A live round in ``channel_id``; only one runs per channel at a time."""
         topic = self._rounds.bank.check_topic(topic)
 
-        def work(session: Session) -> RoundQuestion:
-            pool = [q.key for q in self._rounds.bank.pool(session, guild_id, topic)]
+        def work(connection: Connection) -> RoundQuestion:
+            pool = [q.key for q in self._rounds.bank.pool(connection, guild_id, topic)]
             if not pool:
                 raise NotFound("There are no questions for that topic yet.")
             row = self._rounds.new(
-                session,
+                connection,
                 guild_id=guild_id,
                 kind="live",
                 user_id=host_id,
@@ -79,12 +98,10 @@ class LiveRounds:
                 slot=f"live:{channel_id}",
                 now=self._clock.now(),
             )
-            session.flush()
-            return self._rounds.current(session, row)
+            return self._rounds.current(connection, row, fresh=True)
 
         try:
-            async with self._database.write() as session:
-                return await session.run_sync(work)
+            return await self._database.run(work, write=True)
         except IntegrityError:
             raise InvalidInput(
                 "A live round is already running in this channel: wait for its podium."
@@ -94,40 +111,34 @@ class LiveRounds:
         self, guild_id: int, round_id: int, position: int, message_id: int
     ) -> None:
         """Remember the message asking question ``position`` (to close it later)."""
-        async with self._database.write() as session:
-            await session.execute(
-                update(QuizRound)
-                .where(
-                    QuizRound.guild_id == guild_id,
-                    QuizRound.id == round_id,
-                    QuizRound.position == position,
-                )
-                .values(message_id=message_id)
-            )
+        keys = {"guild": guild_id, "round": round_id, "at": position, "message": message_id}
+
+        def work(connection: Connection) -> None:
+            connection.execute(_ATTACH, keys)
+
+        await self._database.run(work, write=True)
 
     async def cancel(self, guild_id: int, round_id: int) -> None:
         """Stop a round that can no longer post (its channel is gone or closed to the bot)."""
 
-        def work(session: Session) -> None:
-            row = self._rounds.get(session, guild_id, round_id)
+        def work(connection: Connection) -> None:
+            row = self._rounds.get(connection, guild_id, round_id)
             if row.status == "open":
-                self._rounds.finish(row, "cancelled", self._clock.now())
+                self._rounds.finish(connection, row, "cancelled", self._clock.now())
 
-        async with self._database.write() as session:
-            await session.run_sync(work)
+        await self._database.run(work, write=True)
 
     async def finish_early(self, guild_id: int, round_id: int) -> list[Ranked]:
         """End a round that Discord keeps refusing to show: the points of the questions
         already asked stand. Returns the round's ranking."""
 
-        def work(session: Session) -> list[Ranked]:
-            row = self._rounds.get(session, guild_id, round_id)
+        def work(connection: Connection) -> list[Ranked]:
+            row = self._rounds.get(connection, guild_id, round_id)
             if row.status == "open":
-                self._rounds.finish(row, "done", self._clock.now())
-            return self._standings(session, row)
+                self._rounds.finish(connection, row, "done", self._clock.now())
+            return self._standings(connection, row)
 
-        async with self._database.write() as session:
-            return await session.run_sync(work)
+        return await self._database.run(work, write=True)
 
     async def answer(
         self, guild_id: int, round_id: int, position: int, user_id: int, choice: int
@@ -135,23 +146,22 @@ class LiveRounds:
         """Lock in a member's answer; a second answer to the same question is refused."""
         now = self._clock.now()
 
-        def work(session: Session) -> LiveReceipt:
+        def work(connection: Connection) -> LiveReceipt:
             # A shared lock: answers go in side by side, never while the question closes.
-            row = self._rounds.get(session, guild_id, round_id, share=True)
+            row = self._rounds.get(connection, guild_id, round_id, lock="share")
             if row.kind != "live" or row.status != "open":
                 raise InvalidInput("This live round is over.")
-            late = is_late(elapsed_since(row.question_started_at, now), Rounds.window(row))
+            late = is_late(elapsed_since(row.question_started_at, now), row.window)
             if position != row.position or late:
                 raise InvalidInput("Time is up for that question: the results are coming.")
-            question = self._rounds.question(session, row)
+            question = self._rounds.question(connection, row)
             if not 0 <= choice < len(question.choices):
                 raise InvalidInput("That is not one of the answers.")
-            self._rounds.record(session, row, user_id, question, choice, now)
-            return LiveReceipt(position, len(row.question_keys), question.choices[choice])
+            self._rounds.record(connection, row, user_id, question, choice, now)
+            return LiveReceipt(position, row.total, question.choices[choice])
 
         try:
-            async with self._database.write() as session:
-                return await session.run_sync(work)
+            return await self._database.run(work, write=True)
         except IntegrityError:
             raise NotAllowed(
                 "You already answered this question, and your first answer counts. "
@@ -160,18 +170,12 @@ class LiveRounds:
 
     async def close_due(self, now: datetime) -> list[LiveClosing]:
         """Close every live question whose window has ended and move its round on."""
-        async with self._database.read() as session:
-            running = (
-                await session.execute(
-                    select(
-                        QuizRound.guild_id,
-                        QuizRound.id,
-                        QuizRound.position,
-                        QuizRound.question_started_at,
-                        QuizRound.window_seconds,
-                    ).where(QuizRound.kind == "live", QuizRound.status == "open")
-                )
-            ).all()
+        running = await self._database.run(
+            lambda connection: [
+                (guild_id, round_id, position, started, seconds)
+                for guild_id, round_id, position, started, seconds in connection.execute(_RUNNING)
+            ]
+        )
         closings = []
         for guild_id, round_id, position, started, seconds in running:
             if is_late(elapsed_since(started, now), timedelta(seconds=seconds)):
@@ -186,12 +190,12 @@ class LiveRounds:
         """Claim question ``position`` of a round: only the transaction that still finds the
         round there closes it, so concurrent ticks or processes close it once."""
 
-        def work(session: Session) -> LiveClosing | None:
-            row = self._rounds.get(session, guild_id, round_id)
+        def work(connection: Connection) -> LiveClosing | None:
+            row = self._rounds.get(connection, guild_id, round_id)
             if row.status != "open" or row.position != position:
                 return None
-            answers = self._rounds.answers(session, row, position)
-            question = self._rounds.question(session, row)
+            answers = self._rounds.answers(connection, row, position)
+            question = self._rounds.question(connection, row)
             counts = [0] * len(question.choices)
             for answer in answers:
                 if answer.choice is not None:
@@ -201,12 +205,12 @@ class LiveRounds:
             message_id = row.message_id
             standings: list[Ranked] = []
             following = None
-            if position + 1 == len(row.question_keys):
-                self._rounds.finish(row, "done", now)
-                standings = self._standings(session, row)
+            if position + 1 == row.total:
+                self._rounds.finish(connection, row, "done", now)
+                standings = self._standings(connection, row)
             else:
-                row.position, row.question_started_at, row.message_id = position + 1, now, None
-                following = self._rounds.current(session, row)
+                self._rounds.advance(connection, row, now)
+                following = self._rounds.current(connection, row)
             return LiveClosing(
                 round_id,
                 guild_id,
@@ -214,7 +218,7 @@ class LiveRounds:
                 message_id,
                 row.topic,
                 position,
-                len(row.question_keys),
+                row.total,
                 question,
                 counts,
                 fastest,
@@ -222,14 +226,9 @@ class LiveRounds:
                 standings,
             )
 
-        async with self._database.write() as session:
-            return await session.run_sync(work)
+        return await self._database.run(work, write=True)
 
     @staticmethod
-    def _standings(session: Session, row: QuizRound) -> list[Ranked]:
-        totals = session.execute(
-            select(QuizAnswer.user_id, func.sum(QuizAnswer.points))
-            .where(QuizAnswer.guild_id == row.guild_id, QuizAnswer.round_id == row.id)
-            .group_by(QuizAnswer.user_id)
-        )
-        return rank_totals([(user_id, int(points)) for user_id, points in totals.all()])
+    def _standings(connection: Connection, row: RoundRow) -> list[Ranked]:
+        totals = connection.execute(_TOTALS, {"guild": row.guild_id, "round": row.id})
+        return rank_totals([(user_id, int(points)) for user_id, points in totals])

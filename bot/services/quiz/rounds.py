@@ -2,16 +2,18 @@
 asking, recording an answer, and each member's review queue of missed questions.
 
 Every answer is a row with a unique (round, question, member) key, so it counts once however
-many clicks arrive at the same time. Time comes from the bot's clock.
+many clicks arrive at the same time. Time comes from the bot's clock. The steps run inside
+the caller's unit of work on a Core connection, on statements built once.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Literal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Executable, bindparam, delete, func, insert, select, update
 
-from bot.db.upsert import upsert
+from bot.db.upsert import insert_of
 from bot.errors import NotFound
 from bot.models.quiz import QuizAnswer, QuizReview, QuizRound
 from bot.services.quiz import ear
@@ -24,6 +26,43 @@ from bot.services.quiz.rules import (
     elapsed_since,
     next_review,
 )
+
+Lock = Literal["update", "share"] | None
+
+
+@dataclass(slots=True)
+class RoundRow:
+    """A round as its steps read it; the steps that change it write it back too."""
+
+    id: int
+    guild_id: int
+    kind: str
+    user_id: int
+    channel_id: int | None
+    topic: str | None
+    question_keys: list[str]
+    position: int
+    window_seconds: int
+    question_started_at: datetime
+    message_id: int | None
+    status: str
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(seconds=self.window_seconds)
+
+    @property
+    def total(self) -> int:
+        return len(self.question_keys)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    user_id: int
+    choice: int | None
+    correct: bool
+    points: int
+    answered_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,17 +79,102 @@ class RoundQuestion:
     correct_so_far: int
 
 
+_ROUND = select(
+    QuizRound.id,
+    QuizRound.guild_id,
+    QuizRound.kind,
+    QuizRound.user_id,
+    QuizRound.channel_id,
+    QuizRound.topic,
+    QuizRound.question_keys,
+    QuizRound.position,
+    QuizRound.window_seconds,
+    QuizRound.question_started_at,
+    QuizRound.message_id,
+    QuizRound.status,
+)
+_BY_ID = _ROUND.where(QuizRound.guild_id == bindparam("guild"), QuizRound.id == bindparam("round"))
+_BY_ID_LOCKED = {
+    None: _BY_ID,
+    "update": _BY_ID.with_for_update(),
+    "share": _BY_ID.with_for_update(read=True),
+}
+_BY_SLOT = _ROUND.where(
+    QuizRound.guild_id == bindparam("guild"), QuizRound.active_slot == bindparam("slot")
+)
+_BY_SLOT_LOCKED = {None: _BY_SLOT, "update": _BY_SLOT.with_for_update()}
+_NEW = insert(QuizRound)
+_THIS_ROUND = (QuizRound.guild_id == bindparam("guild")) & (QuizRound.id == bindparam("round"))
+_FINISH = (
+    update(QuizRound)
+    .where(_THIS_ROUND)
+    .values(status=bindparam("new_status"), active_slot=None, finished_at=bindparam("at"))
+)
+_ADVANCE = (
+    update(QuizRound)
+    .where(_THIS_ROUND)
+    .values(
+        position=bindparam("new_position"),
+        question_started_at=bindparam("at"),
+        message_id=None,
+    )
+)
+_SET_KEYS = update(QuizRound).where(_THIS_ROUND).values(question_keys=bindparam("keys"))
+
+_OF_ROUND = (QuizAnswer.guild_id == bindparam("guild")) & (
+    QuizAnswer.round_id == bindparam("round")
+)
+_ANSWERS = (
+    select(
+        QuizAnswer.user_id,
+        QuizAnswer.choice,
+        QuizAnswer.correct,
+        QuizAnswer.points,
+        QuizAnswer.answered_at,
+    )
+    .where(_OF_ROUND)
+    .order_by(QuizAnswer.id)
+)
+_ANSWERS_AT = _ANSWERS.where(QuizAnswer.position == bindparam("at"))
+_ANSWERED = select(QuizAnswer.id).where(_OF_ROUND, QuizAnswer.position == bindparam("at")).limit(1)
+_CORRECT = select(func.count()).where(_OF_ROUND, QuizAnswer.correct.is_(True))
+_ANSWER = insert(QuizAnswer)
+
+_REVIEW_KEY = (
+    (QuizReview.guild_id == bindparam("guild"))
+    & (QuizReview.user_id == bindparam("user"))
+    & (QuizReview.question_key == bindparam("key"))
+)
+_REVIEW_BOX = select(QuizReview.box).where(_REVIEW_KEY).with_for_update()
+_REVIEW_DROP = delete(QuizReview).where(_REVIEW_KEY)
+_REVIEW_MOVE = (
+    update(QuizReview).where(_REVIEW_KEY).values(box=bindparam("new_box"), due_at=bindparam("due"))
+)
+
+
+@functools.cache
+def _missed(dialect: str) -> Executable:
+    """A missed question into the first box of the member's review queue (back into it, if
+    it was there already); built once per dialect."""
+    columns = QuizReview.__table__.c
+    names = ("guild_id", "user_id", "question_key", "topic", "due_at")
+    statement = insert_of(dialect)(QuizReview).values(
+        {name: bindparam(name, type_=columns[name].type) for name in names} | {"box": 0}
+    )
+    return statement.on_conflict_do_update(
+        index_elements=list(names[:3]), set_={"box": 0, "due_at": statement.excluded.due_at}
+    )
+
+
 class Rounds:
-    """Steps on rounds inside the caller's unit of work (a synchronous ORM session: solo
-    rounds run each step as one ``Database.run`` unit, live rounds through ``run_sync``);
-    never commits."""
+    """Steps on rounds inside the caller's unit of work (a Core connection); never commits."""
 
     def __init__(self, bank: QuestionBank) -> None:
         self.bank = bank
 
     @staticmethod
     def new(
-        session: Session,
+        connection: Connection,
         *,
         guild_id: int,
         kind: str,
@@ -60,81 +184,120 @@ class Rounds:
         keys: list[str],
         slot: str,
         now: datetime,
-    ) -> QuizRound:
-        row = QuizRound(
-            guild_id=guild_id,
-            kind=kind,
-            user_id=user_id,
-            channel_id=channel_id,
-            topic=topic,
-            question_keys=keys,
-            position=0,
-            window_seconds=int(ANSWER_WINDOW.total_seconds()),
-            question_started_at=now,
-            status="open",
-            active_slot=slot,
-            created_at=now,
+    ) -> RoundRow:
+        window = int(ANSWER_WINDOW.total_seconds())
+        result = connection.execute(
+            _NEW,
+            {
+                "guild_id": guild_id,
+                "kind": kind,
+                "user_id": user_id,
+                "channel_id": channel_id,
+                "topic": topic,
+                "question_keys": keys,
+                "position": 0,
+                "window_seconds": window,
+                "question_started_at": now,
+                "status": "open",
+                "active_slot": slot,
+                "created_at": now,
+            },
         )
-        session.add(row)
-        return row
+        [round_id] = result.inserted_primary_key or (None,)
+        assert round_id is not None
+        return RoundRow(
+            round_id, guild_id, kind, user_id, channel_id, topic, keys, 0, window, now, None, "open"
+        )
 
     @staticmethod
-    def get(session: Session, guild_id: int, round_id: int, *, share: bool = False) -> QuizRound:
-        """The round, locked for update (or shared with ``share``) on PostgreSQL."""
-        row = session.scalar(
-            select(QuizRound)
-            .where(QuizRound.guild_id == guild_id, QuizRound.id == round_id)
-            .with_for_update(read=share)
-        )
+    def get(
+        connection: Connection, guild_id: int, round_id: int, *, lock: Lock = "update"
+    ) -> RoundRow:
+        """The round, locked for update (or shared) on PostgreSQL."""
+        row = connection.execute(
+            _BY_ID_LOCKED[lock], {"guild": guild_id, "round": round_id}
+        ).first()
         if row is None:
             raise NotFound("That quiz round no longer exists.")
-        return row
+        return RoundRow(*row)
 
     @staticmethod
-    def finish(row: QuizRound, status: str, now: datetime) -> None:
-        row.status, row.active_slot, row.finished_at = status, None, now
+    def in_slot(
+        connection: Connection, guild_id: int, slot: str, *, lock: bool = False
+    ) -> RoundRow | None:
+        """The open round holding ``slot`` (a member's solo slot, a channel's live one)."""
+        statement = _BY_SLOT_LOCKED["update" if lock else None]
+        row = connection.execute(statement, {"guild": guild_id, "slot": slot}).first()
+        return None if row is None else RoundRow(*row)
 
     @staticmethod
-    def window(row: QuizRound) -> timedelta:
-        return timedelta(seconds=row.window_seconds)
+    def finish(connection: Connection, row: RoundRow, status: str, now: datetime) -> None:
+        connection.execute(
+            _FINISH, {"guild": row.guild_id, "round": row.id, "new_status": status, "at": now}
+        )
+        row.status = status
 
     @staticmethod
-    def answers(session: Session, row: QuizRound, position: int | None = None) -> list[QuizAnswer]:
+    def advance(connection: Connection, row: RoundRow, now: datetime) -> None:
+        """Move on to the next question, whose window starts ``now``."""
+        row.position, row.question_started_at, row.message_id = row.position + 1, now, None
+        connection.execute(
+            _ADVANCE,
+            {"guild": row.guild_id, "round": row.id, "new_position": row.position, "at": now},
+        )
+
+    @staticmethod
+    def set_keys(connection: Connection, row: RoundRow, keys: list[str]) -> None:
+        row.question_keys = keys
+        connection.execute(_SET_KEYS, {"guild": row.guild_id, "round": row.id, "keys": keys})
+
+    @staticmethod
+    def answers(
+        connection: Connection, row: RoundRow, position: int | None = None
+    ) -> list[AnswerRow]:
         """The round's answers, or those to question ``position``."""
-        query = select(QuizAnswer).where(
-            QuizAnswer.guild_id == row.guild_id, QuizAnswer.round_id == row.id
-        )
-        if position is not None:
-            query = query.where(QuizAnswer.position == position)
-        return list((session.scalars(query.order_by(QuizAnswer.id))).all())
+        keys: dict[str, Any] = {"guild": row.guild_id, "round": row.id}
+        if position is None:
+            return [AnswerRow(*answer) for answer in connection.execute(_ANSWERS, keys)]
+        return [
+            AnswerRow(*answer)
+            for answer in connection.execute(_ANSWERS_AT, keys | {"at": position})
+        ]
 
-    def question(self, session: Session, row: QuizRound) -> Question:
+    @staticmethod
+    def answered(connection: Connection, row: RoundRow, position: int) -> bool:
+        """Whether anyone answered question ``position`` (a solo round's member, or missed it)."""
+        keys = {"guild": row.guild_id, "round": row.id, "at": position}
+        return connection.execute(_ANSWERED, keys).first() is not None
+
+    def question(self, connection: Connection, row: RoundRow) -> Question:
         """The question being asked now."""
-        return self.bank.get(session, row.guild_id, row.question_keys[row.position])
+        return self.bank.get(connection, row.guild_id, row.question_keys[row.position])
 
-    def current(self, session: Session, row: QuizRound) -> RoundQuestion:
-        correct = session.scalar(
-            select(func.count()).where(
-                QuizAnswer.guild_id == row.guild_id,
-                QuizAnswer.round_id == row.id,
-                QuizAnswer.correct.is_(True),
-            )
-        )
+    def current(
+        self, connection: Connection, row: RoundRow, *, fresh: bool = False
+    ) -> RoundQuestion:
+        """The question being asked now, with the round's score so far (0 for a ``fresh``
+        round, which has no answers to count)."""
+        correct = None
+        if not fresh:
+            keys = {"guild": row.guild_id, "round": row.id}
+            correct = connection.execute(_CORRECT, keys).scalar()
         return RoundQuestion(
             row.id,
             row.kind,
             row.position,
-            len(row.question_keys),
-            self.question(session, row),
+            row.total,
+            self.question(connection, row),
             row.topic,
-            row.question_started_at + self.window(row),
+            row.question_started_at + row.window,
             int(correct or 0),
         )
 
     def record(
         self,
-        session: Session,
-        row: QuizRound,
+        connection: Connection,
+        row: RoundRow,
         user_id: int,
         question: Question,
         choice: int | None,
@@ -144,31 +307,30 @@ class Rounds:
         member's review queue, and for ear training their staircase; returns the points.
         ``IntegrityError`` if already answered."""
         correct = choice == question.answer
-        elapsed = elapsed_since(row.question_started_at, now)
-        points = answer_points(correct, elapsed, self.window(row))
-        session.add(
-            QuizAnswer(
-                guild_id=row.guild_id,
-                round_id=row.id,
-                position=row.position,
-                user_id=user_id,
-                question_key=question.key,
-                topic=question.topic,
-                choice=choice,
-                correct=correct,
-                points=points,
-                answered_at=now,
-            )
+        points = answer_points(correct, elapsed_since(row.question_started_at, now), row.window)
+        connection.execute(
+            _ANSWER,
+            {
+                "guild_id": row.guild_id,
+                "round_id": row.id,
+                "position": row.position,
+                "user_id": user_id,
+                "question_key": question.key,
+                "topic": question.topic,
+                "choice": choice,
+                "correct": correct,
+                "points": points,
+                "answered_at": now,
+            },
         )
-        session.flush()
-        self._review(session, row.guild_id, user_id, question, correct, now)
+        self._review(connection, row.guild_id, user_id, question, correct, now)
         if (spec := ear.parse_key(question.key)) is not None:
-            staircase.record(session, row.guild_id, user_id, spec, correct, now)
+            staircase.record(connection, row.guild_id, user_id, spec, correct, now)
         return points
 
     @staticmethod
     def _review(
-        session: Session,
+        connection: Connection,
         guild_id: int,
         user_id: int,
         question: Question,
@@ -177,23 +339,24 @@ class Rounds:
     ) -> None:
         """A miss puts the question in the first box; a right answer moves it up a box, and
         out of the queue after the last."""
-        keys = {"guild_id": guild_id, "user_id": user_id, "question_key": question.key}
         if not correct:
-            session.execute(
-                upsert(
-                    session.get_bind().dialect.name,
-                    QuizReview,
-                    keys=keys,
-                    insert_values={"topic": question.topic},
-                    update_values={"box": 0, "due_at": now + REVIEW_INTERVALS[0]},
-                )
+            connection.execute(
+                _missed(connection.dialect.name),
+                {
+                    "guild_id": guild_id,
+                    "user_id": user_id,
+                    "question_key": question.key,
+                    "topic": question.topic,
+                    "due_at": now + REVIEW_INTERVALS[0],
+                },
             )
             return
-        review = session.scalar(select(QuizReview).filter_by(**keys).with_for_update())
-        if review is None:
+        keys = {"guild": guild_id, "user": user_id, "key": question.key}
+        box = connection.execute(_REVIEW_BOX, keys).scalar()
+        if box is None:
             return
-        due = next_review(review.box + 1, now)
+        due = next_review(box + 1, now)
         if due is None:
-            session.delete(review)
+            connection.execute(_REVIEW_DROP, keys)
         else:
-            review.box, review.due_at = review.box + 1, due
+            connection.execute(_REVIEW_MOVE, keys | {"new_box": box + 1, "due": due})

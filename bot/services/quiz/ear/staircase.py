@@ -7,14 +7,14 @@ usual target of listening tests. Only answers at the member's current level move
 a review of an older question, or a live round's question, leaves the staircase as it is.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Executable, bindparam, select, update
 
 from bot.db.engine import Database
-from bot.db.upsert import upsert
+from bot.db.upsert import insert_of
 from bot.models.quiz import EarLevel
 from bot.services.quiz.ear import KINDS, EarSpec
 
@@ -58,30 +58,64 @@ class Standing:
         return KINDS[self.kind].levels[self.best - 1].asks if self.best else None
 
 
-def levels(session: Session, guild_id: int, user_id: int) -> dict[str, int]:
-    """The level each kind is asked at next for the member (kinds never tried are absent)."""
-    rows = session.execute(
-        select(EarLevel.kind, EarLevel.level).where(
-            EarLevel.guild_id == guild_id, EarLevel.user_id == user_id
-        )
+_OF_MEMBER = (EarLevel.guild_id == bindparam("guild")) & (EarLevel.user_id == bindparam("user"))
+_LEVELS = select(EarLevel.kind, EarLevel.level).where(_OF_MEMBER)
+_ON_KIND = _OF_MEMBER & (EarLevel.kind == bindparam("on_kind"))
+_CLIMB = select(EarLevel.level, EarLevel.streak, EarLevel.best).where(_ON_KIND).with_for_update()
+_MOVE = (
+    update(EarLevel)
+    .where(_ON_KIND)
+    .values(
+        level=bindparam("new_level"),
+        streak=bindparam("new_streak"),
+        best=bindparam("new_best"),
+        answered=EarLevel.answered + 1,
+        updated_at=bindparam("at"),
     )
+)
+
+
+@functools.cache
+def _first_step(dialect: str) -> Executable:
+    """A member's place at the foot of a kind's staircase, unless they stand on it already;
+    built once per dialect."""
+    columns = EarLevel.__table__.c
+    names = ("guild_id", "user_id", "kind", "updated_at")
+    start = {"level": 1, "streak": 0, "best": 0, "answered": 0}
+    return (
+        insert_of(dialect)(EarLevel)
+        .values({name: bindparam(name, type_=columns[name].type) for name in names} | start)
+        .on_conflict_do_nothing()
+    )
+
+
+def levels(connection: Connection, guild_id: int, user_id: int) -> dict[str, int]:
+    """The level each kind is asked at next for the member (kinds never tried are absent)."""
+    rows = connection.execute(_LEVELS, {"guild": guild_id, "user": user_id})
     return {kind: level for kind, level in rows if kind in KINDS}
 
 
 def record(
-    session: Session, guild_id: int, user_id: int, spec: EarSpec, correct: bool, now: datetime
+    connection: Connection,
+    guild_id: int,
+    user_id: int,
+    spec: EarSpec,
+    correct: bool,
+    now: datetime,
 ) -> None:
     """Move the member on ``spec.kind``'s staircase after an answer to ``spec``."""
-    keys = {"guild_id": guild_id, "user_id": user_id, "kind": spec.kind}
-    start = {"level": 1, "streak": 0, "best": 0, "answered": 0, "updated_at": now}
-    dialect = session.get_bind().dialect.name
-    session.execute(upsert(dialect, EarLevel, keys=keys, insert_values=start, update_values={}))
-    row = session.scalar(select(EarLevel).filter_by(**keys).with_for_update())
+    keys = {"guild_id": guild_id, "user_id": user_id, "kind": spec.kind, "updated_at": now}
+    connection.execute(_first_step(connection.dialect.name), keys)
+    on_kind = {"guild": guild_id, "user": user_id, "on_kind": spec.kind}
+    row = connection.execute(_CLIMB, on_kind).first()
     if row is None or row.level != spec.level:
         return
-    moved = step(Climb(row.level, row.streak, row.best), correct, len(KINDS[spec.kind].levels))
-    row.level, row.streak, row.best = moved.level, moved.streak, moved.best
-    row.answered, row.updated_at = row.answered + 1, now
+    moved = step(Climb(*row), correct, len(KINDS[spec.kind].levels))
+    connection.execute(
+        _MOVE,
+        on_kind
+        | {"new_level": moved.level, "new_streak": moved.streak, "new_best": moved.best, "at": now},
+    )
 
 
 class EarLevels:
