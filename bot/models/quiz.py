@@ -114,6 +114,8 @@ class QuizAnswer(Base):
     __table_args__ = (
         UniqueConstraint("round_id", "position", "user_id"),
         Index("ix_quiz_answers_guild_answered", "guild_id", "answered_at"),
+        Index("ix_quiz_answers_guild_user_key", "guild_id", "user_id", "question_key"),
+        Index("ix_quiz_answers_guild_round", "guild_id", "round_id", "position"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
