@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.challenges import Challenge, Constraints
@@ -120,6 +120,25 @@ class PostInfo:
         return self.thread_id or self.channel_id
 
 
+POST = select(
+    ChallengePost.id,
+    ChallengePost.guild_id,
+    ChallengePost.local_date,
+    ChallengePost.title,
+    ChallengePost.brief,
+    ChallengePost.skill,
+    ChallengePost.difficulty,
+    ChallengePost.constraints,
+    ChallengePost.channel_id,
+    ChallengePost.message_id,
+    ChallengePost.thread_id,
+    ChallengePost.deadline_at,
+    ChallengePost.cadence,
+    ChallengePost.blind,
+)
+"""A challenge day's columns in ``PostInfo``'s order."""
+
+
 @dataclass(frozen=True, slots=True)
 class ChallengeSettings:
     guild_id: int
@@ -184,10 +203,14 @@ async def guild_zone(session: AsyncSession, guild_id: int) -> str:
     return zone or DEFAULT_TIMEZONE
 
 
-async def find_post(session: AsyncSession, guild_id: int, post_id: int) -> ChallengePost:
-    post = await session.scalar(
-        select(ChallengePost).where(ChallengePost.guild_id == guild_id, ChallengePost.id == post_id)
-    )
-    if post is None:
+_POST_BY_ID = POST.where(
+    ChallengePost.guild_id == bindparam("guild"), ChallengePost.id == bindparam("post")
+)
+
+
+def post_by_id(connection: Connection, guild_id: int, post_id: int) -> PostInfo:
+    """The guild's challenge day ``post_id``, inside the caller's unit of work."""
+    row = connection.execute(_POST_BY_ID, {"guild": guild_id, "post": post_id}).first()
+    if row is None:
         raise NotFound("That challenge does not exist in this server.")
-    return post
+    return PostInfo(*tuple(row))

@@ -12,7 +12,17 @@ from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Executable, bindparam, delete, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Executable,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,7 +38,7 @@ from bot.models.challenges import (
     ChallengeVote,
 )
 from bot.services.careers.progress import verify, verify_now
-from bot.services.challenges.common import ChallengeClosed, PostInfo, find_post
+from bot.services.challenges.common import POST, ChallengeClosed, PostInfo, post_by_id
 from bot.services.challenges.rules import HELPFUL_POINTS
 from bot.services.challenges.scores import award
 from bot.shards import EVERY_SHARD, Shards
@@ -66,6 +76,35 @@ _VOTE_TARGET = (
         ChallengeSubmission.guild_id == bindparam("guild_id"),
         ChallengeSubmission.id == bindparam("submission_id"),
     )
+)
+_OPEN_POST = (
+    POST.where(
+        ChallengePost.guild_id == bindparam("guild"),
+        ChallengePost.message_id.is_not(None),
+        ChallengePost.deadline_at > bindparam("now"),
+    )
+    .order_by(ChallengePost.local_date.desc())
+    .limit(1)
+)
+_TAKE = (
+    select(
+        ChallengeSubmission.id,
+        ChallengeSubmission.message_id,
+        ChallengeSubmission.stale_message_id,
+        ChallengeSubmission.blind_label,
+    )
+    .where(
+        ChallengeSubmission.guild_id == bindparam("guild"),
+        ChallengeSubmission.post_id == bindparam("post"),
+        ChallengeSubmission.user_id == bindparam("user"),
+    )
+    .with_for_update()
+)
+_CLEAR_VOTES = delete(ChallengeVote).where(ChallengeVote.submission_id == bindparam("entry"))
+_NEW_ENTRY = insert(ChallengeSubmission)
+_TAKEN_LABELS = select(ChallengeSubmission.blind_label).where(
+    ChallengeSubmission.post_id == bindparam("post"),
+    ChallengeSubmission.blind_label.is_not(None),
 )
 _VOTES = select(func.count()).where(ChallengeVote.submission_id == bindparam("submission_id"))
 
@@ -198,20 +237,13 @@ class ChallengeEntryService:
 
     async def open_post(self, guild_id: int) -> PostInfo:
         """The newest challenge of the guild that still takes entries."""
-        async with self._database.read() as session:
-            post = await session.scalar(
-                select(ChallengePost)
-                .where(
-                    ChallengePost.guild_id == guild_id,
-                    ChallengePost.message_id.is_not(None),
-                    ChallengePost.deadline_at > self._clock.now(),
-                )
-                .order_by(ChallengePost.local_date.desc())
-                .limit(1)
-            )
+        keys = {"guild": guild_id, "now": self._clock.now()}
+        post = await self._database.run(
+            lambda connection: connection.execute(_OPEN_POST, keys).first()
+        )
         if post is None:
             raise NotFound("There is no open challenge right now: watch for the next post.")
-        return PostInfo.of(post)
+        return PostInfo(*tuple(post))
 
     async def submit(
         self,
@@ -228,7 +260,7 @@ class ChallengeEntryService:
         for the old take). The entry's skill is verified only once other members vote for
         the entry or give it feedback: entering alone proves nothing. ``analysis`` is the
         file's technical report. In a blind challenge a new entry draws a free letter at
-        random (the database keeps letters unique within the challenge)."""
+        random (the database keeps letters unique within the challenge). One write unit."""
         link = check_link(link) if link and link.strip() else None
         notes = (notes or "").strip() or None
         if notes is not None and len(notes) > NOTES_MAX:
@@ -238,67 +270,61 @@ class ChallengeEntryService:
         if link is None and file is None:
             raise InvalidInput("Attach an audio file or give a link to your track (or both).")
         now = self._clock.now()
-        async with self._database.write() as session:
-            post = await find_post(session, guild_id, post_id)
+        file_name = file.filename if file else None
+        take = {
+            "link": link,
+            "notes": notes,
+            "message_id": None,
+            "submitted_at": now,
+            "file_name": file_name,
+            "analysis": json.dumps(analysis) if analysis else None,
+        }
+
+        def unit(connection: Connection) -> Entry:
+            post = post_by_id(connection, guild_id, post_id)
             if post.message_id is None or now >= post.deadline_at:
                 raise ChallengeClosed()
-            row = await session.scalar(
-                select(ChallengeSubmission)
-                .where(
-                    ChallengeSubmission.post_id == post.id, ChallengeSubmission.user_id == user_id
+            member = {"guild": guild_id, "post": post.id, "user": user_id}
+            earlier = connection.execute(_TAKE, member).first()
+            if earlier is not None:
+                entry_id, message_id, stale_message_id, label = earlier
+                # The earlier take's re-post, kept until it is struck through (even across
+                # a crash between this commit and the strike).
+                replaced = message_id or stale_message_id
+                connection.execute(_CLEAR_VOTES, {"entry": entry_id})
+                changes = take | {"stale_message_id": replaced}
+                connection.execute(
+                    _set_entry(tuple(changes)),
+                    {"entry_guild": guild_id, "entry_id": entry_id}
+                    | {f"new_{name}": value for name, value in changes.items()},
                 )
-                .with_for_update()
-            )
-            # The earlier take's re-post, kept until it is struck through (even across a
-            # crash between this commit and the strike).
-            replaced = (row.message_id or row.stale_message_id) if row else None
-            if row is None:
-                row = ChallengeSubmission(guild_id=guild_id, post_id=post.id, user_id=user_id)
-            else:
-                await session.execute(
-                    delete(ChallengeVote).where(ChallengeVote.submission_id == row.id)
-                )
-            row.link, row.notes, row.message_id, row.submitted_at = link, notes, None, now
-            row.stale_message_id = replaced
-            row.file_name = file.filename if file else None
-            row.analysis = json.dumps(analysis) if analysis else None
+                return Entry(entry_id, user_id, post, link, file_name, notes, replaced, label)
             for _ in range(LABEL_TRIES):
-                if post.blind and row.blind_label is None:
-                    row.blind_label = await self._free_label(session, post.id)
+                label = self._free_label(connection, post.id) if post.blind else None
+                row: dict[str, object] = {"guild_id": guild_id, "post_id": post.id}
+                row |= (
+                    {"user_id": user_id} | take | {"stale_message_id": None, "blind_label": label}
+                )
                 try:
-                    async with session.begin_nested():
-                        session.add(row)
-                    break
+                    with connection.begin_nested():
+                        result = connection.execute(_NEW_ENTRY, row)
                 except IntegrityError:
-                    if not post.blind or row.id is not None:
+                    if not post.blind:
                         raise InvalidInput(
                             "Another entry of yours arrived at the same moment. Submit again "
                             "to replace it."
                         ) from None
-                    row.blind_label = None  # another entry drew the same letter: draw again
-            else:
-                raise InvalidInput("Many entries arrived at once. Please submit again.")
-            return Entry(
-                row.id,
-                user_id,
-                PostInfo.of(post),
-                link,
-                row.file_name,
-                notes,
-                replaced,
-                row.blind_label,
-            )
+                    continue  # another entry drew the same letter: draw again
+                [new_id] = result.inserted_primary_key or (None,)
+                assert new_id is not None
+                return Entry(new_id, user_id, post, link, file_name, notes, None, label)
+            raise InvalidInput("Many entries arrived at once. Please submit again.")
+
+        return await self._database.run(unit, write=True)
 
     @staticmethod
-    async def _free_label(session: AsyncSession, post_id: int) -> str:
-        taken = set(
-            await session.scalars(
-                select(ChallengeSubmission.blind_label).where(
-                    ChallengeSubmission.post_id == post_id,
-                    ChallengeSubmission.blind_label.is_not(None),
-                )
-            )
-        )
+    def _free_label(connection: Connection, post_id: int) -> str:
+        taken = set(connection.execute(_TAKEN_LABELS, {"post": post_id}).scalars())
         free = [label for label in labels(max(26, len(taken) + 1)) if label not in taken]
         return random.choice(free)
 
