@@ -79,8 +79,9 @@ class Stage:
     ready_forms: dict[int, Reply] = field(default_factory=dict)
     """Forms opened ahead of a timed run, each submitted once."""
     live: dict[int, Message] | None = None
-    cooldown_ends = 0.0
-    """When the members' own entries made while opening the challenge stop holding them."""
+    cooldown_ends: dict[int, float] = field(default_factory=dict)
+    """When each row's members' latest entries (the challenge's opening, a timed row) stop
+    holding them: the entry cooldown would refuse them before that."""
     votes: int = 0
     bot: str = "producer-bot"
 
@@ -101,12 +102,14 @@ class Stage:
         for member in self.members:
             await self.discord.slash("challenge submit", member=member, link="https://e.com/t")
         self.live = None
-        self.cooldown_ends = time.monotonic() + ENTRY_COOLDOWN_SECONDS
+        self.cooldown_ends = dict.fromkeys((0, 1), time.monotonic() + ENTRY_COOLDOWN_SECONDS)
 
-    async def open_form(self, member: Member) -> Reply:
-        """Press the challenge's Submit button: the bot answers with its entry form."""
+    async def open_form(self, member: Member, scenario: str = "") -> Reply:
+        """Press the challenge's Submit button: the bot answers with its entry form. The
+        floor's Post button opens a form it answers with an entry's requests."""
         assert self.post is not None
-        form = await self.discord.click(self.post, "Submit", member=member)
+        button = "Post" if self.bot == "floor" and scenario == ENTRY_POSTING else "Submit"
+        form = await self.discord.click(self.post, button, member=member)
         if form.record.callback_type != MODAL:
             raise AssertionError(f"the Submit button answered: {form.text}")
         return form
@@ -146,17 +149,20 @@ def scenarios(stage: Stage) -> dict[str, Scenario]:
         entry = live[others[stage.votes // len(stage.members) % len(others)].id]
         return await discord.click(entry, "Vote", member=member)
 
-    async def submit_form(member: Member) -> Reply:
-        form = stage.ready_forms.pop(member.id, None)
-        if form is None:
-            form = await stage.open_form(member)
-            await asyncio.sleep(FILL_SECONDS)
-        answers = {"Or a link to your track": "https://e.com/take", "Notes": "bench"}
-        reply = await discord.submit(form, answers, member=member)
-        if stage.bot != "floor" and "Your entry" not in reply.text:
-            raise AssertionError(f"the entry was refused: {reply.text}")
-        stage.live = None  # the member's earlier entry was replaced
-        return reply
+    def entering(scenario: str) -> Scenario:
+        async def submit_form(member: Member) -> Reply:
+            form = stage.ready_forms.pop(member.id, None)
+            if form is None:
+                form = await stage.open_form(member, scenario)
+                await asyncio.sleep(FILL_SECONDS)
+            answers = {"Or a link to your track": "https://e.com/take", "Notes": "bench"}
+            reply = await discord.submit(form, answers, member=member)
+            if stage.bot != "floor" and "Your entry" not in reply.text:
+                raise AssertionError(f"the entry was refused: {reply.text}")
+            stage.live = None  # the member's earlier entry was replaced
+            return reply
+
+        return submit_form
 
     async def leaderboard(member: Member) -> Reply:
         return await discord.slash("challenge leaderboard", member=member)
@@ -189,7 +195,8 @@ def scenarios(stage: Stage) -> dict[str, Scenario]:
         "Another tip (button)": another,
         "quiz answer (button)": quiz_answer,
         "challenge vote (button)": vote,
-        ENTRY: submit_form,
+        ENTRY: entering(ENTRY),
+        ENTRY_POSTING: entering(ENTRY_POSTING),
         "/challenge leaderboard": leaderboard,
         "/settings timezone": timezone,
         "/help": help_page,
@@ -202,6 +209,9 @@ def scenarios(stage: Stage) -> dict[str, Scenario]:
 
 
 ENTRY = "challenge entry (form)"
+ENTRY_POSTING = "challenge entry, floor posting too"
+"""Entries again, next to a floor that makes the same four requests to Discord (a
+deferral, the post, an edit, a follow-up) and nothing else."""
 ENTRY_COOLDOWN_SECONDS = ENTRY_COOLDOWN.total_seconds()
 MENTION = re.compile(r"<@(\d+)>")
 LEAD_INS = {"Another tip (button)": 1, "quiz answer (button)": 1}
@@ -393,10 +403,12 @@ async def main(
             for row, level in enumerate((1, concurrency)):
                 for stage, mix in zip(stages, mixes, strict=True):
                     members = stage.members[row * rounds : (row + 1) * rounds]
-                    if name == ENTRY:  # forms are opened first, untimed, as people do
-                        await asyncio.sleep(max(0.0, stage.cooldown_ends - time.monotonic()))
+                    entries = name in (ENTRY, ENTRY_POSTING)
+                    if entries:  # forms are opened first, untimed, as people do
+                        ends = stage.cooldown_ends.get(row, 0.0)
+                        await asyncio.sleep(max(0.0, ends - time.monotonic()))
                         for member in members:
-                            stage.ready_forms[member.id] = await stage.open_form(member)
+                            stage.ready_forms[member.id] = await stage.open_form(member, name)
                         await asyncio.sleep(FILL_SECONDS)
                     pid = processes[stages.index(stage)].pid
                     rows.append(
@@ -404,6 +416,8 @@ async def main(
                             discord, name, mix[name], members, rounds, level, stage.bot, pid
                         )
                     )
+                    if entries:
+                        stage.cooldown_ends[row] = time.monotonic() + ENTRY_COOLDOWN_SECONDS
     finally:
         for process in processes:
             await stop_process(process)
