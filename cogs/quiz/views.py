@@ -325,8 +325,8 @@ class LiveAnswerButton(
 ):
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        # Many members answer at once: the database may queue this write, so defer first.
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        # One short write unit (answers at the same moment share a commit): far inside
+        # Discord's three seconds, so the answer is the reply, without a deferral.
         receipt = await quiz_services(interaction).live.answer(
             require_guild_id(interaction),
             self.round_id,
@@ -334,7 +334,7 @@ class LiveAnswerButton(
             interaction.user.id,
             self.choice,
         )
-        await interaction.followup.send(
+        await interaction.response.send_message(
             f"🔒 Locked in for question {receipt.position + 1}: **{member_text(receipt.choice)}**. "
             "The results come when the time is up.",
             ephemeral=True,
