@@ -26,10 +26,14 @@ class FloorBot(discord.Client):
 
 
 def buttons() -> discord.ui.View:
-    """The buttons the benchmark's click scenarios press."""
+    """The buttons the benchmark's click scenarios press, answered by ``on_interaction``.
+    The view is finished, so discord.py keeps nothing of it (a live view without timeout
+    would be kept for good: memory, and garbage-collection pauses, growing with every
+    reply)."""
     view = discord.ui.View(timeout=None)
     for label in ("Another", "A", "Vote", "Submit", "Post"):
         view.add_item(discord.ui.Button(label=label, custom_id=f"floor:{label}"))
+    view.stop()
     return view
 
 

@@ -33,6 +33,15 @@ HANDLED_ELSEWHERE = "Handled on the dashboard"
 """The label of a card handled away from it."""
 
 
+def numbered(pages: list[discord.Embed], index: int) -> discord.Embed:
+    """A copy of page ``index`` with its number in the footer (the pages stay as they are:
+    they may be shared by every answer)."""
+    page = pages[index].copy()
+    footer = page.footer.text
+    counter = f"Page {index + 1} of {len(pages)}"
+    return page.set_footer(text=f"{footer} · {counter}" if footer else counter)
+
+
 class OwnedView(discord.ui.View):
     """A view that answers only the member it was made for, and routes errors to the one
     error handler. On timeout its buttons are disabled (when it knows its message)."""
@@ -74,15 +83,11 @@ class Paginator(OwnedView):
         super().__init__(owner_id)
         self.pages = pages
         self.index = 0
-        for number, page in enumerate(pages, start=1):
-            footer = page.footer.text
-            counter = f"Page {number} of {len(pages)}"
-            page.set_footer(text=f"{footer} · {counter}" if footer else counter)
         self._sync_buttons()
 
     @property
     def page(self) -> discord.Embed:
-        return self.pages[self.index]
+        return numbered(self.pages, self.index)
 
     def _sync_buttons(self) -> None:
         self.previous.disabled = self.index == 0

@@ -4,10 +4,50 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.checks import producer_bot
 from bot.client import ProducerBot
 from bot.errors import NotFound
-from bot.ui.views import Paginator
+from bot.ui.buttons import IdButton
+from bot.ui.errors import reports_errors
+from bot.ui.views import PersistentButtons, numbered
 from cogs.help import render
+
+
+class HelpPageButton(IdButton, template="help:page:{index:index}"):
+    """Turns the overview to page ``index``. Persistent: the buttons answer for as long as
+    the message is there (also after a restart), and no view is kept per answer."""
+
+    def __init__(self, index: int, *, back: bool = False, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Previous" if back else "Next",
+                emoji="◀️" if back else "▶️",
+                style=discord.ButtonStyle.secondary,
+                custom_id=self.custom_id_for(index=index),
+                disabled=disabled,
+            )
+        )
+        self.index = index
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog = producer_bot(interaction).get_cog(HelpCog.__cog_name__)
+        assert isinstance(cog, HelpCog)
+        if self.index >= len(cog.pages):
+            raise NotFound("That page is gone: run `/help` again.")
+        await interaction.response.edit_message(
+            embed=numbered(cog.pages, self.index), view=page_turns(self.index, len(cog.pages))
+        )
+
+
+def page_turns(index: int, count: int) -> discord.ui.View:
+    """Previous and Next for page ``index`` of ``count`` (none for a single page)."""
+    if count == 1:
+        return PersistentButtons()
+    return PersistentButtons(
+        HelpPageButton(max(index - 1, 0), back=True, disabled=index == 0),
+        HelpPageButton(min(index + 1, count - 1), disabled=index == count - 1),
+    )
 
 
 class HelpCog(commands.Cog):
@@ -15,9 +55,9 @@ class HelpCog(commands.Cog):
         self.bot = bot
 
     @functools.cached_property
-    def _pages(self) -> list[discord.Embed]:
+    def pages(self) -> list[discord.Embed]:
         """The overview, built at its first use: the command tree does not change while the
-        bot runs. Each answer gets copies (the paginator numbers their footers)."""
+        bot runs. Every answer shares it and is sent numbered copies."""
         return render.pages(self._commands())
 
     def _commands(self) -> list[render.Command]:
@@ -28,8 +68,9 @@ class HelpCog(commands.Cog):
     @app_commands.describe(command="Show one command in detail, for example: career tip")
     async def help(self, interaction: discord.Interaction, command: str | None = None) -> None:
         if command is None:
-            pages = [page.copy() for page in self._pages]
-            await Paginator(interaction.user.id, pages).send(interaction)
+            await interaction.response.send_message(
+                embed=numbered(self.pages, 0), view=page_turns(0, len(self.pages)), ephemeral=True
+            )
             return
         wanted = " ".join(command.strip().lstrip("/").lower().split())
         for group in render.groups(self._commands()):

@@ -50,7 +50,7 @@ async def test_help_answers_privately_and_pages_with_buttons(
 async def test_someone_elses_buttons_are_refused(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot
 ) -> None:
-    reply = await discord.slash("help", member=server.alice)
+    reply = await discord.slash("career portfolio", member=server.alice)
     refused = await discord.click(reply.message, "Next", member=server.bob)
     assert refused.ephemeral
     assert "belong to someone else" in refused.text

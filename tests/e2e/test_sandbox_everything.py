@@ -52,6 +52,8 @@ click 1
 /career next
 /career gear category:DAWs
 /career portfolio
+click 2
+click 1
 /career tips list
 /profile view member:@alice
 /challenge leaderboard period:week
