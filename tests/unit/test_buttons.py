@@ -8,6 +8,7 @@ from bot.content.career import Level
 from bot.ui.buttons import ID_MAX, INDEX_MAX, BadField, IdButton, parse_id, parse_index, parse_word
 from cogs.career.views import AnotherTipButton, SaveTipButton
 from cogs.challenges.views import FeedbackButton, HelpfulButton, SubmitButton, VoteButton
+from cogs.help.cog import HelpPageButton
 from cogs.mentoring.views import RequestButton
 from cogs.networking.views import CheckInButton
 from cogs.quiz.views import (
@@ -51,6 +52,8 @@ BUILT: list[IdButton] = [
     SoloRestartButton(7, 20, "all"),
     SoloRestartButton(7, 3, "mixing-mastering"),
     LiveAnswerButton(ID_MAX, INDEX_MAX, 4),
+    HelpPageButton(0, back=True, disabled=True),
+    HelpPageButton(INDEX_MAX),
 ]
 """Every kind of persistent button, as the bot builds them."""
 
