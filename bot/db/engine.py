@@ -17,6 +17,7 @@ committed together (``bot.db.group_commit``).
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,6 +27,7 @@ import orjson
 from sqlalchemy import Engine, Select, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -39,6 +41,11 @@ from bot.db.group_commit import GroupCommit
 
 _IMMEDIATE = "producer_bot_begin_immediate"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PING_AFTER_IDLE_SECONDS = 10.0
+"""A pooled PostgreSQL connection idle for longer is pinged before it is used (and replaced
+if the server dropped it); one in steady use is not: a ping is a round trip, and it cost
+as much as the one-row read that most interactions make."""
+_IDLE_SINCE = "producer_bot_idle_since"
 
 T = TypeVar("T")
 
@@ -62,26 +69,46 @@ def _on_sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _ping_if_idle(engine: AsyncEngine) -> None:
+    """Ping a PostgreSQL connection on checkout only after ``PING_AFTER_IDLE_SECONDS`` in the
+    pool. A connection the server dropped while in steady use fails its unit of work once
+    (nothing it wrote is acknowledged), and the pool then replaces every older connection."""
+    dialect, pool = engine.dialect, engine.sync_engine.pool
+
+    def checked_in(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checked_out(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:  # the pool takes another connection
+            raise DisconnectionError("a pooled connection no longer answers") from error
+
+    event.listen(pool, "checkin", checked_in)
+    event.listen(pool, "checkout", checked_out)
+
+
 def _json_text(value: object) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """Create the async engine; for a SQLite file, its folder is created if missing. JSON
+    """Create the async engine; for a SQLite file, its folder is created if missing, and a
+    PostgreSQL connection is pinged only after idling (``_ping_if_idle``). JSON
     columns (profiles' lists, quiz answers) go through orjson: several times faster than
     the standard library where a call reads hundreds of rows."""
     parsed = make_url(url)
-    engine = create_async_engine(
-        url,
-        pool_pre_ping=parsed.get_backend_name() != "sqlite",
-        json_serializer=_json_text,
-        json_deserializer=orjson.loads,
-    )
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
-        event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
+    engine = create_async_engine(url, json_serializer=_json_text, json_deserializer=orjson.loads)
+    if parsed.get_backend_name() != "sqlite":
+        _ping_if_idle(engine)
+        return engine
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
+    event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
     return engine
 
 

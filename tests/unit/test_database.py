@@ -9,15 +9,17 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, Integer, MetaData, String, event, select, text
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.db import engine as engine_module
 from bot.db.base import Base
 from bot.db.engine import Database
 from bot.db.migrate import current_revision, head_revision, upgrade_to_head
 from bot.errors import InvalidInput
 from bot.models.challenges import ChallengeStanding
 from bot.models.core import GuildSettings
+from tests.conftest import migrated_database
 
 
 async def test_every_connection_gets_the_pragmas(database: Database) -> None:
@@ -188,3 +190,36 @@ async def test_writes_that_queue_up_commit_together_and_each_keeps_its_outcome(
         return [n for (n,) in connection.exec_driver_sql("SELECT n FROM scratch ORDER BY n")]
 
     assert await database.run(read) == written
+
+
+async def test_postgres_pings_a_pooled_connection_only_after_it_idled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connection in steady use is not pinged (a round trip per unit of work): if the
+    server dropped it, one unit fails and the pool replaces it. One that idled past the
+    threshold is pinged first and replaced before any unit sees it."""
+    database = await migrated_database("postgresql", tmp_path)
+    killer = Database.from_url(database.engine.url.render_as_string(hide_password=False))
+
+    def backend(connection: Connection) -> int:
+        return int(connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+
+    async def drop(pid: int) -> None:
+        """The server ends that connection (waiting up to 5 s until it is gone)."""
+        end = text("SELECT pg_terminate_backend(:pid, 5000)")
+        assert await killer.run(lambda c: c.execute(end, {"pid": pid}).scalar_one())
+
+    try:
+        first = await database.run(backend)
+        await drop(first)
+        with pytest.raises(DBAPIError):
+            await database.run(backend)
+        second = await database.run(backend)
+        assert second != first
+
+        monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_SECONDS", 0.0)
+        await drop(second)
+        assert await database.run(backend) not in (first, second)
+    finally:
+        await killer.close()
+        await database.close()
