@@ -3,7 +3,6 @@ shown under a random letter in a blind challenge), votes (one per member and ent
 counted by the database), feedback and "helpful" marks, and the opt-in "streak at risk"
 DM."""
 
-import functools
 import json
 import random
 import string
@@ -14,11 +13,6 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import (
     Connection,
-    Executable,
-    bindparam,
-    delete,
-    func,
-    insert,
     or_,
     select,
     update,
@@ -28,17 +22,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.engine import Database
-from bot.db.upsert import insert_of, insert_or_update
+from bot.db.upsert import insert_or_update
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.challenges import (
     ChallengeFeedback,
     ChallengeMember,
     ChallengePost,
     ChallengeSubmission,
-    ChallengeVote,
 )
 from bot.services.careers.progress import verify, verify_now
-from bot.services.challenges.common import POST, ChallengeClosed, PostInfo, post_by_id
+from bot.services.challenges import entry_statements as statements
+from bot.services.challenges.common import ChallengeClosed, PostInfo, post_by_id
 from bot.services.challenges.rules import HELPFUL_POINTS
 from bot.services.challenges.scores import award
 from bot.shards import EVERY_SHARD, Shards
@@ -62,79 +56,6 @@ REPAIR_WINDOW = timedelta(days=1)
 """Repairs stop a day after the challenge's deadline (a thread closed to the bot for good
 must not hold the batch forever)."""
 REPAIR_BATCH = 50
-
-
-_VOTE_TARGET = (
-    select(
-        ChallengeSubmission.user_id,
-        ChallengeSubmission.message_id,
-        ChallengePost.deadline_at,
-        ChallengePost.skill,
-    )
-    .join(ChallengePost, ChallengePost.id == ChallengeSubmission.post_id)
-    .where(
-        ChallengeSubmission.guild_id == bindparam("guild_id"),
-        ChallengeSubmission.id == bindparam("submission_id"),
-    )
-)
-_OPEN_POST = (
-    POST.where(
-        ChallengePost.guild_id == bindparam("guild"),
-        ChallengePost.message_id.is_not(None),
-        ChallengePost.deadline_at > bindparam("now"),
-    )
-    .order_by(ChallengePost.local_date.desc())
-    .limit(1)
-)
-_TAKE = (
-    select(
-        ChallengeSubmission.id,
-        ChallengeSubmission.message_id,
-        ChallengeSubmission.stale_message_id,
-        ChallengeSubmission.blind_label,
-    )
-    .where(
-        ChallengeSubmission.guild_id == bindparam("guild"),
-        ChallengeSubmission.post_id == bindparam("post"),
-        ChallengeSubmission.user_id == bindparam("user"),
-    )
-    .with_for_update()
-)
-_CLEAR_VOTES = delete(ChallengeVote).where(ChallengeVote.submission_id == bindparam("entry"))
-_NEW_ENTRY = insert(ChallengeSubmission)
-_TAKEN_LABELS = select(ChallengeSubmission.blind_label).where(
-    ChallengeSubmission.post_id == bindparam("post"),
-    ChallengeSubmission.blind_label.is_not(None),
-)
-_VOTES = select(func.count()).where(ChallengeVote.submission_id == bindparam("submission_id"))
-
-
-@functools.cache
-def _set_entry(names: tuple[str, ...]) -> Executable:
-    """An update of these columns of one entry, built once per set of columns (bound
-    parameters of an update may not take the table's column names)."""
-    columns = ChallengeSubmission.__table__.c
-    return (
-        update(ChallengeSubmission)
-        .where(
-            ChallengeSubmission.guild_id == bindparam("entry_guild"),
-            ChallengeSubmission.id == bindparam("entry_id"),
-        )
-        .values({name: bindparam(f"new_{name}", type_=columns[name].type) for name in names})
-    )
-
-
-@functools.cache
-def _ballot(dialect: str) -> Executable:
-    """One member's vote, or no row if they already cast it; built once per dialect."""
-    columns = ChallengeVote.__table__.c
-    names = ("guild_id", "submission_id", "voter_id", "voted_at")
-    return (
-        insert_of(dialect)(ChallengeVote)
-        .values({name: bindparam(name, type_=columns[name].type) for name in names})
-        .on_conflict_do_nothing()
-        .returning(ChallengeVote.voter_id)
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +160,7 @@ class ChallengeEntryService:
         """The newest challenge of the guild that still takes entries."""
         keys = {"guild": guild_id, "now": self._clock.now()}
         post = await self._database.run(
-            lambda connection: connection.execute(_OPEN_POST, keys).first()
+            lambda connection: connection.execute(statements.OPEN_POST, keys).first()
         )
         if post is None:
             raise NotFound("There is no open challenge right now: watch for the next post.")
@@ -285,16 +206,16 @@ class ChallengeEntryService:
             if post.message_id is None or now >= post.deadline_at:
                 raise ChallengeClosed()
             member = {"guild": guild_id, "post": post.id, "user": user_id}
-            earlier = connection.execute(_TAKE, member).first()
+            earlier = connection.execute(statements.TAKE, member).first()
             if earlier is not None:
                 entry_id, message_id, stale_message_id, label = earlier
                 # The earlier take's re-post, kept until it is struck through (even across
                 # a crash between this commit and the strike).
                 replaced = message_id or stale_message_id
-                connection.execute(_CLEAR_VOTES, {"entry": entry_id})
+                connection.execute(statements.CLEAR_VOTES, {"entry": entry_id})
                 changes = take | {"stale_message_id": replaced}
                 connection.execute(
-                    _set_entry(tuple(changes)),
+                    statements.set_entry(tuple(changes)),
                     {"entry_guild": guild_id, "entry_id": entry_id}
                     | {f"new_{name}": value for name, value in changes.items()},
                 )
@@ -307,7 +228,7 @@ class ChallengeEntryService:
                 )
                 try:
                     with connection.begin_nested():
-                        result = connection.execute(_NEW_ENTRY, row)
+                        result = connection.execute(statements.NEW_ENTRY, row)
                 except IntegrityError:
                     if not post.blind:
                         raise InvalidInput(
@@ -324,7 +245,7 @@ class ChallengeEntryService:
 
     @staticmethod
     def _free_label(connection: Connection, post_id: int) -> str:
-        taken = set(connection.execute(_TAKEN_LABELS, {"post": post_id}).scalars())
+        taken = set(connection.execute(statements.TAKEN_LABELS, {"post": post_id}).scalars())
         free = [label for label in labels(max(26, len(taken) + 1)) if label not in taken]
         return random.choice(free)
 
@@ -338,7 +259,7 @@ class ChallengeEntryService:
 
     async def _set(self, guild_id: int, submission_id: int, **values: int | None) -> None:
         """One write unit on the entry's row (it joins the group commit)."""
-        statement = _set_entry(tuple(values))
+        statement = statements.set_entry(tuple(values))
         keys: dict[str, int | None] = {"entry_guild": guild_id, "entry_id": submission_id}
         keys |= {f"new_{name}": value for name, value in values.items()}
         await self._database.run(lambda c: c.execute(statement, keys), write=True)
@@ -405,7 +326,7 @@ class ChallengeEntryService:
 
         def unit(connection: Connection) -> int:
             keys = {"guild_id": guild_id, "submission_id": submission_id}
-            target = connection.execute(_VOTE_TARGET, keys).first()
+            target = connection.execute(statements.VOTE_TARGET, keys).first()
             if target is None:
                 raise NotFound("That entry no longer exists.")
             author, shown_in, deadline, skill = target
@@ -416,10 +337,13 @@ class ChallengeEntryService:
             if shown_in not in (None, message_id):
                 raise NotAllowed("This take was replaced: vote on the newer post in the thread.")
             ballot = keys | {"voter_id": voter_id, "voted_at": now}
-            if connection.execute(_ballot(connection.dialect.name), ballot).first() is None:
+            if (
+                connection.execute(statements.ballot(connection.dialect.name), ballot).first()
+                is None
+            ):
                 raise NotAllowed("You already voted for this entry.")
             verify_now(connection, guild_id, author, skill, VOTED_BY, now)
-            return int(connection.execute(_VOTES, keys).scalar_one())
+            return int(connection.execute(statements.VOTES, keys).scalar_one())
 
         try:
             return await self._database.run(unit, write=True)
