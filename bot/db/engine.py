@@ -9,10 +9,10 @@ lock up front and queue behind each other (``busy_timeout``) instead of collidin
 
 aiosqlite sends every statement to the connection's thread and back, and each hop costs
 the event loop more than a short indexed query does. Hot paths therefore use
-``Database.run``: the whole unit of work is one plain function on a Core connection, run
-in one hop on a database thread (a synchronous engine on the same file), or inside the
-async driver's greenlet on PostgreSQL. On SQLite, write units that queue up meanwhile are
-committed together (``bot.db.group_commit``).
+``Database.run``: the whole unit of work is one plain function on a Core connection. On a
+SQLite file it runs on a synchronous engine on the same file, right on the event loop
+(write units that queue up meanwhile are committed together, ``bot.db.group_commit``); on
+PostgreSQL inside the async driver's greenlet.
 """
 
 import asyncio
@@ -121,7 +121,7 @@ def _sync_twin(engine: AsyncEngine) -> Engine | None:
     twin = create_sync_engine(
         url.set(drivername="sqlite"),
         connect_args={"check_same_thread": False},
-        pool_size=2,  # the group commit's writer and the reader on the event loop
+        pool_size=3,  # the writers on the event loop and on the thread, and the reader
         json_serializer=_json_text,
         json_deserializer=orjson.loads,
     )
@@ -191,7 +191,7 @@ class Database:
         is done), and a read runs right here on the event loop, through a connection kept
         for it (WAL readers take no lock to wait for): the Python side of a read holds the
         interpreter lock on a thread too, and the hop there and back costs more than the
-        short indexed reads these units make."""
+        short indexed reads these units make. Keep units short: they run on the loop."""
         twin, commits = self._twin, self._commits
         if twin is None or commits is None:
             async with self._connection(write) as connection:
