@@ -23,6 +23,7 @@ from bot.render_pool import RenderPool
 from bot.scheduler import Scheduler
 from bot.tree import ProducerTree
 from bot.ui.expired import answer_expired, unhandled
+from bot.ui.pages import PageButton, PageSource
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,8 @@ class ProducerBot(commands.AutoShardedBot):
         """Draws pictures off the event loop, fairly between members."""
         self.audio = AudioPool()
         """Analyses members' tracks in a worker process, a few at a time."""
+        self.page_sources: dict[str, PageSource] = {}
+        """The builders of paginated answers by name (``bot.ui.pages``); cogs add theirs."""
         self._api_base = api_base
         self._reconciled = False
         self._answering: set[asyncio.Task[None]] = set()
@@ -173,6 +176,7 @@ class ProducerBot(commands.AutoShardedBot):
                 f"The database schema is at {current or 'nothing'}, the bot needs {head}: "
                 "run `python -m bot migrate` first."
             )
+        self.add_dynamic_items(PageButton)
         for extension in self._extensions:
             await self.load_extension(extension)
         self.scheduler.register("core:forget-left-guilds", self._forget_left_guilds)

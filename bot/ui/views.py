@@ -1,4 +1,4 @@
-"""Shared views: one that only its owner may use, and a paginator built on it."""
+"""Shared views: persistent buttons, one that only its owner may use, and forms."""
 
 import contextlib
 from typing import Any
@@ -72,54 +72,6 @@ class OwnedView(discord.ui.View):
         if self.message is not None:
             with contextlib.suppress(discord.HTTPException):
                 await self.message.edit(view=self)
-
-
-class Paginator(OwnedView):
-    """Pages of embeds with Previous / Next buttons and a page counter in the footer."""
-
-    def __init__(self, owner_id: int, pages: list[discord.Embed]) -> None:
-        if not pages:
-            raise ValueError("a paginator needs at least one page")
-        super().__init__(owner_id)
-        self.pages = pages
-        self.index = 0
-        self._sync_buttons()
-
-    @property
-    def page(self) -> discord.Embed:
-        return numbered(self.pages, self.index)
-
-    def _sync_buttons(self) -> None:
-        self.previous.disabled = self.index == 0
-        self.next.disabled = self.index == len(self.pages) - 1
-
-    async def _show(self, interaction: discord.Interaction, index: int) -> None:
-        self.index = index
-        self._sync_buttons()
-        await interaction.response.edit_message(embed=self.page, view=self)
-
-    @discord.ui.button(label="Previous", emoji="◀️", style=discord.ButtonStyle.secondary)
-    async def previous(
-        self, interaction: discord.Interaction, _: discord.ui.Button["Paginator"]
-    ) -> None:
-        await self._show(interaction, self.index - 1)
-
-    @discord.ui.button(label="Next", emoji="▶️", style=discord.ButtonStyle.secondary)
-    async def next(
-        self, interaction: discord.Interaction, _: discord.ui.Button["Paginator"]
-    ) -> None:
-        await self._show(interaction, self.index + 1)
-
-    async def send(self, interaction: discord.Interaction, *, ephemeral: bool = True) -> None:
-        """Answer ``interaction`` with the first page (buttons only if there are more)."""
-        if len(self.pages) == 1:
-            await interaction.response.send_message(embed=self.page, ephemeral=ephemeral)
-            return
-        sent = await interaction.response.send_message(
-            embed=self.page, view=self, ephemeral=ephemeral
-        )
-        if isinstance(sent.resource, discord.InteractionMessage):
-            self.message = sent.resource
 
 
 class ReportingModal(discord.ui.Modal):

@@ -14,7 +14,7 @@ from bot.services.careers.daily_tip import DailyTipService, DueTip
 from bot.services.careers.guidance import CareerService
 from bot.services.careers.progress import SkillState
 from bot.services.core.exactly_once import in_batches
-from bot.ui.views import Paginator
+from bot.ui.pages import NO_KEY, PageSource, send_pages
 from cogs.career import render
 from cogs.career.views import GuildTipModal, PathBrowser, daily_view, tip_view
 
@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 
 LevelName = Literal["beginner", "intermediate", "advanced"]
 StateName = Literal["not-started", "learning", "done", "skipped"]
+
+
+SAVED, PORTFOLIO, GUILD_TIPS = "career-saved", "career-portfolio", "career-guild-tips"
+"""Page sources: the member's saved tips, the portfolio guide, the server's own tips."""
 
 
 def topic_choices(career: CareerContent, current: str) -> list[app_commands.Choice[str]]:
@@ -44,6 +48,9 @@ class CareerCog(
         self.career = bot.content.career
         self.service = service
         self.daily = daily
+        bot.page_sources[SAVED] = PageSource(self._saved)
+        bot.page_sources[PORTFOLIO] = PageSource(self._portfolio)
+        bot.page_sources[GUILD_TIPS] = PageSource(self._guild_tips)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -98,11 +105,13 @@ class CareerCog(
     @app_commands.command(name="saved", description="The tips you saved.")
     @app_commands.guild_only()
     async def saved(self, interaction: discord.Interaction) -> None:
+        await send_pages(interaction, SAVED, await self._saved(interaction, NO_KEY))
+
+    async def _saved(self, interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
         cards = await self.service.saved_tips(require_guild_id(interaction), interaction.user.id)
         if not cards:
             raise InvalidInput("You have no saved tips yet: press **Save** under a tip.")
-        pages = render.tip_pages(self.career, cards, f"Your saved tips ({len(cards)})")
-        await Paginator(interaction.user.id, pages).send(interaction)
+        return render.tip_pages(self.career, cards, f"Your saved tips ({len(cards)})")
 
     @app_commands.command(name="unsave", description="Remove a tip from your saved tips.")
     @app_commands.describe(tip="The tip's id, shown under each saved tip")
@@ -193,7 +202,10 @@ class CareerCog(
         name="portfolio", description="How to build a portfolio that gets you work."
     )
     async def portfolio(self, interaction: discord.Interaction) -> None:
-        await Paginator(interaction.user.id, render.portfolio(self.career)).send(interaction)
+        await send_pages(interaction, PORTFOLIO, await self._portfolio(interaction, NO_KEY))
+
+    async def _portfolio(self, _interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
+        return render.portfolio(self.career)
 
     tips = app_commands.Group(
         name="tips", description="This server's own tips: read them, or (moderators) curate them."
@@ -202,13 +214,15 @@ class CareerCog(
     @tips.command(name="list", description="The tips this server's moderators wrote.")
     @app_commands.guild_only()
     async def tips_list(self, interaction: discord.Interaction) -> None:
+        await send_pages(interaction, GUILD_TIPS, await self._guild_tips(interaction, NO_KEY))
+
+    async def _guild_tips(self, interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
         cards = await self.service.guild_tips(require_guild_id(interaction))
         if not cards:
             raise InvalidInput(
                 "This server has no tips of its own yet (moderators: `/career tips add`)."
             )
-        pages = render.tip_pages(self.career, cards, f"Tips from this server ({len(cards)})")
-        await Paginator(interaction.user.id, pages).send(interaction)
+        return render.tip_pages(self.career, cards, f"Tips from this server ({len(cards)})")
 
     # -- moderators ------------------------------------------------------------------------
 

@@ -1,7 +1,5 @@
 """``/challenge`` for members (the moderators' subcommands are mixed in from ``admin``)."""
 
-from typing import Literal
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -9,11 +7,15 @@ from discord.ext import commands
 from bot.app import ChallengeServices
 from bot.checks import require_guild_id
 from bot.client import ProducerBot
-from bot.ui.views import Paginator
+from bot.services.challenges.scores import PERIODS, Period
+from bot.ui.pages import PageSource, key_among, key_id, send_pages
 from cogs.challenges import render
 from cogs.challenges.admin import ModeratorCommands
 from cogs.challenges.jobs import ChallengeJobs
 from cogs.challenges.views import deliver_entry
+
+BOARD, HISTORY = "challenge-board", "challenge-history"
+"""The page sources of the leaderboard (by period) and of a member's history (by member)."""
 
 
 class ChallengesCog(
@@ -27,6 +29,8 @@ class ChallengesCog(
         self.bot = bot
         self.services = services
         self.jobs = ChallengeJobs(bot, services)
+        bot.page_sources[BOARD] = PageSource(self._board)
+        bot.page_sources[HISTORY] = PageSource(self._history)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -57,13 +61,14 @@ class ChallengesCog(
     @app_commands.command(name="leaderboard", description="Challenge points, and your rank.")
     @app_commands.describe(period="This week, this month, or all time")
     @app_commands.guild_only()
-    async def leaderboard(
-        self, interaction: discord.Interaction, period: Literal["week", "month", "all"] = "week"
-    ) -> None:
+    async def leaderboard(self, interaction: discord.Interaction, period: Period = "week") -> None:
+        await send_pages(interaction, BOARD, await self._board(interaction, period), period)
+
+    async def _board(self, interaction: discord.Interaction, period: str) -> list[discord.Embed]:
         board = await self.services.scores.leaderboard(
-            require_guild_id(interaction), period, interaction.user.id
+            require_guild_id(interaction), key_among(period, PERIODS), interaction.user.id
         )
-        await Paginator(interaction.user.id, render.leaderboard(board)).send(interaction)
+        return render.leaderboard(board)
 
     @app_commands.command(name="history", description="A member's challenge entries.")
     @app_commands.describe(member="Whose history (yours if left empty)")
@@ -71,10 +76,13 @@ class ChallengesCog(
     async def history(
         self, interaction: discord.Interaction, member: discord.Member | None = None
     ) -> None:
-        who = member or interaction.user
-        entries = await self.services.scores.history(require_guild_id(interaction), who.id)
-        pages = render.history(who.display_name, entries)
-        await Paginator(interaction.user.id, pages).send(interaction)
+        who = (member or interaction.user).id
+        await send_pages(interaction, HISTORY, await self._history(interaction, str(who)), str(who))
+
+    async def _history(self, interaction: discord.Interaction, who: str) -> list[discord.Embed]:
+        user_id = key_id(who)
+        entries = await self.services.scores.history(require_guild_id(interaction), user_id)
+        return render.history(user_id, entries)
 
     @app_commands.command(name="streak", description="A member's challenge streak and freezes.")
     @app_commands.describe(member="Whose streak (yours if left empty)")

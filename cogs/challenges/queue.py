@@ -10,7 +10,7 @@ from bot.content.challenges import Difficulty
 from bot.services.challenges.common import BRIEF_MAX, TITLE_MAX, ChallengeCard
 from bot.services.challenges.schedule import QueueItem
 from bot.ui.text import member_text
-from bot.ui.views import ModeratorModal, Paginator
+from bot.ui.views import ModeratorModal, OwnedView, numbered
 from cogs.challenges import render
 
 
@@ -104,8 +104,9 @@ class MoveForm(ModeratorModal, title="Move a challenge"):
         await QueueView.refresh(interaction, self.services)
 
 
-class QueueView(Paginator):
-    """The plan, page by page, with a menu of the scheduled items to edit, move or remove."""
+class QueueView(OwnedView):
+    """The plan, page by page, with a menu of the scheduled items to edit, move or remove.
+    Kept in memory (the menu's choice is its state): after a restart it says it expired."""
 
     def __init__(
         self,
@@ -115,7 +116,10 @@ class QueueView(Paginator):
         pages: list[discord.Embed],
         items: list[QueueItem],
     ) -> None:
-        super().__init__(owner_id, pages)
+        if not pages:
+            raise ValueError("the queue needs at least one page")
+        super().__init__(owner_id)
+        self.pages, self.index = pages, 0
         self.services, self.career = services, career
         self.items = {item.id: item for item in items}
         self.chosen: QueueItem | None = None
@@ -128,6 +132,32 @@ class QueueView(Paginator):
             self.menu.callback = self._choose  # type: ignore[method-assign]
             self.add_item(self.menu)
         self._sync_actions()
+        self._sync_turns()
+
+    @property
+    def page(self) -> discord.Embed:
+        return numbered(self.pages, self.index)
+
+    def _sync_turns(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index == len(self.pages) - 1
+
+    async def _show(self, interaction: discord.Interaction, index: int) -> None:
+        self.index = index
+        self._sync_turns()
+        await interaction.response.edit_message(embed=self.page, view=self)
+
+    @discord.ui.button(label="Previous", emoji="◀️", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction, _: discord.ui.Button["QueueView"]
+    ) -> None:
+        await self._show(interaction, self.index - 1)
+
+    @discord.ui.button(label="Next", emoji="▶️", style=discord.ButtonStyle.secondary)
+    async def next(
+        self, interaction: discord.Interaction, _: discord.ui.Button["QueueView"]
+    ) -> None:
+        await self._show(interaction, self.index + 1)
 
     @classmethod
     async def build(

@@ -205,10 +205,14 @@ def streak(name: str, value: Streak) -> discord.Embed:
     return embed
 
 
-def _pages(title: str, lines: list[str], per_page: int, empty: str) -> list[discord.Embed]:
+def _pages(
+    title: str, lines: list[str], per_page: int, empty: str, header: str = ""
+) -> list[discord.Embed]:
     chunks = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[empty]]
     return [
-        discord.Embed(title=title, description="\n".join(chunk), colour=BRAND_COLOUR)
+        discord.Embed(title=title, description="\n".join([header, *chunk]), colour=BRAND_COLOUR)
+        if header
+        else discord.Embed(title=title, description="\n".join(chunk), colour=BRAND_COLOUR)
         for chunk in chunks
     ]
 
@@ -227,7 +231,7 @@ def leaderboard(board: Leaderboard) -> list[discord.Embed]:
     return pages
 
 
-def history(name: str, entries: list[HistoryEntry]) -> list[discord.Embed]:
+def history(user_id: int, entries: list[HistoryEntry]) -> list[discord.Embed]:
     lines = []
     for item in entries:
         place = f" · {MEDALS[item.place - 1]}" if item.place else ""
@@ -237,7 +241,9 @@ def history(name: str, entries: list[HistoryEntry]) -> list[discord.Embed]:
             else f"{plural(item.votes, 'vote')} · {plural(item.points, 'point')}{place}"
         )
         lines.append(f"`{item.local_date}` **{truncate(member_text(item.title), 80)}** · {state}")
-    return _pages(f"🎧 {truncate(name, 200)}'s challenges", lines, PER_PAGE, "No entries yet.")
+    return _pages(
+        "🎧 Challenge history", lines, PER_PAGE, "No entries yet.", f"Entries of <@{user_id}>:"
+    )
 
 
 def settings(value: ChallengeSettings) -> str:

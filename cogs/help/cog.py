@@ -4,55 +4,22 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import producer_bot
 from bot.client import ProducerBot
 from bot.errors import NotFound
-from bot.ui.buttons import IdButton
-from bot.ui.errors import reports_errors
-from bot.ui.views import PersistentButtons, numbered
+from bot.ui.pages import PageSource, send_pages
 from cogs.help import render
 
-
-class HelpPageButton(IdButton, template="help:page:{index:index}"):
-    """Turns the overview to page ``index``. Persistent: the buttons answer for as long as
-    the message is there (also after a restart), and no view is kept per answer."""
-
-    def __init__(self, index: int, *, back: bool = False, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Previous" if back else "Next",
-                emoji="◀️" if back else "▶️",
-                style=discord.ButtonStyle.secondary,
-                custom_id=self.custom_id_for(index=index),
-                disabled=disabled,
-            )
-        )
-        self.index = index
-
-    @reports_errors
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog = producer_bot(interaction).get_cog(HelpCog.__cog_name__)
-        assert isinstance(cog, HelpCog)
-        if self.index >= len(cog.pages):
-            raise NotFound("That page is gone: run `/help` again.")
-        await interaction.response.edit_message(
-            embed=numbered(cog.pages, self.index), view=page_turns(self.index, len(cog.pages))
-        )
-
-
-def page_turns(index: int, count: int) -> discord.ui.View:
-    """Previous and Next for page ``index`` of ``count`` (none for a single page)."""
-    if count == 1:
-        return PersistentButtons()
-    return PersistentButtons(
-        HelpPageButton(max(index - 1, 0), back=True, disabled=index == 0),
-        HelpPageButton(min(index + 1, count - 1), disabled=index == count - 1),
-    )
+PAGES = "help"
+"""The overview's page source: its Previous and Next answer after a restart too."""
 
 
 class HelpCog(commands.Cog):
     def __init__(self, bot: ProducerBot) -> None:
         self.bot = bot
+        bot.page_sources[PAGES] = PageSource(self._pages)
+
+    async def _pages(self, _interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
+        return self.pages
 
     @functools.cached_property
     def pages(self) -> list[discord.Embed]:
@@ -68,9 +35,7 @@ class HelpCog(commands.Cog):
     @app_commands.describe(command="Show one command in detail, for example: career tip")
     async def help(self, interaction: discord.Interaction, command: str | None = None) -> None:
         if command is None:
-            await interaction.response.send_message(
-                embed=numbered(self.pages, 0), view=page_turns(0, len(self.pages)), ephemeral=True
-            )
+            await send_pages(interaction, PAGES, self.pages)
             return
         wanted = " ".join(command.strip().lstrip("/").lower().split())
         for group in render.groups(self._commands()):

@@ -17,8 +17,8 @@ from bot.services.community.profiles import ProfileService
 from bot.services.community.safety import SafetyService
 from bot.services.core.cooldowns import REQUEST_COOLDOWN
 from bot.ui import delivery
+from bot.ui.pages import NO_KEY, PageSource, key_of, optional_key, send_pages
 from bot.ui.roles import choice_problems
-from bot.ui.views import Paginator
 from cogs.mentoring import render, rooms
 from cogs.mentoring.views import EndedView, OfferModal, request_view
 from cogs.profiles.render import profile_embed
@@ -26,6 +26,10 @@ from cogs.profiles.render import profile_embed
 log = logging.getLogger(__name__)
 
 LAPSE_JOB = "mentoring:lapse-requests"
+MENTORS, SUGGESTIONS = "mentor-list", "mentor-find"
+"""Page sources: the mentors, and the suggestions for the member (by skill, if any)."""
+MINE, FEEDBACK = "mentor-mine", "mentor-feedback"
+"""Page sources: the member's mentorships and requests; feedback (moderators)."""
 
 
 def skill_choices(names: dict[str, str], current: str) -> list[app_commands.Choice[str]]:
@@ -52,6 +56,10 @@ class MentoringCog(
         safety: SafetyService,
     ) -> None:
         self.bot, self.service, self.profiles, self.safety = bot, service, profiles, safety
+        bot.page_sources[MENTORS] = PageSource(self._mentors)
+        bot.page_sources[SUGGESTIONS] = PageSource(self._suggestions)
+        bot.page_sources[MINE] = PageSource(self._mine)
+        bot.page_sources[FEEDBACK] = PageSource(self._feedback, moderator=True)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -91,16 +99,26 @@ class MentoringCog(
     async def list_mentors(
         self, interaction: discord.Interaction, skill: str | None = None
     ) -> None:
-        mentors = await self.service.mentors(require_guild_id(interaction), skill)
-        pages = render.mentor_pages(mentors, self.profiles.skill_names)
-        await Paginator(interaction.user.id, pages).send(interaction)
+        key = key_of(self.service.skill_id(skill))
+        await send_pages(interaction, MENTORS, await self._mentors(interaction, key), key)
+
+    async def _mentors(self, interaction: discord.Interaction, skill: str) -> list[discord.Embed]:
+        found = await self.service.mentors(require_guild_id(interaction), optional_key(skill))
+        return render.mentor_pages(found, self.profiles.skill_names)
 
     @app_commands.command(name="find", description="Mentors suggested for you, with reasons.")
     @app_commands.describe(skill="A skill you want help with (start typing)")
     async def find(self, interaction: discord.Interaction, skill: str | None = None) -> None:
-        ranked = await self.service.find(require_guild_id(interaction), interaction.user.id, skill)
-        pages = render.suggestion_pages(ranked, self.profiles.skill_names)
-        await Paginator(interaction.user.id, pages).send(interaction)
+        key = key_of(self.service.skill_id(skill))
+        await send_pages(interaction, SUGGESTIONS, await self._suggestions(interaction, key), key)
+
+    async def _suggestions(
+        self, interaction: discord.Interaction, skill: str
+    ) -> list[discord.Embed]:
+        ranked = await self.service.find(
+            require_guild_id(interaction), interaction.user.id, optional_key(skill)
+        )
+        return render.suggestion_pages(ranked, self.profiles.skill_names)
 
     # -- requests and mentorships ----------------------------------------------------------
 
@@ -213,17 +231,21 @@ class MentoringCog(
 
     @app_commands.command(name="mine", description="Your mentorships and requests.")
     async def mine(self, interaction: discord.Interaction) -> None:
+        await send_pages(interaction, MINE, await self._mine(interaction, NO_KEY))
+
+    async def _mine(self, interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
         pairings, requests = await self.service.mine(
             require_guild_id(interaction), interaction.user.id
         )
-        pages = render.mine_pages(interaction.user.id, pairings, requests)
-        await Paginator(interaction.user.id, pages).send(interaction)
+        return render.mine_pages(interaction.user.id, pairings, requests)
 
     @app_commands.command(name="feedback", description="Moderators: feedback on mentorships.")
     @moderator_only
     async def feedback(self, interaction: discord.Interaction) -> None:
-        found = await self.safety.all_feedback(require_guild_id(interaction))
-        await Paginator(interaction.user.id, render.feedback_pages(found)).send(interaction)
+        await send_pages(interaction, FEEDBACK, await self._feedback(interaction, NO_KEY))
+
+    async def _feedback(self, interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
+        return render.feedback_pages(await self.safety.all_feedback(require_guild_id(interaction)))
 
     @app_commands.command(
         name="role", description="Moderators: a role mentors hold while they mentor, or none."

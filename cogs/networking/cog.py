@@ -12,13 +12,17 @@ from bot.services.community.networking import WEEKDAYS, CheckIn, GroupIntro, Net
 from bot.services.community.profiles import ProfileService
 from bot.services.community.safety import SafetyService
 from bot.ui import delivery
-from bot.ui.views import Paginator
+from bot.ui.pages import NO_KEY, PageSource, send_pages
 from cogs.networking import render
 from cogs.networking.views import checkin_view
 from cogs.profiles.render import introduction
 
 log = logging.getLogger(__name__)
 JOB = "networking:rounds"
+
+
+PREVIEW = "network-preview"
+"""The page source of who would meet whom next (moderators)."""
 
 
 @app_commands.guild_only()
@@ -36,6 +40,7 @@ class NetworkingCog(
         safety: SafetyService,
     ) -> None:
         self.bot, self.service, self.profiles, self.safety = bot, service, profiles, safety
+        bot.page_sources[PREVIEW] = PageSource(self._preview, moderator=True, slow=True)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -84,9 +89,11 @@ class NetworkingCog(
     @moderator_only
     async def preview(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
+        await send_pages(interaction, PREVIEW, await self._preview(interaction, NO_KEY))
+
+    async def _preview(self, interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
         day, plan = await self.service.preview(require_guild_id(interaction))
-        paginator = Paginator(interaction.user.id, render.preview_pages(day, plan))
-        await interaction.followup.send(embed=paginator.page, view=paginator, ephemeral=True)
+        return render.preview_pages(day, plan)
 
     @app_commands.command(name="stats", description="Moderators: meet rate and totals.")
     @moderator_only

@@ -4,7 +4,6 @@ import io
 import logging
 from dataclasses import replace
 from datetime import datetime
-from typing import Literal
 
 import discord
 from discord import app_commands
@@ -19,12 +18,12 @@ from bot.services.core.role_safety import beyond_setter, grant_blockers, unsafe_
 from bot.services.quiz.ear import EAR_TOPIC
 from bot.services.quiz.live import LiveClosing
 from bot.services.quiz.rounds import RoundQuestion
-from bot.services.quiz.rules import ANSWER_WINDOW
+from bot.services.quiz.rules import ANSWER_WINDOW, PERIODS, Period
 from bot.ui import delivery
 from bot.ui.embeds import truncate
+from bot.ui.pages import PageSource, key_among, send_pages
 from bot.ui.roles import bot_facts, role_facts, setter_top_position
 from bot.ui.text import member_text, plural
-from bot.ui.views import Paginator
 from cogs.quiz import render
 from cogs.quiz.views import (
     GuildQuestionModal,
@@ -45,6 +44,8 @@ TYPE_CHOICES = [
 ]
 DIFFICULTY_CHOICES = [app_commands.Choice(name=level, value=level) for level in DIFFICULTIES]
 JOB = "quiz-rounds"
+BOARD = "quiz-board"
+"""The leaderboard's page source, by period and topic."""
 
 
 @app_commands.guild_only()
@@ -58,6 +59,7 @@ class QuizCog(
         self.bot = bot
         self.services = services
         self._wakeups: set[asyncio.Task[None]] = set()
+        bot.page_sources[BOARD] = PageSource(self._board)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -294,13 +296,21 @@ class QuizCog(
         self,
         interaction: discord.Interaction,
         topic: str | None = None,
-        period: Literal["week", "month", "all"] = "all",
+        period: Period = "all",
     ) -> None:
+        key = period if topic is None else f"{period}-{topic}"
+        await send_pages(interaction, BOARD, await self._board(interaction, key), key)
+
+    async def _board(self, interaction: discord.Interaction, key: str) -> list[discord.Embed]:
+        """The leaderboard for ``key``: the period, then the topic if any (``all-mixing``)."""
+        period, _, topic = key.partition("-")
         board = await self.services.board.leaderboard(
-            require_guild_id(interaction), interaction.user.id, topic, period
+            require_guild_id(interaction),
+            interaction.user.id,
+            topic or None,
+            key_among(period, PERIODS),
         )
-        pages = render.leaderboard_pages(board, self.services.bank.topic_name(board.topic))
-        await Paginator(interaction.user.id, pages).send(interaction)
+        return render.leaderboard_pages(board, self.services.bank.topic_name(board.topic))
 
     # -- live rounds in the background ----------------------------------------------------
 

@@ -95,6 +95,20 @@ async def start_bot(
     return await demo.start_bot(discord, database, clock, content, extra_extensions, **options)
 
 
+async def press_posted(discord: LoopbackDiscord, member: Member, pressed: str) -> Reply:
+    """Press a button with the custom id ``pressed`` on a message the bot once posted (a
+    member's client sends whatever custom id the message holds)."""
+    guild = discord.guilds[member.guild_id]
+    button = {"type": 2, "style": 1, "label": "Old button", "custom_id": pressed}
+    message = discord.post_message(
+        discord.default_channel(guild),
+        {"content": "An old post", "components": [{"type": 1, "components": [button]}]},
+        [],
+        default_parse=[],
+    )
+    return await discord.click(message, pressed, member=member, timeout=5)
+
+
 def channel_named(guild: Guild, name: str) -> Channel:
     """The channel of ``guild`` called ``name``."""
     return next(c for c in guild.channels.values() if c.name == name)

@@ -13,8 +13,7 @@ import pytest
 from bot.client import ProducerBot
 from loopback import interactions as ix
 from loopback.server import LoopbackDiscord
-from loopback.world import Member
-from tests.e2e.helpers import Server
+from tests.e2e.helpers import Server, press_posted
 
 INTERNAL_ERROR = "something went wrong on our side"
 GUILD, ID, INDEX = "<guild>", "<id>", "<index>"
@@ -63,8 +62,15 @@ NEVER_WRITTEN = (
     "quiz:type:4242:0:-1",
     "challenge:vote:",
     "challenge:vote:12abc",
+    "pages:nothing-here:-:0",
+    "pages:challenge-board:decade:0",
+    "pages:quiz-board:fortnight-mixing:0",
+    "pages:challenge-history:alice:0",
+    "pages:challenge-history:99999999999999999999999:0",
+    "pages:help:-:²",
 )
-"""Custom ids with a part no button writes: an unknown answer, action, level or letter."""
+"""Custom ids with a part no button writes: an unknown answer, action, level, letter, page
+source or key."""
 
 
 def custom_id(parts: tuple[str, ...], guild_id: int) -> str:
@@ -80,19 +86,6 @@ def forged(parts: tuple[str, ...], guild_id: int) -> list[str]:
             for bad in BAD_NUMBERS:
                 found.append(custom_id((*parts[:index], bad, *parts[index + 1 :]), guild_id))
     return found
-
-
-async def press(discord: LoopbackDiscord, member: Member, pressed: str) -> ix.Reply:
-    """Press a button with the custom id ``pressed`` on a message the bot once posted."""
-    guild = discord.guilds[member.guild_id]
-    button = {"type": 2, "style": 1, "label": "Old button", "custom_id": pressed}
-    message = discord.post_message(
-        discord.default_channel(guild),
-        {"content": "An old post", "components": [{"type": 1, "components": [button]}]},
-        [],
-        default_parse=[],
-    )
-    return await discord.click(message, pressed, member=member, timeout=5)
 
 
 async def assert_polite(reply: ix.Reply, pressed: str) -> None:
@@ -118,7 +111,7 @@ async def test_ids_beyond_bigint_or_in_other_scripts_are_refused_politely(
 ) -> None:
     for parts in BUTTONS.values():
         for pressed in forged(parts, server.guild.id):
-            await assert_polite(await press(discord, server.moderator, pressed), pressed)
+            await assert_polite(await press_posted(discord, server.moderator, pressed), pressed)
     assert_no_errors_logged(caplog)
 
 
@@ -130,7 +123,7 @@ async def test_a_well_formed_id_of_something_gone_is_answered_politely(
 ) -> None:
     for kind, parts in BUTTONS.items():
         pressed = custom_id(parts, server.guild.id)
-        reply = await press(discord, server.moderator, pressed)
+        reply = await press_posted(discord, server.moderator, pressed)
         if kind in FORMS:  # the button opens a form; the answer comes when it is sent
             assert reply.record.callback_type == ix.MODAL, kind
             reply = await discord.submit(reply, FORMS[kind], member=server.moderator)
@@ -146,5 +139,5 @@ async def test_words_a_button_never_writes_are_refused_politely(
 ) -> None:
     for pattern in NEVER_WRITTEN:
         pressed = pattern.replace(GUILD, str(server.guild.id))
-        await assert_polite(await press(discord, server.moderator, pressed), pressed)
+        await assert_polite(await press_posted(discord, server.moderator, pressed), pressed)
     assert_no_errors_logged(caplog)

@@ -6,9 +6,9 @@ from hypothesis import strategies as st
 
 from bot.content.career import Level
 from bot.ui.buttons import ID_MAX, INDEX_MAX, BadField, IdButton, parse_id, parse_index, parse_word
+from bot.ui.pages import NO_KEY, PageButton
 from cogs.career.views import AnotherTipButton, SaveTipButton
 from cogs.challenges.views import FeedbackButton, HelpfulButton, SubmitButton, VoteButton
-from cogs.help.cog import HelpPageButton
 from cogs.mentoring.views import RequestButton
 from cogs.networking.views import CheckInButton
 from cogs.quiz.views import (
@@ -52,8 +52,10 @@ BUILT: list[IdButton] = [
     SoloRestartButton(7, 20, "all"),
     SoloRestartButton(7, 3, "mixing-mastering"),
     LiveAnswerButton(ID_MAX, INDEX_MAX, 4),
-    HelpPageButton(0, back=True, disabled=True),
-    HelpPageButton(INDEX_MAX),
+    PageButton("help", NO_KEY, 0, back=True, disabled=True),
+    PageButton("challenge-board", "month", INDEX_MAX),
+    PageButton("quiz-board", "week-mixing-mastering", 3),
+    PageButton("challenge-history", str(SNOWFLAKE), 1),
 ]
 """Every kind of persistent button, as the bot builds them."""
 

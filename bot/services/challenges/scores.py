@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Connection, ScalarSelect, and_, bindparam, func, or_, select
@@ -30,6 +30,7 @@ from bot.services.challenges.rules import EntryTally, Streak, awards, podium, st
 from bot.services.core.guild_settings import DEFAULT_TIMEZONE
 
 Period = Literal["week", "month", "all"]
+PERIODS: tuple[Period, ...] = get_args(Period)
 BOARD_SIZE = 50
 
 

@@ -224,15 +224,20 @@ class MentoringService:
             await self._safety.forget_closed_dm(guild_id, user_id)
         return await self.mentor(guild_id, user_id)
 
+    def skill_id(self, query: str | None) -> str | None:
+        """The id of the skill ``query`` names (by id or name); an unknown one is refused
+        with the nearest name. None stays None (every skill)."""
+        return None if query is None else self._career.resolve_skill(query).id
+
     async def mentors(self, guild_id: int, skill: str | None = None) -> list[MentorInfo]:
         """Every mentor (with ``skill`` among their topics), open ones with room first."""
+        skill = self.skill_id(skill)
         return await self._database.run(lambda c: _read_mentors(c, guild_id, skill))
 
     async def find(self, guild_id: int, mentee_id: int, skill: str | None = None) -> list[Ranked]:
         """Mentors for the mentee, best first; reasons resting on a mentor's private fields
         (time zone, experience) are left out. One unit of work, one hop to the database."""
-        if skill is not None:
-            skill = self._career.resolve_skill(skill).id  # an unknown skill is named as such
+        skill = self.skill_id(skill)
         # The pool of open mentors is kept while the guild's version (which every change
         # to profiles, skill maps, offers and mentorships raises) and the hour (time zone
         # offsets) stay the same.

@@ -4,7 +4,7 @@ periods and the review schedule."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Literal
+from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
 ANSWER_WINDOW = timedelta(seconds=30)
@@ -16,6 +16,7 @@ REVIEW_INTERVALS = (timedelta(days=1), timedelta(days=3), timedelta(days=7), tim
 """How long a missed question waits in each Leitner box before it comes back."""
 
 Period = Literal["week", "month", "all"]
+PERIODS: tuple[Period, ...] = get_args(Period)
 
 
 def elapsed_since(start: datetime, now: datetime) -> timedelta:
