@@ -4,6 +4,7 @@ import io
 import logging
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -19,6 +20,7 @@ from bot.services.quiz.ear import EAR_TOPIC
 from bot.services.quiz.live import LiveClosing
 from bot.services.quiz.rounds import RoundQuestion
 from bot.services.quiz.rules import ANSWER_WINDOW, PERIODS, Period
+from bot.services.quiz.solo import UnfinishedRound
 from bot.ui import delivery
 from bot.ui.embeds import truncate
 from bot.ui.pages import PageSource, key_among, send_pages
@@ -45,6 +47,16 @@ TYPE_CHOICES = [
 DIFFICULTY_CHOICES = [app_commands.Choice(name=level, value=level) for level in DIFFICULTIES]
 JOB = "quiz-rounds"
 BOARD = "quiz-board"
+
+
+async def _privately(interaction: discord.Interaction, **message: Any) -> None:
+    """Answer ``interaction`` privately: as a follow-up if it was deferred."""
+    if interaction.response.is_done():
+        await interaction.followup.send(**message, ephemeral=True)
+    else:
+        await interaction.response.send_message(**message, ephemeral=True)
+
+
 """The leaderboard's page source, by period and topic."""
 
 
@@ -185,31 +197,21 @@ class QuizCog(
         topic: str | None = None,
         length: app_commands.Range[int, 3, 20] = 5,
     ) -> None:
-        guild_id = require_guild_id(interaction)
-        unfinished = await self.services.solo.unfinished(guild_id, interaction.user.id)
-        if unfinished is not None:
-            await interaction.response.send_message(
-                embed=render.solo_unfinished(
-                    unfinished, self.services.bank.topic_name(unfinished.topic)
-                ),
-                view=solo_resume_view(unfinished, topic, length),
-                ephemeral=True,
-            )
-            return
         if topic == EAR_TOPIC:  # the audio may take a moment to make
             await interaction.response.defer(ephemeral=True, thinking=True)
-        asked = await self.services.solo.start(guild_id, interaction.user.id, topic, length)
+        asked = await self.services.solo.start(
+            require_guild_id(interaction), interaction.user.id, topic, length
+        )
+        if isinstance(asked, UnfinishedRound):
+            embed = render.solo_unfinished(asked, self.services.bank.topic_name(asked.topic))
+            await _privately(interaction, embed=embed, view=solo_resume_view(asked, topic, length))
+            return
         embed, files, view = (
             self._question_embed(asked),
             await question_files(asked.question),
             question_view(asked),
         )
-        if interaction.response.is_done():
-            await interaction.followup.send(embed=embed, files=files, view=view, ephemeral=True)
-        else:
-            await interaction.response.send_message(
-                embed=embed, files=files, view=view, ephemeral=True
-            )
+        await _privately(interaction, embed=embed, files=files, view=view)
 
     def _question_embed(self, asked: RoundQuestion) -> discord.Embed:
         return render.knowledge_question(asked, self.services.bank.topic_name(asked.topic))

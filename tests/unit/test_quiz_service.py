@@ -19,8 +19,9 @@ from bot.models.quiz import QuizAnswer, QuizReview
 from bot.services.core.role_safety import BotFacts, RoleFacts, grant_blockers
 from bot.services.quiz.bank import QuestionDraft
 from bot.services.quiz.producer_type import TypeResult, TypeStep
+from bot.services.quiz.rounds import RoundQuestion
 from bot.services.quiz.rules import Ranked, answer_points, period_start, rank_totals
-from bot.services.quiz.solo import SoloFeedback
+from bot.services.quiz.solo import SoloFeedback, UnfinishedRound
 
 GUILD, OTHER_GUILD = 1001, 2002
 ALICE, BOB, CAROL = 11, 12, 13
@@ -257,7 +258,8 @@ async def test_a_solo_round_with_speed_a_wrong_and_a_late_answer(
     early = await quiz.solo.start(GUILD, ALICE, "effects", 2)
     assert early.question.key not in missed
     clock.advance(timedelta(days=1))
-    review = await quiz.solo.start(GUILD, ALICE, "effects", 3)
+    assert isinstance(early, RoundQuestion)
+    review = await quiz.solo.restart(GUILD, early.round_id, ALICE, "effects", 3)
     first = review.question
     assert first.key in missed
     await quiz.solo.answer(GUILD, review.round_id, 0, ALICE, first.answer)
@@ -287,7 +289,10 @@ async def test_idle_and_replaced_rounds_count_their_open_question_as_missed(
     quiz: QuizServices, clock: ManualClock, database: Database
 ) -> None:
     replaced = await quiz.solo.start(GUILD, ALICE, "business", 3)
-    await quiz.solo.start(GUILD, ALICE, "business", 3)
+    assert isinstance(replaced, RoundQuestion)
+    offered = await quiz.solo.start(GUILD, ALICE, "business", 3)  # offered, not replaced
+    assert offered == UnfinishedRound(replaced.round_id, 0, 3, "business")
+    await quiz.solo.restart(GUILD, replaced.round_id, ALICE, "business", 3)
     idle = await quiz.solo.start(GUILD, BOB, "business", 3)
     assert await quiz.solo.expire_idle(clock.now()) == 0
     clock.advance(timedelta(minutes=16))

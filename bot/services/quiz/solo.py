@@ -132,15 +132,36 @@ class SoloRounds:
 
     async def start(
         self, guild_id: int, user_id: int, topic: str | None, length: int
+    ) -> RoundQuestion | UnfinishedRound:
+        """A new round for the member; or, if an earlier one still has a question to ask,
+        that one (nothing is written then: the member chooses to continue or start over).
+        An open round with nothing left to ask is closed. One unit of work."""
+        return await self._begin(guild_id, user_id, topic, length, None)
+
+    async def restart(
+        self, guild_id: int, round_id: int, user_id: int, topic: str | None, length: int
     ) -> RoundQuestion:
-        """A new round for the member; an unfinished earlier one is closed."""
+        """Start over, as the member chose on the offer for the open round ``round_id``."""
+        asked = await self._begin(guild_id, user_id, topic, length, round_id)
+        assert isinstance(asked, RoundQuestion)  # an earlier round is closed, not offered
+        return asked
+
+    async def _begin(
+        self, guild_id: int, user_id: int, topic: str | None, length: int, over: int | None
+    ) -> RoundQuestion | UnfinishedRound:
+        """``start``, or with ``over`` (the member's open round to close) ``restart``."""
         topic = self._rounds.bank.check_topic(topic)
         now = self._clock.now()
         slot = f"solo:{guild_id}:{user_id}"
 
-        def work(connection: Connection) -> RoundQuestion:
+        def work(connection: Connection) -> RoundQuestion | UnfinishedRound:
+            if over is not None:
+                self._own(connection, guild_id, over, user_id)
             old = self._rounds.in_slot(connection, guild_id, slot, lock=True)
             if old is not None:
+                left = None if over is not None else self._left(connection, old)
+                if left is not None:
+                    return left
                 self._abandon(connection, old, now)
             row = self._rounds.new(
                 connection,
@@ -185,21 +206,14 @@ class SoloRounds:
             return True
         return is_late(elapsed_since(row.question_started_at, self._clock.now()), row.window)
 
-    async def unfinished(self, guild_id: int, user_id: int) -> UnfinishedRound | None:
-        """The member's open round, if it still has a question to ask."""
-
-        def work(connection: Connection) -> UnfinishedRound | None:
-            row = self._rounds.in_slot(connection, guild_id, f"solo:{guild_id}:{user_id}")
-            if row is None:
-                return None
-            position = row.position + self._done_with_current(connection, row)
-            return (
-                UnfinishedRound(row.id, position, row.total, row.topic)
-                if position < row.total
-                else None
-            )
-
-        return await self._database.run(work)
+    def _left(self, connection: Connection, row: RoundRow) -> UnfinishedRound | None:
+        """The open round ``row``, if it still has a question to ask."""
+        position = row.position + self._done_with_current(connection, row)
+        return (
+            UnfinishedRound(row.id, position, row.total, row.topic)
+            if position < row.total
+            else None
+        )
 
     async def resume(self, guild_id: int, round_id: int, user_id: int) -> RoundQuestion:
         """Continue the member's round: the question on screen if its window is still open
@@ -225,15 +239,6 @@ class SoloRounds:
             "Time ran out on the last question of that round, so it is over. "
             "Start a new one with `/quiz skills`."
         )
-
-    async def restart(
-        self, guild_id: int, round_id: int, user_id: int, topic: str | None, length: int
-    ) -> RoundQuestion:
-        """Start over, as the member chose on the offer for the open round ``round_id``."""
-        await self._database.run(
-            lambda connection: self._own(connection, guild_id, round_id, user_id).id
-        )
-        return await self.start(guild_id, user_id, topic, length)
 
     async def answer(
         self, guild_id: int, round_id: int, position: int, user_id: int, choice: int
