@@ -7,7 +7,7 @@ from discord.ext import commands
 from bot.app import ChallengeServices
 from bot.checks import require_guild_id
 from bot.client import ProducerBot
-from bot.services.challenges.scores import PERIODS, Period
+from bot.services.core.periods import PERIODS, Period
 from bot.ui.pages import PageSource, key_among, key_id, send_pages
 from cogs.challenges import render
 from cogs.challenges.admin import ModeratorCommands

@@ -15,11 +15,12 @@ from bot.checks import is_moderator, moderator_only, require_guild_id
 from bot.client import ProducerBot
 from bot.content.quiz import DIFFICULTIES, TYPE_IDS
 from bot.errors import InvalidInput, NotAllowed
+from bot.services.core.periods import PERIODS, Period
 from bot.services.core.role_safety import beyond_setter, grant_blockers, unsafe_role_reasons
 from bot.services.quiz.ear import EAR_TOPIC
 from bot.services.quiz.live import LiveClosing
 from bot.services.quiz.rounds import RoundQuestion
-from bot.services.quiz.rules import ANSWER_WINDOW, PERIODS, Period
+from bot.services.quiz.rules import ANSWER_WINDOW
 from bot.services.quiz.solo import UnfinishedRound
 from bot.ui import delivery
 from bot.ui.embeds import truncate

@@ -5,7 +5,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Connection, ScalarSelect, and_, bindparam, func, or_, select
@@ -28,9 +27,8 @@ from bot.models.core import GuildSettings
 from bot.services.challenges.common import PostInfo, guild_zone
 from bot.services.challenges.rules import EntryTally, Streak, awards, podium, streak_over
 from bot.services.core.guild_settings import DEFAULT_TIMEZONE
+from bot.services.core.periods import Period
 
-Period = Literal["week", "month", "all"]
-PERIODS: tuple[Period, ...] = get_args(Period)
 BOARD_SIZE = 50
 
 

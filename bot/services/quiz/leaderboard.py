@@ -10,8 +10,9 @@ from bot.clock import Clock
 from bot.db.engine import Database
 from bot.models.quiz import QuizAnswer
 from bot.services.core.guild_settings import GuildSettingsService
+from bot.services.core.periods import Period
 from bot.services.quiz.bank import QuestionBank
-from bot.services.quiz.rules import Period, Ranked, period_start, rank_totals
+from bot.services.quiz.rules import Ranked, period_start, rank_totals
 
 
 @dataclass(frozen=True, slots=True)

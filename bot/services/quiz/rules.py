@@ -4,8 +4,9 @@ periods and the review schedule."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Literal, get_args
 from zoneinfo import ZoneInfo
+
+from bot.services.core.periods import Period
 
 ANSWER_WINDOW = timedelta(seconds=30)
 MAX_POINTS = 100
@@ -14,9 +15,6 @@ BASE_POINTS = 50
 
 REVIEW_INTERVALS = (timedelta(days=1), timedelta(days=3), timedelta(days=7), timedelta(days=21))
 """How long a missed question waits in each Leitner box before it comes back."""
-
-Period = Literal["week", "month", "all"]
-PERIODS: tuple[Period, ...] = get_args(Period)
 
 
 def elapsed_since(start: datetime, now: datetime) -> timedelta:
