@@ -107,11 +107,10 @@ def page_turns(source: str, key: str, index: int, count: int) -> PersistentButto
     )
 
 
-async def send_pages(
-    interaction: discord.Interaction, source: str, pages: list[discord.Embed], key: str = NO_KEY
-) -> None:
-    """Answer ``interaction`` privately with the first of ``pages`` (built by ``source``
-    for ``key``), as a follow-up if it was deferred."""
+async def send_pages(interaction: discord.Interaction, source: str, key: str = NO_KEY) -> None:
+    """Answer ``interaction`` privately with the first page ``source`` builds for ``key``, as
+    a follow-up if it was deferred (the command has checked who may see it)."""
+    pages = await producer_bot(interaction).page_sources[source].build(interaction, key)
     if not pages:
         raise ValueError("an answer needs at least one page")
     page, turns = numbered(pages, 0), page_turns(source, key, 0, len(pages))

@@ -14,7 +14,7 @@ from bot.services.careers.daily_tip import DailyTipService, DueTip
 from bot.services.careers.guidance import CareerService
 from bot.services.careers.progress import SkillState
 from bot.services.core.exactly_once import in_batches
-from bot.ui.pages import NO_KEY, PageSource, send_pages
+from bot.ui.pages import PageSource, send_pages
 from cogs.career import render
 from cogs.career.views import GuildTipModal, PathBrowser, daily_view, tip_view
 
@@ -105,7 +105,7 @@ class CareerCog(
     @app_commands.command(name="saved", description="The tips you saved.")
     @app_commands.guild_only()
     async def saved(self, interaction: discord.Interaction) -> None:
-        await send_pages(interaction, SAVED, await self._saved(interaction, NO_KEY))
+        await send_pages(interaction, SAVED)
 
     async def _saved(self, interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
         cards = await self.service.saved_tips(require_guild_id(interaction), interaction.user.id)
@@ -202,7 +202,7 @@ class CareerCog(
         name="portfolio", description="How to build a portfolio that gets you work."
     )
     async def portfolio(self, interaction: discord.Interaction) -> None:
-        await send_pages(interaction, PORTFOLIO, await self._portfolio(interaction, NO_KEY))
+        await send_pages(interaction, PORTFOLIO)
 
     async def _portfolio(self, _interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
         return render.portfolio(self.career)
@@ -214,7 +214,7 @@ class CareerCog(
     @tips.command(name="list", description="The tips this server's moderators wrote.")
     @app_commands.guild_only()
     async def tips_list(self, interaction: discord.Interaction) -> None:
-        await send_pages(interaction, GUILD_TIPS, await self._guild_tips(interaction, NO_KEY))
+        await send_pages(interaction, GUILD_TIPS)
 
     async def _guild_tips(self, interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
         cards = await self.service.guild_tips(require_guild_id(interaction))

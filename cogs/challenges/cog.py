@@ -62,7 +62,7 @@ class ChallengesCog(
     @app_commands.describe(period="This week, this month, or all time")
     @app_commands.guild_only()
     async def leaderboard(self, interaction: discord.Interaction, period: Period = "week") -> None:
-        await send_pages(interaction, BOARD, await self._board(interaction, period), period)
+        await send_pages(interaction, BOARD, period)
 
     async def _board(self, interaction: discord.Interaction, period: str) -> list[discord.Embed]:
         board = await self.services.scores.leaderboard(
@@ -77,7 +77,7 @@ class ChallengesCog(
         self, interaction: discord.Interaction, member: discord.Member | None = None
     ) -> None:
         who = (member or interaction.user).id
-        await send_pages(interaction, HISTORY, await self._history(interaction, str(who)), str(who))
+        await send_pages(interaction, HISTORY, str(who))
 
     async def _history(self, interaction: discord.Interaction, who: str) -> list[discord.Embed]:
         user_id = key_id(who)

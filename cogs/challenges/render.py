@@ -209,10 +209,9 @@ def _pages(
     title: str, lines: list[str], per_page: int, empty: str, header: str = ""
 ) -> list[discord.Embed]:
     chunks = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[empty]]
+    lead = [header] if header else []
     return [
-        discord.Embed(title=title, description="\n".join([header, *chunk]), colour=BRAND_COLOUR)
-        if header
-        else discord.Embed(title=title, description="\n".join(chunk), colour=BRAND_COLOUR)
+        discord.Embed(title=title, description="\n".join([*lead, *chunk]), colour=BRAND_COLOUR)
         for chunk in chunks
     ]
 

@@ -35,7 +35,7 @@ class HelpCog(commands.Cog):
     @app_commands.describe(command="Show one command in detail, for example: career tip")
     async def help(self, interaction: discord.Interaction, command: str | None = None) -> None:
         if command is None:
-            await send_pages(interaction, PAGES, self.pages)
+            await send_pages(interaction, PAGES)
             return
         wanted = " ".join(command.strip().lstrip("/").lower().split())
         for group in render.groups(self._commands()):

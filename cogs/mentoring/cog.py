@@ -17,7 +17,7 @@ from bot.services.community.profiles import ProfileService
 from bot.services.community.safety import SafetyService
 from bot.services.core.cooldowns import REQUEST_COOLDOWN
 from bot.ui import delivery
-from bot.ui.pages import NO_KEY, PageSource, key_of, optional_key, send_pages
+from bot.ui.pages import PageSource, key_of, optional_key, send_pages
 from bot.ui.roles import choice_problems
 from cogs.mentoring import render, rooms
 from cogs.mentoring.views import EndedView, OfferModal, request_view
@@ -100,7 +100,7 @@ class MentoringCog(
         self, interaction: discord.Interaction, skill: str | None = None
     ) -> None:
         key = key_of(self.service.skill_id(skill))
-        await send_pages(interaction, MENTORS, await self._mentors(interaction, key), key)
+        await send_pages(interaction, MENTORS, key)
 
     async def _mentors(self, interaction: discord.Interaction, skill: str) -> list[discord.Embed]:
         found = await self.service.mentors(require_guild_id(interaction), optional_key(skill))
@@ -110,7 +110,7 @@ class MentoringCog(
     @app_commands.describe(skill="A skill you want help with (start typing)")
     async def find(self, interaction: discord.Interaction, skill: str | None = None) -> None:
         key = key_of(self.service.skill_id(skill))
-        await send_pages(interaction, SUGGESTIONS, await self._suggestions(interaction, key), key)
+        await send_pages(interaction, SUGGESTIONS, key)
 
     async def _suggestions(
         self, interaction: discord.Interaction, skill: str
@@ -231,7 +231,7 @@ class MentoringCog(
 
     @app_commands.command(name="mine", description="Your mentorships and requests.")
     async def mine(self, interaction: discord.Interaction) -> None:
-        await send_pages(interaction, MINE, await self._mine(interaction, NO_KEY))
+        await send_pages(interaction, MINE)
 
     async def _mine(self, interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
         pairings, requests = await self.service.mine(
@@ -242,7 +242,7 @@ class MentoringCog(
     @app_commands.command(name="feedback", description="Moderators: feedback on mentorships.")
     @moderator_only
     async def feedback(self, interaction: discord.Interaction) -> None:
-        await send_pages(interaction, FEEDBACK, await self._feedback(interaction, NO_KEY))
+        await send_pages(interaction, FEEDBACK)
 
     async def _feedback(self, interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
         return render.feedback_pages(await self.safety.all_feedback(require_guild_id(interaction)))

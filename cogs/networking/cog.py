@@ -12,7 +12,7 @@ from bot.services.community.networking import WEEKDAYS, CheckIn, GroupIntro, Net
 from bot.services.community.profiles import ProfileService
 from bot.services.community.safety import SafetyService
 from bot.ui import delivery
-from bot.ui.pages import NO_KEY, PageSource, send_pages
+from bot.ui.pages import PageSource, send_pages
 from cogs.networking import render
 from cogs.networking.views import checkin_view
 from cogs.profiles.render import introduction
@@ -89,7 +89,7 @@ class NetworkingCog(
     @moderator_only
     async def preview(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await send_pages(interaction, PREVIEW, await self._preview(interaction, NO_KEY))
+        await send_pages(interaction, PREVIEW)
 
     async def _preview(self, interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
         day, plan = await self.service.preview(require_guild_id(interaction))

@@ -302,7 +302,7 @@ class QuizCog(
         period: Period = "all",
     ) -> None:
         key = period if topic is None else f"{period}-{topic}"
-        await send_pages(interaction, BOARD, await self._board(interaction, key), key)
+        await send_pages(interaction, BOARD, key)
 
     async def _board(self, interaction: discord.Interaction, key: str) -> list[discord.Embed]:
         """The leaderboard for ``key``: the period, then the topic if any (``all-mixing``)."""
