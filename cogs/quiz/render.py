@@ -183,8 +183,10 @@ def stats_chart(bars: Sequence[Bar]) -> bytes:
 
 
 def shown(question: Question) -> Question:
-    """``question`` with its texts made inert: a guild's own questions are written by its
-    moderators."""
+    """``question`` with its texts made inert if the guild's moderators wrote it (the bot's
+    own questions and drills are shown as written)."""
+    if not question.moderators_own:
+        return question
     return replace(
         question,
         prompt=member_text(question.prompt),

@@ -22,6 +22,9 @@ from bot.content.quiz import (
     score_type_answers,
     type_percentages,
 )
+from bot.services.quiz import ear
+from bot.services.quiz.bank import Question
+from bot.ui.text import member_text
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -105,6 +108,23 @@ def test_knowledge_question_rules(content: QuizContent) -> None:
             assert question.source
         if question.source is not None:
             assert len(question.source) <= 200
+
+
+def test_the_bots_own_questions_and_drills_are_shown_as_written(content: QuizContent) -> None:
+    """Rounds make only moderators' questions inert; the bot's own texts must need nothing."""
+    drills = [
+        ear.drill(ear.EarSpec(kind, level, seed))
+        for kind, spec in ear.KINDS.items()
+        for level in range(1, len(spec.levels) + 1)
+        for seed in (1, 2)
+    ]
+    questions = [Question.builtin(question) for question in content.knowledge]
+    assert not any(question.moderators_own for question in questions)
+    for texts in [
+        *([q.prompt, *q.choices, q.explanation] for q in questions),
+        *([d.prompt, *d.choices, d.explanation] for d in drills),
+    ]:
+        assert [member_text(text) for text in texts] == texts
 
 
 def test_correct_answer_positions_are_balanced(content: QuizContent) -> None:

@@ -101,6 +101,26 @@ async def test_profiles_are_per_guild_and_validated(profiles: ProfileService) ->
     assert (await profiles.card(GUILD, MENTEE, viewer_id=MENTEE)).own
 
 
+async def test_a_card_shows_the_offer_its_pause_and_the_mentees_of_its_own_guild(
+    profiles: ProfileService, mentoring: MentoringService
+) -> None:
+    mentor = MENTORS[0]
+    blank = await profiles.card(GUILD, mentor, viewer_id=mentor)
+    assert (blank.mentor_topics, blank.mentor_paused, blank.mentored) == ((), False, 0)
+    await mentoring.offer(GUILD, mentor, ["mastering", "mixing-basics"], 2, "Weekends", True)
+    sent = await mentoring.request(GUILD, MENTEE, mentor, "", None)
+    await mentoring.accept(GUILD, sent.request.id, mentor)
+    await mentoring.set_paused(GUILD, mentor, True)
+    card = await profiles.card(GUILD, mentor, viewer_id=mentor)
+    assert (card.mentor_topics, card.mentor_paused, card.mentored) == (
+        ("mastering", "mixing-basics"),
+        True,
+        1,
+    )
+    elsewhere = await profiles.card(OTHER, mentor, viewer_id=mentor)
+    assert (elsewhere.mentor_topics, elsewhere.mentored) == ((), 0)
+
+
 async def test_at_most_three_pending_requests_even_when_sent_at_once(
     mentoring: MentoringService,
 ) -> None:

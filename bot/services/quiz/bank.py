@@ -52,6 +52,11 @@ class Question:
     def correct_choice(self) -> str:
         return self.choices[self.answer]
 
+    @property
+    def moderators_own(self) -> bool:
+        """Written by the guild's moderators (not the bot's content or a generated drill)."""
+        return self.key.startswith(GUILD_PREFIX)
+
     @classmethod
     def builtin(cls, question: KnowledgeQuestion) -> "Question":
         return cls(
