@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from bot.db.group_commit import GroupCommit
+from bot.db.group_commit import GroupCommit, transaction
 
 _IMMEDIATE = "producer_bot_begin_immediate"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -126,7 +126,6 @@ def _sync_twin(engine: AsyncEngine) -> Engine | None:
         json_deserializer=orjson.loads,
     )
     event.listen(twin, "connect", _on_sqlite_connect)
-    event.listen(twin, "begin", _on_sqlite_begin)
     return twin
 
 
@@ -145,7 +144,7 @@ class Database:
         self._write_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         self._twin = _sync_twin(engine)
         self._commits = (
-            GroupCommit(self._twin.execution_options(**{_IMMEDIATE: True}), self._write_turn)
+            GroupCommit(self._twin, self._write_turn)
             if self._twin is not None and self._write_turn is not None
             else None
         )
@@ -200,7 +199,7 @@ class Database:
             return await commits.run(work)
         if self._reader is None:
             self._reader = twin.connect()
-        with self._reader.begin():
+        with transaction(self._reader, "BEGIN"):
             return work(self._reader)
 
     async def peek(self, statement: Select[T], **params: Any) -> T | None:

@@ -53,6 +53,32 @@ async def test_a_write_waits_for_another_process_without_stalling_the_loop(
         await database.close()
 
 
+async def test_a_write_unit_holds_the_write_lock_from_its_first_read(tmp_path: Path) -> None:
+    """What a write unit reads stays true until it commits: no other process can write in
+    between (its transaction begins IMMEDIATE, before the first statement)."""
+    path = tmp_path / "bot.db"
+    database = await scratch_database(path)
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+
+    def read_then_check(connection: Connection) -> str:
+        connection.exec_driver_sql("SELECT count(*) FROM scratch").scalar()
+        try:
+            other.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            return str(error)
+        other.execute("ROLLBACK")
+        return "another process could write"
+
+    try:
+        assert await database.run(read_then_check, write=True) == "database is locked"
+        assert await database.run(lambda connection: "read", write=False) == "read"
+        other.execute("BEGIN IMMEDIATE")  # a read unit left no lock behind
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+        await database.close()
+
+
 async def wal_pages_after(path: Path, units: int) -> int:
     """The size of the log after ``units`` writes, one at a time (closing deletes it)."""
     database = await scratch_database(path)

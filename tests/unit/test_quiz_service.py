@@ -431,10 +431,12 @@ async def test_guild_questions_are_validated_shuffled_and_removable(
     assert added.prompt == "Who signs?"
     assert added.correct_choice == "The label"
     assert sorted(added.choices) == sorted(["The label", "Nobody", "A fan", "Me"])
-    ours = await database.run(lambda connection: quiz.bank.pool(connection, GUILD, "business"))
-    theirs = await database.run(lambda connection: quiz.bank.pool(connection, OTHER_GUILD, None))
-    assert added.key in [q.key for q in ours]
-    assert added.key not in [q.key for q in theirs]
+    ours = await database.run(lambda connection: quiz.bank.pool_keys(connection, GUILD, "business"))
+    theirs = await database.run(
+        lambda connection: quiz.bank.pool_keys(connection, OTHER_GUILD, None)
+    )
+    assert added.key in ours
+    assert added.key not in theirs
     assert [q.key for q in await quiz.bank.search(GUILD, "signs")] == [added.key]
     assert await quiz.bank.search(OTHER_GUILD, "") == []
 
@@ -446,7 +448,7 @@ async def test_guild_questions_are_validated_shuffled_and_removable(
     assert removed.key == added.key
     with pytest.raises(NotFound):
         await quiz.bank.remove(GUILD, added.key)
-    pool = await database.run(lambda connection: quiz.bank.pool(connection, GUILD, None))
+    pool = await database.run(lambda connection: quiz.bank.pool_keys(connection, GUILD, None))
     kept = await database.run(lambda connection: quiz.bank.get(connection, GUILD, added.key))
-    assert added.key not in [q.key for q in pool]
+    assert added.key not in pool
     assert kept.prompt == "Who signs?"

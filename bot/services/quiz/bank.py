@@ -32,6 +32,11 @@ CHOICE_MAX = 80
 EXPLANATION_MAX = 400
 
 
+def guild_key(row_id: int) -> str:
+    """The key of the guild question in row ``row_id``."""
+    return f"{GUILD_PREFIX}{row_id}"
+
+
 def guild_row_id(key: str) -> int | None:
     """The row id in a guild question's key, or None for any other key."""
     return parse_number(key.removeprefix(GUILD_PREFIX)) if key.startswith(GUILD_PREFIX) else None
@@ -86,7 +91,7 @@ class Question:
     @classmethod
     def of(cls, row: "GuildQuestion | QuestionRow") -> "Question":
         return cls(
-            f"{GUILD_PREFIX}{row.id}",
+            guild_key(row.id),
             row.topic,
             row.difficulty,
             row.prompt,
@@ -119,7 +124,11 @@ _QUESTION = select(
     GuildQuestion.explanation,
 ).where(GuildQuestion.guild_id == bindparam("guild"))
 _ONE = _QUESTION.where(GuildQuestion.id == bindparam("row"))
-_ASKED = _QUESTION.where(GuildQuestion.removed_at.is_(None)).order_by(GuildQuestion.id)
+_ASKED = (
+    select(GuildQuestion.id)
+    .where(GuildQuestion.guild_id == bindparam("guild"), GuildQuestion.removed_at.is_(None))
+    .order_by(GuildQuestion.id)
+)
 _ASKED_ON = _ASKED.where(GuildQuestion.topic == bindparam("on_topic"))
 
 
@@ -133,10 +142,10 @@ class QuestionBank:
         self._database = database
         self._clock = clock
         self._builtin = {q.id: Question.builtin(q) for q in quiz.knowledge}
-        self._every = list(self._builtin.values())
-        self._by_topic: dict[str, list[Question]] = {}
-        for question in self._every:
-            self._by_topic.setdefault(question.topic, []).append(question)
+        self._every = list(self._builtin)
+        self._by_topic: dict[str, list[str]] = {}
+        for question in self._builtin.values():
+            self._by_topic.setdefault(question.topic, []).append(question.key)
         self._topics = {t.id: f"{t.emoji} {t.name}" for t in quiz.knowledge_topics}
         self._topics[ear.EAR_TOPIC] = "👂 Ear training"
         self._rng = rng
@@ -161,24 +170,23 @@ class QuestionBank:
             if needle in topic_id or needle in name.casefold()
         ]
 
-    def pool(
+    def pool_keys(
         self,
         connection: Connection,
         guild_id: int,
         topic: str | None,
         ear_levels: Mapping[str, int] | None = None,
-    ) -> list[Question]:
-        """Every question of ``topic`` (or of all written topics) this guild can be asked;
-        for ear training, a fresh batch of generated ones at ``ear_levels`` (a member's
-        level per kind; the first level without)."""
+    ) -> list[str]:
+        """The keys of every question of ``topic`` (or of all written topics) this guild can
+        be asked; for ear training, a fresh batch of generated ones at ``ear_levels`` (a
+        member's level per kind; the first level without)."""
         if topic == ear.EAR_TOPIC:
-            keys = ear.random_keys(self._rng, EAR_ROUND_POOL, ear_levels or {})
-            return [self.get(connection, guild_id, key) for key in keys]
+            return ear.random_keys(self._rng, EAR_ROUND_POOL, ear_levels or {})
         if topic is None:
-            rows = connection.execute(_ASKED, {"guild": guild_id})
-            return self._every + [Question.of(row) for row in rows]
-        rows = connection.execute(_ASKED_ON, {"guild": guild_id, "on_topic": topic})
-        return self._by_topic.get(topic, []) + [Question.of(row) for row in rows]
+            ids = connection.execute(_ASKED, {"guild": guild_id}).scalars().all()
+            return [*self._every, *map(guild_key, ids)]
+        ids = connection.execute(_ASKED_ON, {"guild": guild_id, "on_topic": topic}).scalars().all()
+        return [*self._by_topic.get(topic, ()), *map(guild_key, ids)]
 
     def still_asked(self, key: str, pool: set[str]) -> bool:
         """Whether a review of ``key`` can still be asked, given the round's ``pool``."""

@@ -84,7 +84,7 @@ class LiveRounds:
         topic = self._rounds.bank.check_topic(topic)
 
         def work(connection: Connection) -> RoundQuestion:
-            pool = [q.key for q in self._rounds.bank.pool(connection, guild_id, topic)]
+            pool = self._rounds.bank.pool_keys(connection, guild_id, topic)
             if not pool:
                 raise NotFound("There are no questions for that topic yet.")
             row = self._rounds.new(

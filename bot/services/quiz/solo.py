@@ -103,19 +103,18 @@ class SoloRounds:
         levels = None
         if topic == ear.EAR_TOPIC:
             levels = staircase.levels(connection, guild_id, user_id)
-        pool = self._rounds.bank.pool(connection, guild_id, topic, levels)
-        keys = [question.key for question in pool]
+        keys = self._rounds.bank.pool_keys(connection, guild_id, topic, levels)
         if not keys:
             raise NotFound("There are no questions for that topic yet.")
         member = {"guild": guild_id, "user": user_id}
         due_now = member | {"now": self._clock.now()}
         if topic is None:
-            due = connection.execute(_DUE, due_now).scalars()
+            due = connection.execute(_DUE, due_now).scalars().all()
         else:
-            due = connection.execute(_DUE_ON, due_now | {"on_topic": topic}).scalars()
+            due = connection.execute(_DUE_ON, due_now | {"on_topic": topic}).scalars().all()
         asked = set(keys)
         chosen = [key for key in due if self._rounds.bank.still_asked(key, asked)][:length]
-        seen = set(connection.execute(_SEEN, member).scalars())
+        seen = set(connection.execute(_SEEN, member).scalars().all())
         for group in (
             [key for key in keys if key not in seen and key not in chosen],
             [key for key in keys if key in seen and key not in chosen],
