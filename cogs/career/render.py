@@ -86,11 +86,16 @@ def path_detail(career: CareerContent, path: CareerPath) -> discord.Embed:
     return embed
 
 
+def _tip_text(card: TipCard) -> str:
+    """A server's own tip made inert (its moderators wrote it); the bot's shown as written."""
+    return member_text(card.text) if card.from_guild else card.text
+
+
 def tip(career: CareerContent, card: TipCard, *, heading: str = "") -> discord.Embed:
     topic = career.topic(card.topic)
     embed = discord.Embed(
         title=f"{heading}{topic.emoji} {topic.name} · {card.level.value}",
-        description=(f"*{card.note}*\n\n" if card.note else "") + member_text(card.text),
+        description=(f"*{card.note}*\n\n" if card.note else "") + _tip_text(card),
         colour=BRAND_COLOUR,
     )
     origin = "a tip from this server" if card.from_guild else "tip"
@@ -106,7 +111,7 @@ def tip_pages(career: CareerContent, cards: list[TipCard], title: str) -> list[d
             topic = career.topic(card.topic)
             embed.add_field(
                 name=f"{topic.emoji} {topic.name} · {card.level.value} · `{card.id}`",
-                value=truncate(member_text(card.text), 1024),
+                value=truncate(_tip_text(card), 1024),
                 inline=False,
             )
         pages.append(embed)

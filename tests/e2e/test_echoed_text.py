@@ -11,6 +11,7 @@ from bot.services.quiz.bank import Question
 from bot.services.quiz.live import LiveClosing
 from bot.services.quiz.rounds import RoundQuestion
 from bot.services.quiz.solo import SoloFeedback
+from cogs.career import render as career
 from cogs.quiz import render as quiz
 from loopback.server import LoopbackDiscord
 from loopback.world import Message
@@ -167,6 +168,9 @@ async def test_a_server_tip(discord: LoopbackDiscord, server: Server, bot: Produ
     await discord.submit(form, {"The tip": HOSTILE}, member=server.moderator)
     listed = await discord.slash("career tips list", member=server.alice)
     assert_inert(listed.message.embeds[0]["fields"][0]["value"])
+    [card] = await bot.services.career.guild_tips(server.guild.id)
+    assert card.from_guild
+    assert_inert(career.tip(bot.content.career, card).description or "")
 
 
 def test_a_guild_quiz_question_in_every_view_of_a_round() -> None:

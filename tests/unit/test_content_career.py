@@ -19,6 +19,7 @@ from bot.content.career import (
     load_career,
 )
 from bot.content.skills import SKILL_IDS, Tier
+from bot.ui.text import member_text
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -85,6 +86,11 @@ def test_tip_bank_covers_every_topic_at_every_level(content: CareerContent) -> N
 def test_tip_texts_are_unique(content: CareerContent) -> None:
     texts = Counter(" ".join(t.text.casefold().split()) for t in content.tips)
     assert [text for text, seen in texts.items() if seen > 1] == []
+
+
+def test_tips_are_shown_as_written(content: CareerContent) -> None:
+    """Only servers' own tips are made inert; the bot's must need nothing."""
+    assert [tip.id for tip in content.tips if member_text(tip.text) != tip.text] == []
 
 
 def test_gear_and_portfolio(content: CareerContent) -> None:

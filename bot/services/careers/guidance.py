@@ -129,7 +129,7 @@ class CareerService:
         level: Level | None,
     ) -> TipCard:
         # Every tip the member has seen, read once (cheaper than asking about the pool's).
-        seen = set(connection.scalars(SEEN_TIPS, {"guild_id": guild_id, "user_id": user_id}))
+        seen = set(connection.scalars(SEEN_TIPS, {"guild_id": guild_id, "user_id": user_id}).all())
 
         def unseen_of(pool: list[TipCard]) -> list[TipCard]:
             return [tip for tip in pool if tip.id not in seen]
