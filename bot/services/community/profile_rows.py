@@ -54,12 +54,12 @@ _PROFILES = _per_member(
     select(*Profile.__table__.columns).where(Profile.guild_id == bindparam("guild_id")),
     Profile.user_id,
 )
-_OFFER = select(MentorOffer.topics, MentorOffer.paused).where(
-    MentorOffer.guild_id == bindparam("guild_id"), MentorOffer.user_id == bindparam("user_id")
+_OFFER = (MentorOffer.guild_id == bindparam("guild_id")) & (
+    MentorOffer.user_id == bindparam("user_id")
 )
 _EXTRAS = select(
-    _OFFER.with_only_columns(MentorOffer.topics).scalar_subquery(),
-    _OFFER.with_only_columns(MentorOffer.paused).scalar_subquery(),
+    select(MentorOffer.topics).where(_OFFER).scalar_subquery(),
+    select(MentorOffer.paused).where(_OFFER).scalar_subquery(),
     select(func.count())
     .where(
         Mentorship.guild_id == bindparam("guild_id"),
