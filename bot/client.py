@@ -23,6 +23,7 @@ from bot.render_pool import RenderPool
 from bot.scheduler import Scheduler
 from bot.tree import ProducerTree
 from bot.ui.expired import answer_expired, unhandled
+from bot.ui.forms import Forms
 from bot.ui.pages import PageButton, PageSource
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,8 @@ class ProducerBot(commands.AutoShardedBot):
         """Analyses members' tracks in a worker process, a few at a time."""
         self.page_sources: dict[str, PageSource] = {}
         """The builders of paginated answers by name (``bot.ui.pages``); cogs add theirs."""
+        self.forms = Forms()
+        """The forms answered from their custom id (``bot.ui.forms``); cogs add theirs."""
         self._api_base = api_base
         self._reconciled = False
         self._answering: set[asyncio.Task[None]] = set()
@@ -205,8 +208,13 @@ class ProducerBot(commands.AutoShardedBot):
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         super().dispatch(event_name, *args, **kwargs)
-        if event_name == "interaction" and unhandled(self, args[0]):
-            task = asyncio.create_task(answer_expired(args[0]))
+        if event_name != "interaction":
+            return
+        answer = self.forms.answer(args[0])
+        if answer is None and unhandled(self, args[0]):
+            answer = answer_expired(args[0])
+        if answer is not None:
+            task = asyncio.create_task(answer)
             self._answering.add(task)
             task.add_done_callback(self._answering.discard)
 

@@ -68,15 +68,28 @@ KINDS: dict[str, Parser] = {"id": parse_id, "index": parse_index, "word": parse_
 """The kinds of field a template names, and how each is read."""
 
 
-def _compile(template: str) -> tuple[str, dict[str, Parser]]:
-    """The regular expression of ``template`` and the parser of each of its fields. A field
-    matches anything up to the next colon, so that a forged value still gets an answer."""
-    pattern, parsers, end = "", {}, 0
-    for field in _FIELD.finditer(template):
-        pattern += re.escape(template[end : field.start()]) + f"(?P<{field['name']}>[^:]*)"
-        parsers[field["name"]] = KINDS[field["kind"]]
-        end = field.end()
-    return pattern + re.escape(template[end:]), parsers
+class Template:
+    """A custom id with fields, e.g. ``quiz:next:{round_id:id}:{position:index}`` (kinds:
+    see ``KINDS``): how it is written, matched and read back."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pattern, self.parsers, end = "", dict[str, Parser](), 0
+        # A field matches anything up to the next colon, so a forged value gets an answer.
+        for field in _FIELD.finditer(text):
+            self.pattern += re.escape(text[end : field.start()]) + f"(?P<{field['name']}>[^:]*)"
+            self.parsers[field["name"]] = KINDS[field["kind"]]
+            end = field.end()
+        self.pattern += re.escape(text[end:])
+        self.compiled = re.compile(self.pattern)
+
+    def fill(self, **fields: object) -> str:
+        """The custom id naming ``fields``."""
+        return _FIELD.sub(lambda field: str(fields[field["name"]]), self.text)
+
+    def read(self, match: re.Match[str]) -> dict[str, int | str]:
+        """The fields of a matched custom id; ``BadField`` if one is not what ``fill`` writes."""
+        return {name: self.parsers[name](text) for name, text in match.groupdict().items()}
 
 
 class IdButton(discord.ui.DynamicItem[Button], template=r"(?!)"):
@@ -86,28 +99,27 @@ class IdButton(discord.ui.DynamicItem[Button], template=r"(?!)"):
     with ``custom_id_for``. A subclass without a template is an abstract base.
     """
 
-    _format: ClassVar[str | None] = None
-    _parsers: ClassVar[dict[str, Parser]] = {}
+    _template: ClassVar[Template | None] = None
     usable: bool = True
     """False for the stand-in of a custom id that names nothing: it only refuses."""
 
     def __init_subclass__(cls, *, template: str | None = None) -> None:
-        pattern, cls._parsers = _compile(template) if template else (r"(?!)", {})
-        cls._format = template
-        super().__init_subclass__(template=pattern)
+        cls._template = Template(template) if template else None
+        super().__init_subclass__(template=cls._template.pattern if cls._template else r"(?!)")
 
     @classmethod
     def custom_id_for(cls, **fields: object) -> str:
         """The custom id naming ``fields``."""
-        if cls._format is None:
+        if cls._template is None:
             raise TypeError(f"{cls.__name__} is abstract: it has no template")
-        return _FIELD.sub(lambda field: str(fields[field["name"]]), cls._format)
+        return cls._template.fill(**fields)
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> Self:
         """The button a matched custom id names, or a stand-in that refuses politely."""
         try:
-            fields = {name: cls._parsers[name](text) for name, text in match.groupdict().items()}
+            assert cls._template is not None  # only a template's pattern matches
+            fields = cls._template.read(match)
             return cast(Callable[..., Self], cls)(**fields)  # __init__ takes the fields
         except (ValueError, LookupError) as error:  # a bad field, or one __init__ refuses
             log.debug("unusable custom id %r: %s", match.string, error)

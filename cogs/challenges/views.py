@@ -28,8 +28,9 @@ from bot.services.core.cooldowns import ENTRY_COOLDOWN
 from bot.ui import delivery
 from bot.ui.buttons import IdButton
 from bot.ui.errors import reports_errors
+from bot.ui.forms import IdForm, Submitted
 from bot.ui.text import member_text, plural
-from bot.ui.views import PersistentButtons, ReportingModal
+from bot.ui.views import PersistentButtons
 from cogs.challenges import render
 
 log = logging.getLogger(__name__)
@@ -176,32 +177,41 @@ async def deliver_entry(
     )
 
 
-class SubmitForm(ReportingModal, title="Submit your take"):
+class SubmitForm(IdForm, title="Submit your take", template="challenge:entry:{post_id:id}"):
     """An audio file and/or a link, plus notes."""
 
     def __init__(self, post_id: int) -> None:
-        super().__init__()
         self.post_id = post_id
-        self.track: discord.ui.FileUpload[SubmitForm] = discord.ui.FileUpload(
-            custom_id="track", required=False, max_values=1
-        )
-        self.link: discord.ui.TextInput[SubmitForm] = discord.ui.TextInput(
-            custom_id="link", required=False, max_length=LINK_MAX, placeholder="https://…"
-        )
-        self.notes: discord.ui.TextInput[SubmitForm] = discord.ui.TextInput(
-            custom_id="notes",
-            style=discord.TextStyle.paragraph,
-            required=False,
-            max_length=NOTES_MAX,
-            placeholder="What you tried, what you'd like feedback on.",
-        )
-        self.add_item(discord.ui.Label(text="Audio file", component=self.track))
-        self.add_item(discord.ui.Label(text="Or a link to your track", component=self.link))
-        self.add_item(discord.ui.Label(text="Notes", component=self.notes))
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        file = self.track.values[0] if self.track.values else None
-        await deliver_entry(interaction, self.post_id, self.link.value, self.notes.value, file)
+    @classmethod
+    def inputs(cls) -> list[discord.ui.Item[Any]]:
+        return [
+            discord.ui.Label(
+                text="Audio file",
+                component=discord.ui.FileUpload(custom_id="track", required=False, max_values=1),
+            ),
+            discord.ui.Label(
+                text="Or a link to your track",
+                component=discord.ui.TextInput(
+                    custom_id="link", required=False, max_length=LINK_MAX, placeholder="https://…"
+                ),
+            ),
+            discord.ui.Label(
+                text="Notes",
+                component=discord.ui.TextInput(
+                    custom_id="notes",
+                    style=discord.TextStyle.paragraph,
+                    required=False,
+                    max_length=NOTES_MAX,
+                    placeholder="What you tried, what you'd like feedback on.",
+                ),
+            ),
+        ]
+
+    async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
+        files = submitted.files("track")
+        link, notes = submitted.text("link"), submitted.text("notes")
+        await deliver_entry(interaction, self.post_id, link, notes, files[0] if files else None)
 
 
 class SubmitButton(IdButton, template="challenge:submit:{post_id:id}"):
@@ -218,7 +228,7 @@ class SubmitButton(IdButton, template="challenge:submit:{post_id:id}"):
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(SubmitForm(self.post_id))
+        await interaction.response.send_modal(SubmitForm.shown(post_id=self.post_id))
 
 
 class VoteButton(IdButton, template="challenge:vote:{submission_id:id}"):
@@ -245,25 +255,36 @@ class VoteButton(IdButton, template="challenge:vote:{submission_id:id}"):
         )
 
 
-class FeedbackForm(ReportingModal, title="Feedback on this take"):
-    text: discord.ui.TextInput["FeedbackForm"] = discord.ui.TextInput(
-        label="Your feedback",
-        style=discord.TextStyle.paragraph,
-        min_length=FEEDBACK_MIN,
-        max_length=FEEDBACK_MAX,
-        placeholder=f"What works, and one thing to try next (at least {FEEDBACK_MIN} characters).",
-    )
-
+class FeedbackForm(
+    IdForm, title="Feedback on this take", template="challenge:feedback-form:{submission_id:id}"
+):
     def __init__(self, submission_id: int) -> None:
-        super().__init__()
         self.submission_id = submission_id
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    @classmethod
+    def inputs(cls) -> list[discord.ui.Item[Any]]:
+        return [
+            discord.ui.Label(
+                text="Your feedback",
+                component=discord.ui.TextInput(
+                    custom_id="text",
+                    style=discord.TextStyle.paragraph,
+                    min_length=FEEDBACK_MIN,
+                    max_length=FEEDBACK_MAX,
+                    placeholder=(
+                        f"What works, and one thing to try next (at least {FEEDBACK_MIN} "
+                        "characters)."
+                    ),
+                ),
+            )
+        ]
+
+    async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
         guild_id = require_guild_id(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         services = challenge_services(interaction)
         note = await services.entries.give_feedback(
-            guild_id, self.submission_id, interaction.user.id, self.text.value
+            guild_id, self.submission_id, interaction.user.id, submitted.text("text")
         )
         heading, embed = render.feedback(note)
         channel = await entries_channel(interaction.client, note.post.entries_channel_id)
@@ -287,7 +308,7 @@ class FeedbackButton(IdButton, template="challenge:feedback:{submission_id:id}")
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(FeedbackForm(self.submission_id))
+        await interaction.response.send_modal(FeedbackForm.shown(submission_id=self.submission_id))
 
 
 class HelpfulButton(IdButton, template="challenge:helpful:{feedback_id:id}"):
@@ -319,3 +340,4 @@ def entry_view(submission_id: int) -> discord.ui.View:
 
 
 DYNAMIC_ITEMS = (SubmitButton, VoteButton, FeedbackButton, HelpfulButton)
+FORMS = (SubmitForm, FeedbackForm)
