@@ -17,12 +17,13 @@ from typing import Any, ClassVar, cast
 import discord
 
 from bot.errors import NotFound
-from bot.ui.buttons import UNUSABLE, BadField, Template
+from bot.ui.buttons import BadField, Template
 from bot.ui.errors import report_error
 
 log = logging.getLogger(__name__)
 ROW, LABEL = 1, 18
 """Discord's component types that hold inputs: an action row, and a label around one."""
+UNUSABLE = "That form names something that does not exist. Please open it again."
 
 
 class Submitted:
