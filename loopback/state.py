@@ -41,6 +41,8 @@ class DiscordState:
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
         self.messages: dict[int, Message] = {}
+        self._by_nonce: dict[tuple[int, str], Message] = {}
+        """The first message of each channel and nonce, for ``enforce_nonce``."""
         self.uploads: dict[int, Attachment] = {}
         self.message_posted = asyncio.Event()
         self.base_url = ""
@@ -195,9 +197,9 @@ class DiscordState:
             raise DiscordError.invalid(problems)
         nonce = payload.get("nonce")
         if nonce is not None and payload.get("enforce_nonce"):
-            for earlier in self.messages.values():
-                if earlier.channel_id == channel.id and earlier.nonce == str(nonce):
-                    return earlier
+            earlier = self._by_nonce.get((channel.id, str(nonce)))
+            if earlier is not None:
+                return earlier
         guild = self.guilds.get(channel.guild_id) if channel.guild_id else None
         content = payload.get("content") or ""
         message = Message(
@@ -216,6 +218,8 @@ class DiscordState:
             interaction_id=record.id if record else None,
         )
         self.messages[message.id] = message
+        if message.nonce is not None:
+            self._by_nonce.setdefault((channel.id, message.nonce), message)
         self.message_posted.set()
         return message
 
