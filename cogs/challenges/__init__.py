@@ -2,15 +2,13 @@
 
 from bot.client import ProducerBot
 from cogs.challenges.cog import ChallengesCog
-from cogs.challenges.views import DYNAMIC_ITEMS, FORMS
+from cogs.challenges.views import ROUTED
 
 
 async def setup(bot: ProducerBot) -> None:
-    bot.add_dynamic_items(*DYNAMIC_ITEMS)
-    bot.forms.add(*FORMS)
+    bot.routes.add(*ROUTED)
     await bot.add_cog(ChallengesCog(bot, bot.services.challenges))
 
 
 async def teardown(bot: ProducerBot) -> None:
-    bot.remove_dynamic_items(*DYNAMIC_ITEMS)
-    bot.forms.remove(*FORMS)
+    bot.routes.remove(*ROUTED)

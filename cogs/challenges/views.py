@@ -339,5 +339,4 @@ def entry_view(submission_id: int) -> discord.ui.View:
     return PersistentButtons(VoteButton(submission_id), FeedbackButton(submission_id))
 
 
-DYNAMIC_ITEMS = (SubmitButton, VoteButton, FeedbackButton, HelpfulButton)
-FORMS = (SubmitForm, FeedbackForm)
+ROUTED = (SubmitButton, VoteButton, FeedbackButton, HelpfulButton, SubmitForm, FeedbackForm)

@@ -6,10 +6,10 @@ from cogs.networking.views import CheckInButton
 
 
 async def setup(bot: ProducerBot) -> None:
-    bot.add_dynamic_items(CheckInButton)
+    bot.routes.add(CheckInButton)
     services = bot.services
     await bot.add_cog(NetworkingCog(bot, services.networking, services.profiles, services.safety))
 
 
 async def teardown(bot: ProducerBot) -> None:
-    bot.remove_dynamic_items(CheckInButton)
+    bot.routes.remove(CheckInButton)

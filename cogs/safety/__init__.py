@@ -6,9 +6,9 @@ from cogs.safety.views import ReportHandledButton
 
 
 async def setup(bot: ProducerBot) -> None:
-    bot.add_dynamic_items(ReportHandledButton)
+    bot.routes.add(ReportHandledButton)
     await bot.add_cog(SafetyCog(bot, bot.services.safety))
 
 
 async def teardown(bot: ProducerBot) -> None:
-    bot.remove_dynamic_items(ReportHandledButton)
+    bot.routes.remove(ReportHandledButton)

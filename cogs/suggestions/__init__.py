@@ -6,9 +6,9 @@ from cogs.suggestions.views import HandledButton
 
 
 async def setup(bot: ProducerBot) -> None:
-    bot.add_dynamic_items(HandledButton)
+    bot.routes.add(HandledButton)
     await bot.add_cog(SuggestionsCog(bot, bot.services.suggestions))
 
 
 async def teardown(bot: ProducerBot) -> None:
-    bot.remove_dynamic_items(HandledButton)
+    bot.routes.remove(HandledButton)

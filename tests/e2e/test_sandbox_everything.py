@@ -18,6 +18,7 @@ from bot.settings import Settings
 from bot.tryit.demo import open_sandbox
 from bot.tryit.keyboard import ScriptLines
 from bot.tryit.terminal import Session
+from bot.ui.forms import IdForm
 from tests.e2e.helpers import REPO
 
 TOUR = REPO / "bot" / "tryit" / "tour.txt"
@@ -299,11 +300,18 @@ async def test_a_scripted_session_reaches_every_command_form_and_button(
         dynamic: set[str] = set()
         for cls in _ours(discord.ui.DynamicItem):
             if "callback" in vars(cls):
-                monkeypatch.setattr(cls, "callback", _recorded(cls, dynamic))
+                monkeypatch.setattr(cls, "callback", _recorded(cls, dynamic, "callback"))
+        for cls in _ours(IdForm):  # forms answered from their custom id
+            if "answer" in vars(cls):
+                monkeypatch.setattr(cls, "answer", _recorded(cls, reached["modals"], "answer"))
         session = Session(sandbox, 100, TOUR.parent)
         failure = await session.run(ScriptLines("the script", lines))
         expected_commands = _leaf_commands(sandbox.bot.tree)
-        forms = {c.__name__ for c in _ours(discord.ui.Modal) if c.__module__.startswith("cogs.")}
+        forms = {
+            c.__name__
+            for c in _ours(discord.ui.Modal) | _ours(IdForm)
+            if c.__module__.startswith("cogs.")
+        }
         buttons = {
             c.__name__ for c in _ours(discord.ui.DynamicItem) if c.__module__.startswith("cogs.")
         }
@@ -326,11 +334,11 @@ async def test_a_scripted_session_reaches_every_command_form_and_button(
         assert not missing, f"the sandbox session did not reach {sorted(missing)}"
 
 
-def _recorded(cls: type, names: set[str]) -> Any:
-    original = cls.callback  # type: ignore[attr-defined]
+def _recorded(cls: type, names: set[str], method: str) -> Any:
+    original = getattr(cls, method)
 
-    async def callback(self: Any, interaction: discord.Interaction) -> Any:
+    async def recording(self: Any, *args: Any) -> Any:
         names.add(cls.__name__)
-        return await original(self, interaction)
+        return await original(self, *args)
 
-    return callback
+    return recording
