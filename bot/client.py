@@ -23,8 +23,8 @@ from bot.render_pool import RenderPool
 from bot.scheduler import Scheduler
 from bot.tree import ProducerTree
 from bot.ui.expired import answer_expired, unhandled
+from bot.ui.forms import Forms
 from bot.ui.pages import PageButton, PageSource
-from bot.ui.routes import Routes
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +109,8 @@ class ProducerBot(commands.AutoShardedBot):
         """Analyses members' tracks in a worker process, a few at a time."""
         self.page_sources: dict[str, PageSource] = {}
         """The builders of paginated answers by name (``bot.ui.pages``); cogs add theirs."""
-        self.routes = Routes()
-        """The persistent buttons and forms, answered from their custom id (``bot.ui.routes``);
-        cogs add theirs."""
+        self.forms = Forms()
+        """The forms answered from their custom id (``bot.ui.forms``); cogs add theirs."""
         self._api_base = api_base
         self._reconciled = False
         self._answering: set[asyncio.Task[None]] = set()
@@ -180,7 +179,7 @@ class ProducerBot(commands.AutoShardedBot):
                 f"The database schema is at {current or 'nothing'}, the bot needs {head}: "
                 "run `python -m bot migrate` first."
             )
-        self.routes.add(PageButton)
+        self.add_dynamic_items(PageButton)
         for extension in self._extensions:
             await self.load_extension(extension)
         self.scheduler.register("core:forget-left-guilds", self._forget_left_guilds)
@@ -211,7 +210,7 @@ class ProducerBot(commands.AutoShardedBot):
         super().dispatch(event_name, *args, **kwargs)
         if event_name != "interaction":
             return
-        answer = self.routes.answer(args[0])
+        answer = self.forms.answer(args[0])
         if answer is None and unhandled(self, args[0]):
             answer = answer_expired(args[0])
         if answer is not None:

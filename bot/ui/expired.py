@@ -11,10 +11,10 @@ EXPIRED = (
 
 
 def unhandled(client: discord.Client, interaction: discord.Interaction) -> bool:
-    """Whether a component or form interaction finds no live view or form in discord.py's
-    view store (ask the bot's routes first: they answer persistent buttons and forms). Call
-    it as the interaction arrives, before any handler ran (a handler may finish its view and
-    take it out of the store). The store has no public lookup."""
+    """Whether a component or form interaction finds no live view, persistent item or form.
+    Call it as the interaction arrives, before any handler ran (a handler may finish its
+    view and take it out of the store). discord.py keeps them in its view store, which has
+    no public lookup."""
     kinds = (discord.InteractionType.component, discord.InteractionType.modal_submit)
     if interaction.type not in kinds:
         return False
@@ -23,6 +23,8 @@ def unhandled(client: discord.Client, interaction: discord.Interaction) -> bool:
     custom_id = str(data.get("custom_id", ""))
     if interaction.type is discord.InteractionType.modal_submit:
         return custom_id not in store._modals
+    if any(pattern.fullmatch(custom_id) for pattern in store._dynamic_items):
+        return False
     key = (int(str(data.get("component_type", 0))), custom_id)
     message_id = interaction.message.id if interaction.message else None
     return key not in store._views.get(message_id, {}) and key not in store._views.get(None, {})

@@ -11,7 +11,7 @@ from the interaction and answered from its custom id, by any process, after a re
 import functools
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any, ClassVar, cast
 
 import discord
@@ -106,10 +106,32 @@ class IdForm:
         raise NotImplementedError
 
 
-async def submit(
+class Forms:
+    """The bot's ``IdForm`` classes, and the answer to a submission of one of them."""
+
+    def __init__(self) -> None:
+        self._forms: list[type[IdForm]] = []
+
+    def add(self, *forms: type[IdForm]) -> None:
+        self._forms += forms
+
+    def remove(self, *forms: type[IdForm]) -> None:
+        self._forms = [form for form in self._forms if form not in forms]
+
+    def answer(self, interaction: discord.Interaction) -> Coroutine[Any, Any, None] | None:
+        """The answer to ``interaction`` if it submits one of these forms, else None."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return None
+        custom_id = str(cast(Mapping[str, Any], interaction.data or {}).get("custom_id", ""))
+        for form in self._forms:
+            if match := form.template.compiled.fullmatch(custom_id):
+                return _answer(form, match, interaction)
+        return None
+
+
+async def _answer(
     form: type[IdForm], match: re.Match[str], interaction: discord.Interaction
 ) -> None:
-    """Answer a submission of ``form`` whose custom id is ``match``."""
     try:
         try:
             fields = form.template.read(match)

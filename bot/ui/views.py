@@ -10,8 +10,8 @@ from bot.ui.errors import report_error
 
 
 class PersistentButtons(discord.ui.View):
-    """Buttons that answer from their custom id (``IdButton``s in the bot's routes), also
-    after a restart. The view is finished from the start, so discord.py keeps nothing
+    """Buttons that answer from their custom id (``DynamicItem``s registered with the bot),
+    also after a restart. The view is finished from the start, so discord.py keeps nothing
     for it: no entry per message, and no 15-minute timer per ephemeral reply (which, at 20
     interactions a second, had held thousands of dead views in memory)."""
 

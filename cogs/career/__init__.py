@@ -6,9 +6,9 @@ from cogs.career.views import AnotherTipButton, SaveTipButton
 
 
 async def setup(bot: ProducerBot) -> None:
-    bot.routes.add(AnotherTipButton, SaveTipButton)
+    bot.add_dynamic_items(AnotherTipButton, SaveTipButton)
     await bot.add_cog(CareerCog(bot, bot.services.career, bot.services.daily_tips))
 
 
 async def teardown(bot: ProducerBot) -> None:
-    bot.routes.remove(AnotherTipButton, SaveTipButton)
+    bot.remove_dynamic_items(AnotherTipButton, SaveTipButton)

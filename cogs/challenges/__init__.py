@@ -2,13 +2,15 @@
 
 from bot.client import ProducerBot
 from cogs.challenges.cog import ChallengesCog
-from cogs.challenges.views import ROUTED
+from cogs.challenges.views import DYNAMIC_ITEMS, FORMS
 
 
 async def setup(bot: ProducerBot) -> None:
-    bot.routes.add(*ROUTED)
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    bot.forms.add(*FORMS)
     await bot.add_cog(ChallengesCog(bot, bot.services.challenges))
 
 
 async def teardown(bot: ProducerBot) -> None:
-    bot.routes.remove(*ROUTED)
+    bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+    bot.forms.remove(*FORMS)

@@ -339,4 +339,5 @@ def entry_view(submission_id: int) -> discord.ui.View:
     return PersistentButtons(VoteButton(submission_id), FeedbackButton(submission_id))
 
 
-ROUTED = (SubmitButton, VoteButton, FeedbackButton, HelpfulButton, SubmitForm, FeedbackForm)
+DYNAMIC_ITEMS = (SubmitButton, VoteButton, FeedbackButton, HelpfulButton)
+FORMS = (SubmitForm, FeedbackForm)

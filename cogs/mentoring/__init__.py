@@ -6,10 +6,10 @@ from cogs.mentoring.views import RequestButton
 
 
 async def setup(bot: ProducerBot) -> None:
-    bot.routes.add(RequestButton)
+    bot.add_dynamic_items(RequestButton)
     services = bot.services
     await bot.add_cog(MentoringCog(bot, services.mentoring, services.profiles, services.safety))
 
 
 async def teardown(bot: ProducerBot) -> None:
-    bot.routes.remove(RequestButton)
+    bot.remove_dynamic_items(RequestButton)

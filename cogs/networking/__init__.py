@@ -6,10 +6,10 @@ from cogs.networking.views import CheckInButton
 
 
 async def setup(bot: ProducerBot) -> None:
-    bot.routes.add(CheckInButton)
+    bot.add_dynamic_items(CheckInButton)
     services = bot.services
     await bot.add_cog(NetworkingCog(bot, services.networking, services.profiles, services.safety))
 
 
 async def teardown(bot: ProducerBot) -> None:
-    bot.routes.remove(CheckInButton)
+    bot.remove_dynamic_items(CheckInButton)

@@ -2,13 +2,13 @@
 
 from bot.client import ProducerBot
 from cogs.quiz.cog import QuizCog
-from cogs.quiz.views import ROUTED
+from cogs.quiz.views import DYNAMIC_ITEMS
 
 
 async def setup(bot: ProducerBot) -> None:
-    bot.routes.add(*ROUTED)
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
     await bot.add_cog(QuizCog(bot, bot.services.quiz))
 
 
 async def teardown(bot: ProducerBot) -> None:
-    bot.routes.remove(*ROUTED)
+    bot.remove_dynamic_items(*DYNAMIC_ITEMS)

@@ -369,7 +369,7 @@ def question_view(asked: RoundQuestion) -> discord.ui.View:
     return PersistentButtons(*(button(asked.round_id, asked.position, i) for i in range(count)))
 
 
-ROUTED = (
+DYNAMIC_ITEMS = (
     TypeAnswerButton,
     TypeBackButton,
     TypeResumeButton,

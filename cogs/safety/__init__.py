@@ -6,9 +6,9 @@ from cogs.safety.views import ReportHandledButton
 
 
 async def setup(bot: ProducerBot) -> None:
-    bot.routes.add(ReportHandledButton)
+    bot.add_dynamic_items(ReportHandledButton)
     await bot.add_cog(SafetyCog(bot, bot.services.safety))
 
 
 async def teardown(bot: ProducerBot) -> None:
-    bot.routes.remove(ReportHandledButton)
+    bot.remove_dynamic_items(ReportHandledButton)

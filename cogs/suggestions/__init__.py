@@ -6,9 +6,9 @@ from cogs.suggestions.views import HandledButton
 
 
 async def setup(bot: ProducerBot) -> None:
-    bot.routes.add(HandledButton)
+    bot.add_dynamic_items(HandledButton)
     await bot.add_cog(SuggestionsCog(bot, bot.services.suggestions))
 
 
 async def teardown(bot: ProducerBot) -> None:
-    bot.routes.remove(HandledButton)
+    bot.remove_dynamic_items(HandledButton)
