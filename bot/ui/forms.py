@@ -27,7 +27,7 @@ UNUSABLE = "That form names something that does not exist. Please open it again.
 
 
 class Submitted:
-    """What a member typed, chose and attached in a submitted form, by input custom id."""
+    """What a member typed and attached in a submitted form, by input custom id."""
 
     def __init__(self, interaction: discord.Interaction) -> None:
         data = cast(Mapping[str, Any], interaction.data or {})
@@ -97,10 +97,6 @@ class IdForm:
         modal.stop()  # finished: discord.py does not keep it
         return modal
 
-    async def check(self, interaction: discord.Interaction) -> None:
-        """Refuse the submission by raising (as a moderators' form does when the member has
-        lost the role since it opened). Everyone may submit by default."""
-
     async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
         """Act on the submission and answer the member."""
         raise NotImplementedError
@@ -139,7 +135,6 @@ async def _answer(
             log.debug("unusable form custom id: %s", error)
             raise NotFound(UNUSABLE) from None
         submission = cast(Callable[..., IdForm], form)(**fields)
-        await submission.check(interaction)
         await submission.answer(interaction, Submitted(interaction))
     except Exception as error:  # every error reaches the member and the log
         await report_error(interaction, error)
