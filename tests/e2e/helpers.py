@@ -4,8 +4,10 @@ Fixtures stay in ``conftest.py``; test modules import from here, never from each
 ``eventually`` lives in ``tests/helpers.py`` (unit tests use it too) and is re-exported."""
 
 import asyncio
+import contextlib
 import os
 import sys
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -93,6 +95,18 @@ async def start_bot(
     unless ``options`` say otherwise. Stop it with ``stop_bot``."""
     options.setdefault("scheduler_interval", QUIET_SCHEDULER)
     return await demo.start_bot(discord, database, clock, content, extra_extensions, **options)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    discord: LoopbackDiscord, database: Database, clock: ManualClock, content: Content
+) -> AsyncIterator[ProducerBot]:
+    """The real bot as ``start_bot`` starts it, stopped on leaving: one run of a process."""
+    bot, task = await start_bot(discord, database, clock, content)
+    try:
+        yield bot
+    finally:
+        await stop_bot(bot, task)
 
 
 async def press_posted(discord: LoopbackDiscord, member: Member, pressed: str) -> Reply:

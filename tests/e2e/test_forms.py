@@ -2,6 +2,7 @@
 nothing per opening, a form opened before a restart is answered after it, and a forged or
 unknown form custom id gets a sentence, not silence."""
 
+from bot.client import ProducerBot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db.engine import Database
@@ -9,7 +10,7 @@ from bot.ui.expired import EXPIRED
 from bot.ui.forms import UNUSABLE
 from loopback.server import LoopbackDiscord
 from tests.audio_signals import encode, progression
-from tests.e2e.helpers import Server, post_today, set_up_challenges, start_bot, stop_bot, thread_of
+from tests.e2e.helpers import Server, post_today, running_bot, set_up_challenges, thread_of
 
 WAV = encode(progression(0, False, seconds=1.0, rate=22050), 22050, "wav")
 
@@ -21,8 +22,7 @@ async def test_forms_opened_before_a_restart_are_answered_after_it(
     clock: ManualClock,
     content: Content,
 ) -> None:
-    bot, task = await start_bot(discord, database, clock, content)
-    try:
+    async with running_bot(discord, database, clock, content) as bot:
         channel = await set_up_challenges(discord, server, bot)
         post = await post_today(discord, server, channel)
         done = await discord.slash("challenge submit", member=server.bob, link="https://e.com/b")
@@ -33,11 +33,8 @@ async def test_forms_opened_before_a_restart_are_answered_after_it(
         feedback_form = await discord.click(bob_entry, "Feedback", member=server.alice)
         assert entry_form.modal["custom_id"] == again.modal["custom_id"]  # one form, shared
         assert not bot._connection._view_store._modals, "discord.py keeps no form per opening"
-    finally:
-        await stop_bot(bot, task)
 
-    bot, task = await start_bot(discord, database, clock, content)
-    try:
+    async with running_bot(discord, database, clock, content):
         take = discord.upload("take.wav", WAV, "audio/wav")
         entered = await discord.submit(
             entry_form, {"Audio file": [take], "Notes": "after a restart"}, member=server.alice
@@ -50,32 +47,21 @@ async def test_forms_opened_before_a_restart_are_answered_after_it(
         review = {"Your feedback": "Punchy drums; the hats could sit back."}
         sent = await discord.submit(feedback_form, review, member=server.alice)
         assert "feedback is posted" in sent.text
-    finally:
-        await stop_bot(bot, task)
 
 
 async def test_forged_and_unknown_forms_are_answered(
-    discord: LoopbackDiscord,
-    server: Server,
-    database: Database,
-    clock: ManualClock,
-    content: Content,
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
 ) -> None:
-    bot, task = await start_bot(discord, database, clock, content)
-    try:
-        channel = await set_up_challenges(discord, server, bot)
-        post = await post_today(discord, server, channel)
-        form = await discord.click(post, "Submit", member=server.alice)
-        answers = {"Or a link to your track": "https://e.com/a"}
-        for custom_id, expected in (
-            ("challenge:entry:0", UNUSABLE),
-            ("challenge:entry:x1", UNUSABLE),
-            ("challenge:entry:99999", "does not exist"),
-            ("old:form:1", EXPIRED),
-        ):
-            form.record.callback_data["custom_id"] = custom_id
-            reply = await discord.submit(form, answers, member=server.alice)
-            assert reply.ephemeral and expected in reply.text, (custom_id, reply.text)
-        assert not discord.channel_messages(thread_of(discord, post))
-    finally:
-        await stop_bot(bot, task)
+    post = await post_today(discord, server, await set_up_challenges(discord, server, bot))
+    form = await discord.click(post, "Submit", member=server.alice)
+    answers = {"Or a link to your track": "https://e.com/a"}
+    for custom_id, expected in (
+        ("challenge:entry:0", UNUSABLE),
+        ("challenge:entry:x1", UNUSABLE),
+        ("challenge:entry:99999", "does not exist"),
+        ("old:form:1", EXPIRED),
+    ):
+        form.record.callback_data["custom_id"] = custom_id
+        reply = await discord.submit(form, answers, member=server.alice)
+        assert reply.ephemeral and expected in reply.text, (custom_id, reply.text)
+    assert not discord.channel_messages(thread_of(discord, post))
