@@ -80,8 +80,8 @@ class IdForm:
         cls._shown = functools.lru_cache(maxsize=512)(cls._build)
 
     @classmethod
-    def inputs(cls) -> list[discord.ui.Item[Any]]:
-        """The form's inputs, each in a label."""
+    def inputs(cls) -> list[tuple[str, discord.ui.Item[Any]]]:
+        """The form's inputs, each with the label shown above it."""
         raise NotImplementedError
 
     @classmethod
@@ -92,8 +92,8 @@ class IdForm:
     @classmethod
     def _build(cls, custom_id: str) -> discord.ui.Modal:
         modal = discord.ui.Modal(title=cls.title, custom_id=custom_id, timeout=None)
-        for item in cls.inputs():
-            modal.add_item(item)
+        for text, component in cls.inputs():
+            modal.add_item(discord.ui.Label(text=text, component=component))
         modal.stop()  # finished: discord.py does not keep it
         return modal
 

@@ -184,29 +184,19 @@ class SubmitForm(IdForm, title="Submit your take", template="challenge:entry:{po
         self.post_id = post_id
 
     @classmethod
-    def inputs(cls) -> list[discord.ui.Item[Any]]:
-        return [
-            discord.ui.Label(
-                text="Audio file",
-                component=discord.ui.FileUpload(custom_id="track", required=False, max_values=1),
-            ),
-            discord.ui.Label(
-                text="Or a link to your track",
-                component=discord.ui.TextInput(
-                    custom_id="link", required=False, max_length=LINK_MAX, placeholder="https://…"
-                ),
-            ),
-            discord.ui.Label(
-                text="Notes",
-                component=discord.ui.TextInput(
-                    custom_id="notes",
-                    style=discord.TextStyle.paragraph,
-                    required=False,
-                    max_length=NOTES_MAX,
-                    placeholder="What you tried, what you'd like feedback on.",
-                ),
-            ),
-        ]
+    def inputs(cls) -> list[tuple[str, discord.ui.Item[Any]]]:
+        track = discord.ui.FileUpload[Any](custom_id="track", required=False, max_values=1)
+        link = discord.ui.TextInput[Any](
+            custom_id="link", required=False, max_length=LINK_MAX, placeholder="https://…"
+        )
+        notes = discord.ui.TextInput[Any](
+            custom_id="notes",
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=NOTES_MAX,
+            placeholder="What you tried, what you'd like feedback on.",
+        )
+        return [("Audio file", track), ("Or a link to your track", link), ("Notes", notes)]
 
     async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
         files = submitted.files("track")
@@ -262,22 +252,16 @@ class FeedbackForm(
         self.submission_id = submission_id
 
     @classmethod
-    def inputs(cls) -> list[discord.ui.Item[Any]]:
-        return [
-            discord.ui.Label(
-                text="Your feedback",
-                component=discord.ui.TextInput(
-                    custom_id="text",
-                    style=discord.TextStyle.paragraph,
-                    min_length=FEEDBACK_MIN,
-                    max_length=FEEDBACK_MAX,
-                    placeholder=(
-                        f"What works, and one thing to try next (at least {FEEDBACK_MIN} "
-                        "characters)."
-                    ),
-                ),
-            )
-        ]
+    def inputs(cls) -> list[tuple[str, discord.ui.Item[Any]]]:
+        text = discord.ui.TextInput[Any](
+            custom_id="text",
+            style=discord.TextStyle.paragraph,
+            min_length=FEEDBACK_MIN,
+            max_length=FEEDBACK_MAX,
+            placeholder=f"What works, and one thing to try next (at least {FEEDBACK_MIN} "
+            "characters).",
+        )
+        return [("Your feedback", text)]
 
     async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
         guild_id = require_guild_id(interaction)
