@@ -16,6 +16,7 @@ from typing import Any, ClassVar, cast
 
 import discord
 
+from bot.checks import ensure_moderator
 from bot.errors import NotFound
 from bot.ui.buttons import BadField, Template
 from bot.ui.errors import report_error
@@ -69,14 +70,17 @@ def _inputs(components: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
 class IdForm:
     """A form whose custom id is its class's ``template`` with the fields filled in. A
     subclass gives its ``title``, its ``inputs`` and ``answer``; ``__init__`` takes the fields
-    as keyword arguments, and ``shown`` is the form to send."""
+    as keyword arguments, and ``shown`` (or ``prefilled``) is the form to send. With
+    ``moderators=True`` only moderators may send it: checked when it is sent, as the member
+    may have lost the role since it opened."""
 
     title: ClassVar[str]
     template: ClassVar[Template]
+    moderators: ClassVar[bool]
     _shown: ClassVar[Callable[[str], discord.ui.Modal]]
 
-    def __init_subclass__(cls, *, title: str, template: str) -> None:
-        cls.title, cls.template = title, Template(template)
+    def __init_subclass__(cls, *, title: str, template: str, moderators: bool = False) -> None:
+        cls.title, cls.template, cls.moderators = title, Template(template), moderators
         cls._shown = functools.lru_cache(maxsize=512)(cls._build)
 
     @classmethod
@@ -90,9 +94,17 @@ class IdForm:
         return cls._shown(cls.template.fill(**fields))
 
     @classmethod
-    def _build(cls, custom_id: str) -> discord.ui.Modal:
+    def prefilled(cls, values: Mapping[str, str], **fields: object) -> discord.ui.Modal:
+        """``shown``, with text inputs starting at ``values`` (by input custom id): built for
+        this opening, as what it shows is the member's own."""
+        return cls._build(cls.template.fill(**fields), values)
+
+    @classmethod
+    def _build(cls, custom_id: str, values: Mapping[str, str] | None = None) -> discord.ui.Modal:
         modal = discord.ui.Modal(title=cls.title, custom_id=custom_id, timeout=None)
         for text, component in cls.inputs():
+            if values and isinstance(component, discord.ui.TextInput):
+                component.default = values.get(component.custom_id, component.default)
             modal.add_item(discord.ui.Label(text=text, component=component))
         modal.stop()  # finished: discord.py does not keep it
         return modal
@@ -129,6 +141,8 @@ async def _answer(
     form: type[IdForm], match: re.Match[str], interaction: discord.Interaction
 ) -> None:
     try:
+        if form.moderators:
+            await ensure_moderator(interaction)
         try:
             fields = form.template.read(match)
         except BadField as error:

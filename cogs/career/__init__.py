@@ -2,13 +2,15 @@
 
 from bot.client import ProducerBot
 from cogs.career.cog import CareerCog
-from cogs.career.views import AnotherTipButton, SaveTipButton
+from cogs.career.views import AnotherTipButton, GuildTipEditForm, GuildTipForm, SaveTipButton
 
 
 async def setup(bot: ProducerBot) -> None:
     bot.add_dynamic_items(AnotherTipButton, SaveTipButton)
+    bot.forms.add(GuildTipForm, GuildTipEditForm)
     await bot.add_cog(CareerCog(bot, bot.services.career, bot.services.daily_tips))
 
 
 async def teardown(bot: ProducerBot) -> None:
     bot.remove_dynamic_items(AnotherTipButton, SaveTipButton)
+    bot.forms.remove(GuildTipForm, GuildTipEditForm)

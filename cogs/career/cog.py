@@ -16,7 +16,7 @@ from bot.services.careers.progress import SkillState
 from bot.services.core.exactly_once import in_batches
 from bot.ui.pages import PageSource, send_pages
 from cogs.career import render
-from cogs.career.views import GuildTipModal, PathBrowser, daily_view, tip_view
+from cogs.career.views import GuildTipEditForm, GuildTipForm, PathBrowser, daily_view, tip_view
 
 log = logging.getLogger(__name__)
 
@@ -280,9 +280,8 @@ class CareerCog(
     async def tips_add(
         self, interaction: discord.Interaction, topic: str, level: LevelName
     ) -> None:
-        await interaction.response.send_modal(
-            GuildTipModal(self.service, self.career, topic, level)
-        )
+        self.service.check_topic(topic)  # refused now, not after the moderator has typed
+        await interaction.response.send_modal(GuildTipForm.shown(topic=topic, level=level))
 
     @tips.command(name="edit", description="Moderators: change one of this server's tips.")
     @app_commands.describe(tip="The server tip to change", topic="A new topic", level="A new level")
@@ -303,15 +302,14 @@ class CareerCog(
                 "Pick one of this server's own tips (built-in tips can't be edited)."
             )
         card = cards[tip]
-        modal = GuildTipModal(
-            self.service,
-            self.career,
-            topic or card.topic,
-            level or card.level.value,
-            tip,
-            card.text,
+        self.service.check_topic(topic)
+        form = GuildTipEditForm.prefilled(
+            {"text": card.text},
+            tip_id=tip,
+            topic=topic or card.topic,
+            level=level or card.level.value,
         )
-        await interaction.response.send_modal(modal)
+        await interaction.response.send_modal(form)
 
     @tips.command(name="remove", description="Moderators: remove one of this server's tips.")
     @app_commands.describe(tip="The server tip to remove")

@@ -1,14 +1,17 @@
 """Career views: the path browser, the tip buttons (persistent) and the guild-tip form."""
 
+from typing import Any
+
 import discord
 
 from bot.checks import producer_bot, require_guild_id
 from bot.content.career import CareerContent, Level
 from bot.services.careers.guidance import TIP_TEXT_MAX, TIP_TEXT_MIN, CareerService
-from bot.services.careers.tip_pick import GUILD_TIP_PREFIX
+from bot.services.careers.tip_pick import GUILD_TIP_PREFIX, TipCard
 from bot.ui.buttons import IdButton, parse_id
 from bot.ui.errors import reports_errors
-from bot.ui.views import ModeratorModal, OwnedView, PersistentButtons
+from bot.ui.forms import IdForm, Submitted
+from bot.ui.views import OwnedView, PersistentButtons
 from cogs.career import render
 
 ANY = "-"
@@ -125,44 +128,61 @@ def daily_view(tip_id: str) -> discord.ui.View:
     return PersistentButtons(SaveTipButton(tip_id))
 
 
-class GuildTipModal(ModeratorModal, title="A tip for this server"):
-    text: discord.ui.TextInput["GuildTipModal"] = discord.ui.TextInput(
-        label="The tip",
-        style=discord.TextStyle.paragraph,
-        min_length=TIP_TEXT_MIN,
-        max_length=TIP_TEXT_MAX,
-        placeholder=f"One or two concrete sentences to act on today ({TIP_TEXT_MIN}+ characters).",
-    )
+class GuildTipForm(
+    IdForm,
+    title="A tip for this server",
+    template="career:tip-form:{topic:word}:{level:word}",
+    moderators=True,
+):
+    """A new tip of the server's own, for ``topic`` and ``level``."""
 
-    def __init__(
-        self,
-        service: CareerService,
-        career: CareerContent,
-        topic: str,
-        level: str,
-        tip_id: str | None = None,
-        current: str | None = None,
-    ) -> None:
-        super().__init__()
-        self.service, self.career = service, career
-        self.topic, self.level, self.tip_id = topic, level, tip_id
-        if current is not None:
-            self.text.default = current
+    done = "Added"
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        guild_id = require_guild_id(interaction)
-        if self.tip_id is None:
-            card = await self.service.add_guild_tip(
-                guild_id, interaction.user.id, self.topic, self.level, self.text.value
-            )
-            verb = "Added"
-        else:
-            card = await self.service.edit_guild_tip(
-                guild_id, self.tip_id, self.topic, self.level, self.text.value
-            )
-            verb = "Updated"
+    def __init__(self, topic: str, level: str) -> None:
+        self.topic, self.level = topic, level
+
+    @classmethod
+    def inputs(cls) -> list[tuple[str, discord.ui.Item[Any]]]:
+        text = discord.ui.TextInput[Any](
+            custom_id="text",
+            style=discord.TextStyle.paragraph,
+            min_length=TIP_TEXT_MIN,
+            max_length=TIP_TEXT_MAX,
+            placeholder=f"One or two concrete sentences to act on today ({TIP_TEXT_MIN}+ "
+            "characters).",
+        )
+        return [("The tip", text)]
+
+    async def save(self, interaction: discord.Interaction, text: str) -> TipCard:
+        """Store the tip; the card members will see."""
+        return await _service(interaction).add_guild_tip(
+            require_guild_id(interaction), interaction.user.id, self.topic, self.level, text
+        )
+
+    async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
+        card = await self.save(interaction, submitted.text("text"))
         await interaction.response.send_message(
-            f"{verb} the tip `{card.id}`; members of this server can now get it.",
-            embed=render.tip(self.career, card),
+            f"{self.done} the tip `{card.id}`; members of this server can now get it.",
+            embed=render.tip(producer_bot(interaction).content.career, card),
             ephemeral=True,
+        )
+
+
+class GuildTipEditForm(
+    GuildTipForm,
+    title="A tip for this server",
+    template="career:tip-edit:{tip_id:word}:{topic:word}:{level:word}",
+    moderators=True,
+):
+    """One of the server's tips, with a new text and perhaps a new topic or level."""
+
+    done = "Updated"
+
+    def __init__(self, tip_id: str, topic: str, level: str) -> None:
+        super().__init__(topic, level)
+        self.tip_id = tip_id
+
+    async def save(self, interaction: discord.Interaction, text: str) -> TipCard:
+        return await _service(interaction).edit_guild_tip(
+            require_guild_id(interaction), self.tip_id, self.topic, self.level, text
         )

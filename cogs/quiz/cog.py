@@ -29,7 +29,7 @@ from bot.ui.roles import bot_facts, role_facts, setter_top_position
 from bot.ui.text import member_text, plural
 from cogs.quiz import render
 from cogs.quiz.views import (
-    GuildQuestionModal,
+    GuildQuestionForm,
     question_files,
     question_view,
     result_view,
@@ -263,7 +263,7 @@ class QuizCog(
     async def add(self, interaction: discord.Interaction, topic: str, difficulty: str) -> None:
         self.services.bank.check_topic(topic)
         await interaction.response.send_modal(
-            GuildQuestionModal(self.services.bank, topic, difficulty)
+            GuildQuestionForm.shown(topic=topic, difficulty=difficulty)
         )
 
     async def _own_questions(

@@ -18,7 +18,6 @@ from bot.services.quiz.bank import (
     EXPLANATION_MAX,
     PROMPT_MAX,
     Question,
-    QuestionBank,
     QuestionDraft,
 )
 from bot.services.quiz.producer_type import TypeResult, TypeStep
@@ -27,9 +26,10 @@ from bot.services.quiz.solo import SoloFeedback, UnfinishedRound
 from bot.ui.buttons import IdButton
 from bot.ui.embeds import truncate
 from bot.ui.errors import reports_errors
+from bot.ui.forms import IdForm, Submitted
 from bot.ui.roles import bot_facts, role_facts
 from bot.ui.text import member_text
-from bot.ui.views import ModeratorModal, PersistentButtons
+from bot.ui.views import PersistentButtons
 from cogs.quiz import render
 
 Button = discord.ui.Button[Any]
@@ -383,40 +383,55 @@ DYNAMIC_ITEMS = (
 )
 
 
-class GuildQuestionModal(ModeratorModal, title="Add a quiz question"):
-    prompt: discord.ui.TextInput["GuildQuestionModal"] = discord.ui.TextInput(
-        label="Question", style=discord.TextStyle.paragraph, max_length=PROMPT_MAX
-    )
-    correct: discord.ui.TextInput["GuildQuestionModal"] = discord.ui.TextInput(
-        label="Correct answer", max_length=CHOICE_MAX
-    )
-    wrong: discord.ui.TextInput["GuildQuestionModal"] = discord.ui.TextInput(
-        label="Three wrong answers, one per line",
-        style=discord.TextStyle.paragraph,
-        max_length=3 * CHOICE_MAX + 2,
-    )
-    explanation: discord.ui.TextInput["GuildQuestionModal"] = discord.ui.TextInput(
-        label="Why the answer is right",
-        style=discord.TextStyle.paragraph,
-        max_length=EXPLANATION_MAX,
-    )
+class GuildQuestionForm(
+    IdForm,
+    title="Add a quiz question",
+    template="quiz:question-form:{topic:word}:{difficulty:word}",
+    moderators=True,
+):
+    """A question of the server's own for ``topic`` at ``difficulty``."""
 
-    def __init__(self, bank: QuestionBank, topic: str, difficulty: str) -> None:
-        super().__init__()
-        self.bank, self.topic, self.difficulty = bank, topic, difficulty
+    def __init__(self, topic: str, difficulty: str) -> None:
+        self.topic, self.difficulty = topic, difficulty
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    @classmethod
+    def inputs(cls) -> list[tuple[str, discord.ui.Item[Any]]]:
+        paragraph = discord.TextStyle.paragraph
+        return [
+            (
+                "Question",
+                discord.ui.TextInput[Any](
+                    custom_id="prompt", style=paragraph, max_length=PROMPT_MAX
+                ),
+            ),
+            (
+                "Correct answer",
+                discord.ui.TextInput[Any](custom_id="correct", max_length=CHOICE_MAX),
+            ),
+            (
+                "Three wrong answers, one per line",
+                discord.ui.TextInput[Any](
+                    custom_id="wrong", style=paragraph, max_length=3 * CHOICE_MAX + 2
+                ),
+            ),
+            (
+                "Why the answer is right",
+                discord.ui.TextInput[Any](
+                    custom_id="explanation", style=paragraph, max_length=EXPLANATION_MAX
+                ),
+            ),
+        ]
+
+    async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
         draft = QuestionDraft(
             self.topic,
             self.difficulty,
-            self.prompt.value,
-            self.correct.value,
-            self.wrong.value,
-            self.explanation.value,
+            *(submitted.text(field) for field in ("prompt", "correct", "wrong", "explanation")),
         )
-        question = await self.bank.add(require_guild_id(interaction), interaction.user.id, draft)
+        bank = quiz_services(interaction).bank
+        question = await bank.add(require_guild_id(interaction), interaction.user.id, draft)
         await interaction.response.send_message(
-            f"Added to {self.bank.topic_name(question.topic)}: **{member_text(question.prompt)}** "
+            f"Added to {bank.topic_name(question.topic)}: **{member_text(question.prompt)}** "
             f"(answer: {member_text(question.correct_choice)}).",
             ephemeral=True,
         )

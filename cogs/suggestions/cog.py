@@ -4,13 +4,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import require_guild_id
 from bot.client import ProducerBot
-from bot.errors import NotFound
 from bot.services.community.suggestions import SuggestionService
 from bot.ui.delivery import update_card
 from bot.ui.views import HANDLED_ELSEWHERE, handled_view
-from cogs.suggestions.views import SuggestionModal, announcement, author_on, suggestion_embed
+from cogs.suggestions.views import (
+    SuggestionForm,
+    announcement,
+    author_on,
+    suggestion_embed,
+    suggestions_channel,
+)
 
 
 class SuggestionsCog(commands.Cog, name="Suggestions"):
@@ -47,14 +51,5 @@ class SuggestionsCog(commands.Cog, name="Suggestions"):
     @app_commands.command(name="suggest", description="Send an idea to this server's moderators.")
     @app_commands.guild_only()
     async def suggest(self, interaction: discord.Interaction) -> None:
-        config = await self.bot.services.guild_settings.get(require_guild_id(interaction))
-        channel_id = config.channels.get("suggestions")
-        channel = (
-            interaction.guild.get_channel(channel_id) if interaction.guild and channel_id else None
-        )
-        if not isinstance(channel, discord.TextChannel | discord.Thread):
-            raise NotFound(
-                "Suggestions are not set up here yet: a moderator can choose a channel "
-                "with `/settings channel feature:suggestions`."
-            )
-        await interaction.response.send_modal(SuggestionModal(self.service, channel))
+        await suggestions_channel(interaction)  # refused now, not after the member has typed
+        await interaction.response.send_modal(SuggestionForm.shown())

@@ -1,21 +1,20 @@
-"""The suggestion form and the persistent "Mark handled" button."""
+"""The suggestion form (answered from its custom id) and the persistent "Mark handled"
+button."""
+
+from typing import Any
 
 import discord
 
 from bot.checks import ensure_moderator, producer_bot, require_guild_id
-from bot.errors import NotAllowed
-from bot.services.community.suggestions import (
-    BODY_MAX,
-    TITLE_MAX,
-    SuggestionInfo,
-    SuggestionService,
-)
+from bot.errors import NotAllowed, NotFound
+from bot.services.community.suggestions import BODY_MAX, TITLE_MAX, SuggestionInfo
 from bot.services.core.cooldowns import SUGGEST_COOLDOWN
 from bot.ui.buttons import IdButton
 from bot.ui.embeds import BRAND_COLOUR
 from bot.ui.errors import reports_errors
+from bot.ui.forms import IdForm, Submitted
 from bot.ui.text import member_text
-from bot.ui.views import PersistentButtons, ReportingModal, handled_view
+from bot.ui.views import PersistentButtons, handled_view
 
 
 def suggestion_embed(suggestion: SuggestionInfo, author: str) -> discord.Embed:
@@ -36,33 +35,52 @@ def announcement(suggestion: SuggestionInfo) -> str:
     return f"💡 New suggestion from <@{suggestion.author_id}>: **{member_text(suggestion.title)}**"
 
 
-class SuggestionModal(ReportingModal, title="Suggest something"):
-    headline: discord.ui.TextInput["SuggestionModal"] = discord.ui.TextInput(
-        label="Title", max_length=TITLE_MAX, placeholder="A weekly mix-feedback night"
+async def suggestions_channel(interaction: discord.Interaction) -> discord.abc.Messageable:
+    """The channel this guild's suggestions go to; ``NotFound`` if none is set up."""
+    config = await producer_bot(interaction).services.guild_settings.get(
+        require_guild_id(interaction)
     )
-    details: discord.ui.TextInput["SuggestionModal"] = discord.ui.TextInput(
-        label="Your idea",
-        style=discord.TextStyle.paragraph,
-        max_length=BODY_MAX,
-        placeholder="What should change, and why would it help the community?",
+    channel_id = config.channels.get("suggestions")
+    channel = (
+        interaction.guild.get_channel(channel_id) if interaction.guild and channel_id else None
     )
+    if not isinstance(channel, discord.TextChannel | discord.Thread):
+        raise NotFound(
+            "Suggestions are not set up here yet: a moderator can choose a channel "
+            "with `/settings channel feature:suggestions`."
+        )
+    return channel
 
-    def __init__(self, service: SuggestionService, channel: discord.abc.Messageable) -> None:
-        super().__init__()
-        self.service = service
-        self.channel = channel
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+class SuggestionForm(IdForm, title="Suggest something", template="suggestions:new"):
+    """A title and the idea; posted to the suggestions channel set up when it is sent."""
+
+    @classmethod
+    def inputs(cls) -> list[tuple[str, discord.ui.Item[Any]]]:
+        headline = discord.ui.TextInput[Any](
+            custom_id="title", max_length=TITLE_MAX, placeholder="A weekly mix-feedback night"
+        )
+        details = discord.ui.TextInput[Any](
+            custom_id="idea",
+            style=discord.TextStyle.paragraph,
+            max_length=BODY_MAX,
+            placeholder="What should change, and why would it help the community?",
+        )
+        return [("Title", headline), ("Your idea", details)]
+
+    async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
         guild_id = require_guild_id(interaction)
+        channel = await suggestions_channel(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
+        service = producer_bot(interaction).services.suggestions
         cooldowns = producer_bot(interaction).services.cooldowns
         async with cooldowns.hold(guild_id, interaction.user.id, "suggest", SUGGEST_COOLDOWN):
-            suggestion = await self.service.create(
-                guild_id, interaction.user.id, self.headline.value, self.details.value
+            suggestion = await service.create(
+                guild_id, interaction.user.id, submitted.text("title"), submitted.text("idea")
             )
         view = PersistentButtons(HandledButton(suggestion.id))
         try:
-            message = await self.channel.send(
+            message = await channel.send(
                 announcement(suggestion),
                 embed=suggestion_embed(suggestion, interaction.user.display_name),
                 view=view,
@@ -72,7 +90,7 @@ class SuggestionModal(ReportingModal, title="Suggest something"):
                 "Your suggestion is saved, but I may not post in the suggestions channel. "
                 "Please ask a moderator to check my permissions there."
             ) from None
-        await self.service.attach_message(guild_id, suggestion.id, message.channel.id, message.id)
+        await service.attach_message(guild_id, suggestion.id, message.channel.id, message.id)
         await interaction.followup.send(
             f"Thanks! Your suggestion **{member_text(suggestion.title)}** is with the moderators.",
             ephemeral=True,

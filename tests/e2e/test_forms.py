@@ -1,5 +1,6 @@
-"""Forms named by their custom id (a challenge entry, feedback on one): discord.py keeps
-nothing per opening, a form opened before a restart is answered after it, and a forged or
+"""Forms named by their custom id (a challenge entry, feedback on one, a suggestion, a
+server's quiz question or tip): discord.py keeps nothing per opening, a form opened before a
+restart is answered after it, a moderator's form is checked when it is sent, and a forged or
 unknown form custom id gets a sentence, not silence."""
 
 from bot.client import ProducerBot
@@ -49,6 +50,77 @@ async def test_forms_opened_before_a_restart_are_answered_after_it(
         assert "feedback is posted" in sent.text
 
 
+QUESTION = {
+    "Question": "Who registers our co-op's songs?",
+    "Correct answer": "The co-op's publisher",
+    "Three wrong answers, one per line": "The drummer\nThe venue\nNobody",
+    "Why the answer is right": "The publisher files every song the co-op releases.",
+}
+
+
+async def test_suggestion_question_and_tip_forms_outlive_a_restart(
+    discord: LoopbackDiscord,
+    server: Server,
+    database: Database,
+    clock: ManualClock,
+    content: Content,
+) -> None:
+    board = discord.add_channel(server.guild, "suggestions")
+    mona = server.moderator
+    async with running_bot(discord, database, clock, content) as bot:
+        await discord.slash("settings channel", member=mona, feature="suggestions", channel=board)
+        tip = await discord.slash(
+            "career tips add", member=mona, topic="networking", level="beginner"
+        )
+        added = await discord.submit(tip, {"The tip": "Bring two loops to meetups."}, member=mona)
+        tip_id = added.text.split("`")[1]
+        suggestion = await discord.slash("suggest", member=server.alice)
+        question = await discord.slash("quiz add", member=mona, topic="business", difficulty="easy")
+        new_tip = await discord.slash(
+            "career tips add", member=mona, topic="wellbeing", level="advanced"
+        )
+        edit = await discord.slash("career tips edit", member=mona, tip=tip_id, level="advanced")
+        assert not bot._connection._view_store._modals, "discord.py keeps no form per opening"
+
+    async with running_bot(discord, database, clock, content) as bot:
+        idea = {"Title": "Stem swaps", "Your idea": "Trade stems each month."}
+        sent = await discord.submit(suggestion, idea, member=server.alice)
+        assert sent.ephemeral and "Stem swaps" in discord.channel_messages(board)[-1].text
+        asked = await discord.submit(question, QUESTION, member=mona)
+        assert "Added to 💼" in asked.text, asked.text
+        fresh = await discord.submit(new_tip, {"The tip": "Rest your ears hourly."}, member=mona)
+        assert "Added the tip" in fresh.text, fresh.text
+        changed = await discord.submit(edit, {"The tip": "Bring three loops."}, member=mona)
+        assert changed.ephemeral and "Updated" in changed.text, changed.text
+        tips = {
+            (card.topic, card.level, card.text)
+            for card in await bot.services.career.guild_tips(server.guild.id)
+        }
+        assert {
+            ("networking", "advanced", "Bring three loops."),
+            ("wellbeing", "advanced", "Rest your ears hourly."),
+        } <= tips
+
+
+async def test_a_moderators_form_is_refused_once_the_role_is_gone(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
+) -> None:
+    mona = server.moderator
+    question = await discord.slash("quiz add", member=mona, topic="business", difficulty="easy")
+    tip = await discord.slash("career tips add", member=mona, topic="networking", level="beginner")
+    roles = list(mona.role_ids)
+    mona.role_ids.clear()
+    refused = [
+        await discord.submit(question, QUESTION, member=mona),
+        await discord.submit(tip, {"The tip": "Never mind."}, member=mona),
+    ]
+    assert all(reply.ephemeral and "Only moderators" in reply.text for reply in refused)
+    assert await bot.services.career.guild_tips(server.guild.id) == []
+    mona.role_ids.extend(roles)
+    kept = await discord.submit(question, QUESTION, member=mona)
+    assert "Added to 💼" in kept.text
+
+
 async def test_forged_and_unknown_forms_are_answered(
     discord: LoopbackDiscord, server: Server, bot: ProducerBot
 ) -> None:
@@ -65,3 +137,24 @@ async def test_forged_and_unknown_forms_are_answered(
         reply = await discord.submit(form, answers, member=server.alice)
         assert reply.ephemeral and expected in reply.text, (custom_id, reply.text)
     assert not discord.channel_messages(thread_of(discord, post))
+
+
+async def test_forged_tip_and_question_forms_are_answered(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
+) -> None:
+    mona = server.moderator
+    tip = await discord.slash("career tips add", member=mona, topic="networking", level="beginner")
+    for custom_id, expected in (
+        ("career:tip-form:cooking:beginner", "no tip topic `cooking`"),
+        ("career:tip-form:networking:wizard", "level"),
+        ("career:tip-edit:g999:networking:beginner", "no tip with that id"),
+        ("career:tip-form:net working:beginner", UNUSABLE),
+    ):
+        tip.record.callback_data["custom_id"] = custom_id
+        reply = await discord.submit(tip, {"The tip": "A forged tip, long enough."}, member=mona)
+        assert reply.ephemeral and expected in reply.text, (custom_id, reply.text)
+    question = await discord.slash("quiz add", member=mona, topic="business", difficulty="easy")
+    question.record.callback_data["custom_id"] = "quiz:question-form:cooking:easy"
+    reply = await discord.submit(question, QUESTION, member=mona)
+    assert reply.ephemeral and "not a quiz topic" in reply.text, reply.text
+    assert await bot.services.career.guild_tips(server.guild.id) == []

@@ -134,8 +134,10 @@ click 5
 /career tips add topic:networking level:beginner
 fill
 Say thanks in public when someone helps you.
-/career tips edit tip:1 level:intermediate
-/career tips remove tip:1
+/career tips edit tip:g1 level:intermediate
+fill
+Thank people in public when they help you out.
+/career tips remove tip:g1
 /quiz add topic:mixing-mastering difficulty:easy
 fill
 Which filter removes low rumble?
@@ -301,9 +303,8 @@ async def test_a_scripted_session_reaches_every_command_form_and_button(
         for cls in _ours(discord.ui.DynamicItem):
             if "callback" in vars(cls):
                 monkeypatch.setattr(cls, "callback", _recorded(cls, dynamic, "callback"))
-        for cls in _ours(IdForm):  # forms answered from their custom id
-            if "answer" in vars(cls):
-                monkeypatch.setattr(cls, "answer", _recorded(cls, reached["modals"], "answer"))
+        for cls in _ours(IdForm):  # forms answered from their custom id, inherited or not
+            monkeypatch.setattr(cls, "answer", _recorded(cls, reached["modals"], "answer"))
         session = Session(sandbox, 100, TOUR.parent)
         failure = await session.run(ScriptLines("the script", lines))
         expected_commands = _leaf_commands(sandbox.bot.tree)

@@ -82,7 +82,8 @@ class CareerService:
 
     # -- tips ------------------------------------------------------------------------------
 
-    def _check_topic(self, topic: str | None) -> None:
+    def check_topic(self, topic: str | None) -> None:
+        """``InvalidInput`` unless ``topic`` is a tip topic (or None, for any)."""
         if topic is not None and topic not in {t.id for t in self._career.topics}:
             names = ", ".join(t.id for t in self._career.topics)
             raise InvalidInput(f"There is no tip topic `{topic}`. Topics: {names}.")
@@ -114,7 +115,7 @@ class CareerService:
         a neighbouring level's unseen tip of the same topic is offered, saying so; only when
         those are seen too does the choice start over (saying so as well). One unit of work
         in one hop: the reads and the write take well under a millisecond."""
-        self._check_topic(topic)
+        self.check_topic(topic)
         return await self._database.run(
             lambda connection: self._pick_tip(connection, guild_id, user_id, topic, level),
             write=True,
@@ -222,7 +223,7 @@ class CareerService:
     # -- guild tips ------------------------------------------------------------------------
 
     def _clean_tip(self, topic: str, level: str, text: str) -> tuple[str, Level, str]:
-        self._check_topic(topic)
+        self.check_topic(topic)
         try:
             chosen = Level(level)
         except ValueError:
