@@ -12,10 +12,12 @@ the event loop more than a short indexed query does. Hot paths therefore use
 ``Database.run``: the whole unit of work is one plain function on a Core connection. On a
 SQLite file it runs on a synchronous engine on the same file, right on the event loop
 (write units that queue up meanwhile are committed together, ``bot.db.group_commit``); on
-PostgreSQL inside the async driver's greenlet.
+PostgreSQL inside the async driver's greenlet, where a ``ChangeFeed`` (``bot.db.changes``)
+tells which guilds' cached data changed.
 """
 
 import asyncio
+import contextlib
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
@@ -37,6 +39,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from bot.db.changes import ChangeFeed
 from bot.db.group_commit import GroupCommit, transaction
 
 _IMMEDIATE = "producer_bot_begin_immediate"
@@ -148,6 +151,12 @@ class Database:
             if self._twin is not None and self._write_turn is not None
             else None
         )
+        self.changes = (
+            ChangeFeed(engine.url.set(drivername="postgresql").render_as_string(False))
+            if engine.dialect.name == "postgresql"
+            else None
+        )
+        """Which guilds' cached data changed, on PostgreSQL (None on SQLite)."""
         self._reader: Connection | None = None
         self._peeker: sqlite3.Connection | None = None
         self._peeks: dict[int, tuple[str, list[str]]] = {}
@@ -175,8 +184,9 @@ class Database:
         with atomic SQL (``SET x = x + 1``, ``INSERT … ON CONFLICT``).
         """
         if self._write_turn is None:
-            async with self._writers.begin() as session:
-                yield session
+            with self._collecting():
+                async with self._writers.begin() as session:
+                    yield session
             return
         async with self._write_turn, self._writers.begin() as session:
             yield session
@@ -193,8 +203,9 @@ class Database:
         short indexed reads these units make. Keep units short: they run on the loop."""
         twin, commits = self._twin, self._commits
         if twin is None or commits is None:
-            async with self._connection(write) as connection:
-                return await connection.run_sync(work)
+            with self._collecting() if write else contextlib.nullcontext():
+                async with self._connection(write) as connection:
+                    return await connection.run_sync(work)
         if write:
             return await commits.run(work)
         if self._reader is None:
@@ -232,7 +243,13 @@ class Database:
         async with engine.begin() as connection:
             yield connection
 
+    def _collecting(self) -> contextlib.AbstractContextManager[None]:
+        """Where the change feed counts a write's guilds (see ``bot.db.changes``)."""
+        return self.changes.collecting() if self.changes is not None else contextlib.nullcontext()
+
     async def close(self) -> None:
+        if self.changes is not None:
+            await self.changes.close()
         if self._commits is not None:
             await self._commits.close()
         if self._reader is not None:

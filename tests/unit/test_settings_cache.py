@@ -1,5 +1,6 @@
-"""Guild settings are served from memory, and every change, made by this process or by
-another one, is seen by the next read."""
+"""Guild settings are served from memory, and every change is seen: made by this process,
+by the next read; by another one, by the next read on SQLite and once the server's notice
+arrives on PostgreSQL."""
 
 import asyncio
 import sys
@@ -14,6 +15,7 @@ from bot.services.challenges.settings import ChallengeSettingsService
 from bot.services.core.guild_settings import GuildSettingsService
 from bot.services.core.privacy import PrivacyService
 from bot.services.core.settings_cache import VersionedCache
+from tests.feed import listening, seen
 
 GUILD = 7
 
@@ -32,6 +34,7 @@ async def test_an_unchanged_guild_is_read_from_memory(
     any_database: Database, clock: ManualClock
 ) -> None:
     service = GuildSettingsService(any_database, clock)
+    await listening(any_database)
     await service.set_channel(GUILD, "suggestions", 555)
     assert (await service.get(GUILD)).channels == {"suggestions": 555}
     # A change behind the service's back that leaves the version alone is not seen: the
@@ -84,7 +87,7 @@ CHANGE_ELSEWHERE = textwrap.dedent(
 )
 
 
-async def test_a_change_made_by_another_process_is_seen_by_the_next_read(
+async def test_a_change_made_by_another_process_is_seen(
     any_database: Database, clock: ManualClock
 ) -> None:
     service = GuildSettingsService(any_database, clock)
@@ -95,5 +98,10 @@ async def test_a_change_made_by_another_process_is_seen_by_the_next_read(
         sys.executable, "-c", CHANGE_ELSEWHERE, url, str(GUILD)
     )
     assert await other.wait() == 0
-    config = await service.get(GUILD)
-    assert (config.timezone, config.channels) == ("America/Chicago", {"mod-log": 4242})
+    expected = ("America/Chicago", {"mod-log": 4242})
+
+    async def read() -> tuple[str, dict[str, int]]:
+        config = await service.get(GUILD)
+        return config.timezone, config.channels
+
+    assert await seen(read, expected) == expected

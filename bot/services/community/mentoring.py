@@ -1,7 +1,7 @@
 """Mentors, requests and mentorships: offers with topics and capacity, ranked suggestions,
 requests with their limits, accepting and declining, skill sign-offs, endings, feedback."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -33,7 +33,7 @@ from bot.services.community.safety import (
     is_blocked,
     request_slots,
 )
-from bot.services.core.guild_settings import GUILD_VERSION, ensure_guild
+from bot.services.core.guild_settings import ensure_guild, guild_stamp
 from bot.services.core.settings_cache import VersionedCache
 
 CAPACITY_MAX = 5
@@ -238,12 +238,12 @@ class MentoringService:
         """Mentors for the mentee, best first; reasons resting on a mentor's private fields
         (time zone, experience) are left out. One unit of work, one hop to the database."""
         skill = self.skill_id(skill)
-        # The pool of open mentors is kept while the guild's version (which every change
-        # to profiles, skill maps, offers and mentorships raises) and the hour (time zone
+        # The pool of open mentors is kept while the guild's stamp (which every change to
+        # profiles, skill maps, offers and mentorships moves) and the hour (time zone
         # offsets) stay the same.
-        version = await self._database.peek(GUILD_VERSION, guild_id=guild_id)
-        stamp = (version, self._clock.now().replace(minute=0, second=0, microsecond=0))
-        pool = self._pools.lookup(guild_id, stamp) if version is not None else None
+        guild = await guild_stamp(self._database, guild_id)
+        stamp = (guild, self._clock.now().replace(minute=0, second=0, microsecond=0))
+        pool = self._pools.lookup(guild_id, stamp) if guild is not None else None
         return await self._database.run(
             lambda c: self._find(c, guild_id, mentee_id, skill, pool, stamp)
         )
@@ -266,7 +266,7 @@ class MentoringService:
         mentee_id: int,
         skill: str | None,
         pool: list[_Open] | None,
-        stamp: tuple[int | None, datetime],
+        stamp: tuple[Hashable | None, datetime],
     ) -> list[Ranked]:
         if pool is None:
             pool = self._read_pool(connection, guild_id)

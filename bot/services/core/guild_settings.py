@@ -1,17 +1,19 @@
 """Per-guild settings: time zone, moderator role and feature channels, with defaults.
 
-Every command's moderator check reads them, so they are served from memory: each read asks
-the database only for the guild's settings version (one primary-key lookup, microseconds
-on SQLite: ``Database.peek``) and loads them again only when it moved. Every change raises
-the version (``ensure_guild``), in this process or any other, so every process sees it at
-its next read. A new row starts at a random version: a guild forgotten and added again
-never matches a copy of its old settings. Other read-mostly guild data (the pool of open
-mentors) is stamped with the same version, so changes to it raise it too.
+Every command's moderator check reads them, so they are served from memory, stamped by
+``guild_stamp``: on SQLite each read asks the database only for the guild's settings
+version (one primary-key lookup, microseconds: ``Database.peek``) and loads them again only
+when it moved. Every change raises the version (``ensure_guild``), in this process or any
+other, so every process sees it at its next read. A new row starts at a random version: a
+guild forgotten and added again never matches a copy of its old settings. On PostgreSQL,
+where that lookup is a round trip, the server tells of each change instead
+(``bot.db.changes``). Other read-mostly guild data (the pool of open mentors) is stamped
+the same way, so changes to it raise the version too.
 """
 
 import functools
 import secrets
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
@@ -20,6 +22,7 @@ from sqlalchemy import Connection, Executable, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.db.changes import mark_changed
 from bot.db.engine import Database
 from bot.db.upsert import insert_of, insert_or_update
 from bot.errors import InvalidInput
@@ -98,6 +101,7 @@ def ensure_guild_now(
     """``ensure_guild`` inside a Core unit of work."""
     statement = _ensure(connection.dialect.name, tuple(sorted(values)))
     connection.execute(statement, _ensure_keys(guild_id, now, values))
+    mark_changed(guild_id)
 
 
 @functools.cache
@@ -130,6 +134,16 @@ def _ensure_keys(guild_id: int, now: datetime, values: dict[str, object]) -> dic
 
 GUILD_VERSION = select(GuildSettings.version).where(GuildSettings.guild_id == bindparam("guild_id"))
 """The guild's version: caches of guild data are stamped with it (``ensure_guild``)."""
+
+
+async def guild_stamp(database: Database, guild_id: int) -> Hashable | None:
+    """What a copy of the guild's data read now is stamped with: the change feed's count
+    for the guild while it listens (PostgreSQL; no query), else the guild's version (None
+    when it has no settings row). Take it before reading the data."""
+    stamp = database.changes.stamp(guild_id) if database.changes is not None else None
+    return stamp if stamp is not None else await database.peek(GUILD_VERSION, guild_id=guild_id)
+
+
 _SETTINGS = select(
     GuildSettings.timezone,
     GuildSettings.moderator_role_id,
@@ -159,14 +173,12 @@ class GuildSettingsService:
 
     async def get(self, guild_id: int) -> GuildConfig:
         """The guild's settings as they are now, in every process (see the module)."""
-        version = await self._database.peek(GUILD_VERSION, guild_id=guild_id)
-        cached = self._cache.lookup(guild_id, version)
+        stamp = await guild_stamp(self._database, guild_id)
+        cached = self._cache.lookup(guild_id, stamp)
         if cached is not None:
             return cached
-        version, config = await self._database.run(
-            lambda connection: _read_config(connection, guild_id)
-        )
-        return self._cache.store(guild_id, version, config)
+        _, config = await self._database.run(lambda connection: _read_config(connection, guild_id))
+        return self._cache.store(guild_id, stamp, config)
 
     async def _touch(self, session: AsyncSession, guild_id: int, **values: object) -> None:
         await ensure_guild(session, guild_id, self._clock.now(), **values)

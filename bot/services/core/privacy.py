@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import bot.models  # noqa: F401  (registers every table)
 from bot.clock import Clock
 from bot.db.base import Base
+from bot.db.changes import mark_changed
 from bot.db.engine import Database
 from bot.models.community import MentorRequest, Mentorship
 from bot.models.quiz import QuizRound
@@ -168,6 +169,7 @@ class PrivacyService:
         """Delete everything kept for a guild (after the bot left it); returns the rows."""
         removed = 0
         async with self._database.write() as session:
+            mark_changed(guild_id)
             for table in reversed(Base.metadata.sorted_tables):
                 if "guild_id" in table.c:
                     result = await session.execute(
