@@ -5,7 +5,6 @@ from typing import Any
 
 import discord
 
-from bot.checks import ensure_moderator
 from bot.ui.errors import report_error
 
 
@@ -83,12 +82,3 @@ class ReportingModal(discord.ui.Modal):
     ) -> None:
         self.stop()
         await report_error(interaction, error)
-
-
-class ModeratorModal(ReportingModal):
-    """A form only moderators may send. Checked again when it is sent: the member may have
-    lost the moderator role since the form opened."""
-
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        await ensure_moderator(interaction)
-        return True

@@ -9,6 +9,7 @@ from bot.app import ChallengeServices
 from bot.checks import moderator_only, require_guild_id
 from bot.client import ProducerBot
 from bot.errors import InvalidInput
+from bot.services.challenges.schedule import parse_date
 from bot.services.challenges.settings import Cadence
 from bot.services.core.guild_settings import search_timezones
 from bot.ui.embeds import truncate
@@ -154,9 +155,8 @@ class ModeratorCommands(commands.Cog):
     @app_commands.guild_only()
     @moderator_only
     async def add(self, interaction: discord.Interaction, date: str | None = None) -> None:
-        await interaction.response.send_modal(
-            ChallengeForm(self.services, self.bot.content.career, on=date)
-        )
+        day = parse_date(date) if date else None  # refused now, not after the form is written
+        await interaction.response.send_modal(ChallengeForm.opened(self.bot.content.career, day))
 
     @app_commands.command(
         name="schedule", description="Moderators: schedule a challenge from the built-in bank."

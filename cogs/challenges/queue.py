@@ -1,5 +1,9 @@
-"""Moderators' queue: the form to write a challenge, and the paginated plan of the coming
-days with edit, move and remove for the scheduled items."""
+"""Moderators' queue: the forms to write, edit and move a challenge (named by their custom
+id, so answered after a restart too), and the paginated plan of the coming days with edit,
+move and remove for the scheduled items."""
+
+from datetime import date
+from typing import Any
 
 import discord
 
@@ -9,75 +13,83 @@ from bot.content.career import CareerContent
 from bot.content.challenges import Difficulty
 from bot.services.challenges.common import BRIEF_MAX, TITLE_MAX, ChallengeCard
 from bot.services.challenges.schedule import QueueItem
+from bot.ui.forms import IdForm, Inputs, Submitted
 from bot.ui.text import member_text
-from bot.ui.views import ModeratorModal, OwnedView, numbered
+from bot.ui.views import OwnedView, numbered
 from cogs.challenges import render
+from cogs.challenges.views import challenge_services
+
+ANY_DAY = "any"
+"""The date field of a new challenge's form without a date: the end of the queue."""
 
 
-def _select(
-    options: list[tuple[str, str]], current: str | None
-) -> discord.ui.Select["ChallengeForm"]:
+def _select(custom_id: str, options: list[tuple[str, str]], current: str) -> discord.ui.Select[Any]:
     return discord.ui.Select(
+        custom_id=custom_id,
         options=[
             discord.SelectOption(label=label, value=value, default=value == current)
             for value, label in options
-        ]
+        ],
     )
 
 
-class ChallengeForm(ModeratorModal, title="A challenge for this server"):
-    """Title, brief, skill, difficulty and deadline: for a new item, or to edit one."""
+def challenge_inputs(career: CareerContent) -> Inputs:
+    """Title, brief, skill (of the bot's skill map), difficulty and deadline, blank."""
+    title = discord.ui.TextInput[Any](
+        custom_id="title", max_length=TITLE_MAX, placeholder="Eight-bar hook"
+    )
+    brief = discord.ui.TextInput[Any](
+        custom_id="brief",
+        style=discord.TextStyle.paragraph,
+        max_length=BRIEF_MAX,
+        placeholder="What to make, in two or three concrete sentences.",
+    )
+    skills = [(skill.id, skill.name) for skill in career.skills]
+    levels = [(level.value, level.value.title()) for level in Difficulty]
+    return [
+        ("Title", title),
+        ("Brief", brief),
+        ("Skill it trains", _select("skill", skills, "")),
+        ("Difficulty", _select("difficulty", levels, "medium")),
+        (
+            "Hours to submit (1 to 168)",
+            discord.ui.TextInput[Any](custom_id="hours", max_length=4, default="24"),
+        ),
+    ]
 
-    def __init__(
-        self,
-        services: ChallengeServices,
-        career: CareerContent,
-        *,
-        on: str | None = None,
-        item: QueueItem | None = None,
-    ) -> None:
-        super().__init__()
-        self.services, self.on, self.item = services, on, item
-        card = item.card if item else None
-        self.name: discord.ui.TextInput[ChallengeForm] = discord.ui.TextInput(
-            max_length=TITLE_MAX, default=card.title if card else None, placeholder="Eight-bar hook"
-        )
-        self.brief: discord.ui.TextInput[ChallengeForm] = discord.ui.TextInput(
-            style=discord.TextStyle.paragraph,
-            max_length=BRIEF_MAX,
-            default=card.brief if card else None,
-            placeholder="What to make, in two or three concrete sentences.",
-        )
-        self.skill = _select([(s.id, s.name) for s in career.skills], card.skill if card else None)
-        levels = [(level.value, level.value.title()) for level in Difficulty]
-        self.difficulty = _select(levels, card.difficulty if card else "medium")
-        self.hours: discord.ui.TextInput[ChallengeForm] = discord.ui.TextInput(
-            max_length=4, default=str(card.hours_to_submit if card else 24)
-        )
-        for text, component in (
-            ("Title", self.name),
-            ("Brief", self.brief),
-            ("Skill it trains", self.skill),
-            ("Difficulty", self.difficulty),
-            ("Hours to submit (1 to 168)", self.hours),
-        ):
-            self.add_item(discord.ui.Label(text=text, component=component))
 
-    def card(self) -> ChallengeCard:
-        skill = self.skill.values[0] if self.skill.values else ""
-        level = self.difficulty.values[0] if self.difficulty.values else ""
-        return self.services.schedule.card(
-            self.name.value, self.brief.value, skill, level, self.hours.value
-        )
+def submitted_card(interaction: discord.Interaction, submitted: Submitted) -> ChallengeCard:
+    """The challenge a moderator wrote in a challenge form, checked."""
+    skill = next(iter(submitted.chosen("skill")), "")
+    level = next(iter(submitted.chosen("difficulty")), "")
+    return challenge_services(interaction).schedule.card(
+        submitted.text("title"), submitted.text("brief"), skill, level, submitted.text("hours")
+    )
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        guild_id = require_guild_id(interaction)
-        if self.item is not None:
-            await self.services.schedule.edit(guild_id, self.item.id, self.card())
-            await QueueView.refresh(interaction, self.services)
-            return
-        added = await self.services.schedule.add(
-            guild_id, interaction.user.id, self.card(), self.on
+
+class ChallengeForm(
+    IdForm,
+    title="A challenge for this server",
+    template="challenge:add-form:{on:word}",
+    moderators=True,
+):
+    """A new challenge for the local date ``on`` (``YYYY-MM-DD``), or for the end of the
+    queue (``ANY_DAY``)."""
+
+    def __init__(self, on: str) -> None:
+        self.on = None if on == ANY_DAY else on
+
+    @classmethod
+    def opened(cls, career: CareerContent, on: date | None) -> discord.ui.Modal:
+        day = on.isoformat() if on else ANY_DAY
+        return cls.prefilled({}, inputs=challenge_inputs(career), on=day)
+
+    async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
+        added = await challenge_services(interaction).schedule.add(
+            require_guild_id(interaction),
+            interaction.user.id,
+            submitted_card(interaction, submitted),
+            self.on,
         )
         where = (
             f"for {added.local_date:%a %d %b %Y}" if added.local_date else "at the end of the queue"
@@ -88,20 +100,59 @@ class ChallengeForm(ModeratorModal, title="A challenge for this server"):
         )
 
 
-class MoveForm(ModeratorModal, title="Move a challenge"):
-    to: discord.ui.TextInput["MoveForm"] = discord.ui.TextInput(
-        label="New date (YYYY-MM-DD), or next / end", max_length=10, placeholder="2027-03-14"
-    )
+class ChallengeEditForm(
+    IdForm,
+    title="A challenge for this server",
+    template="challenge:edit-form:{item_id:id}",
+    moderators=True,
+):
+    """A queued challenge, opened with what it says now; sent from the queue, which it
+    then shows updated."""
 
-    def __init__(self, services: ChallengeServices, item_id: int) -> None:
-        super().__init__()
-        self.services, self.item_id = services, item_id
+    def __init__(self, item_id: int) -> None:
+        self.item_id = item_id
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.services.schedule.move(
-            require_guild_id(interaction), self.item_id, self.to.value
+    @classmethod
+    def opened(cls, career: CareerContent, item: QueueItem) -> discord.ui.Modal:
+        card = item.card
+        values = {
+            "title": card.title,
+            "brief": card.brief,
+            "skill": card.skill,
+            "difficulty": card.difficulty,
+            "hours": str(card.hours_to_submit),
+        }
+        return cls.prefilled(values, inputs=challenge_inputs(career), item_id=item.id)
+
+    async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
+        services = challenge_services(interaction)
+        card = submitted_card(interaction, submitted)
+        await services.schedule.edit(require_guild_id(interaction), self.item_id, card)
+        await QueueView.refresh(interaction, services)
+
+
+class MoveForm(
+    IdForm, title="Move a challenge", template="challenge:move-form:{item_id:id}", moderators=True
+):
+    """A queued challenge's new date, or the next or last place of the queue."""
+
+    def __init__(self, item_id: int) -> None:
+        self.item_id = item_id
+
+    @classmethod
+    def inputs(cls) -> Inputs:
+        to = discord.ui.TextInput[Any](custom_id="to", max_length=10, placeholder="2027-03-14")
+        return [("New date (YYYY-MM-DD), or next / end", to)]
+
+    async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
+        services = challenge_services(interaction)
+        await services.schedule.move(
+            require_guild_id(interaction), self.item_id, submitted.text("to")
         )
-        await QueueView.refresh(interaction, self.services)
+        await QueueView.refresh(interaction, services)
+
+
+QUEUE_FORMS = (ChallengeForm, ChallengeEditForm, MoveForm)
 
 
 class QueueView(OwnedView):
@@ -198,16 +249,17 @@ class QueueView(OwnedView):
     async def edit(
         self, interaction: discord.Interaction, _: discord.ui.Button["QueueView"]
     ) -> None:
-        await interaction.response.send_modal(
-            ChallengeForm(self.services, self.career, item=self.chosen)
-        )
+        if self.chosen is not None:
+            await interaction.response.send_modal(
+                ChallengeEditForm.opened(self.career, self.chosen)
+            )
 
     @discord.ui.button(label="Move", emoji="↕️", row=2)
     async def move(
         self, interaction: discord.Interaction, _: discord.ui.Button["QueueView"]
     ) -> None:
         if self.chosen is not None:
-            await interaction.response.send_modal(MoveForm(self.services, self.chosen.id))
+            await interaction.response.send_modal(MoveForm.shown(item_id=self.chosen.id))
 
     @discord.ui.button(label="Remove", emoji="🗑️", style=discord.ButtonStyle.danger, row=2)
     async def remove(

@@ -20,7 +20,7 @@ from bot.ui import delivery
 from bot.ui.pages import PageSource, key_of, optional_key, send_pages
 from bot.ui.roles import choice_problems
 from cogs.mentoring import render, rooms
-from cogs.mentoring.views import EndedView, OfferModal, request_view
+from cogs.mentoring.views import EndedView, OfferForm, request_view
 from cogs.profiles.render import profile_embed
 
 log = logging.getLogger(__name__)
@@ -74,9 +74,7 @@ class MentoringCog(
     async def offer(self, interaction: discord.Interaction) -> None:
         guild_id = require_guild_id(interaction)
         current = await self.service.offer_of(guild_id, interaction.user.id)
-        await interaction.response.send_modal(
-            OfferModal(self.service, self.profiles.skill_names, guild_id, current)
-        )
+        await interaction.response.send_modal(OfferForm.opened(self.profiles.skill_names, current))
 
     @app_commands.command(name="pause", description="Stop getting new requests for a while.")
     async def pause(self, interaction: discord.Interaction) -> None:

@@ -1,67 +1,66 @@
-"""The mentor form, the persistent Accept / Decline buttons of a request, and feedback."""
+"""The mentor's offer form (answered from its custom id), the persistent Accept / Decline
+buttons of a request, and feedback."""
 
+from collections.abc import Mapping
 from typing import Any
 
 import discord
 
-from bot.checks import button_of_this_guild, producer_bot
-from bot.services.community.mentoring import (
-    AVAILABILITY_MAX,
-    CAPACITY_MAX,
-    MentorInfo,
-    MentoringService,
-)
+from bot.checks import button_of_this_guild, producer_bot, require_guild_id
+from bot.numbers import parse_number
+from bot.services.community.mentoring import AVAILABILITY_MAX, CAPACITY_MAX, MentorInfo
 from bot.services.community.safety import COMMENT_MAX, SafetyService
 from bot.ui import delivery
 from bot.ui.buttons import IdButton
 from bot.ui.errors import reports_errors
+from bot.ui.forms import IdForm, Inputs, Prefill, Submitted
 from bot.ui.text import plural
 from bot.ui.views import OwnedView, PersistentButtons, ReportingModal
 from cogs.mentoring import rooms
-from cogs.profiles.views import choices, picked, text_field
+from cogs.profiles.views import choices, menu, picked, text_field
+
+PLACES = {str(n): f"{n} at once" for n in range(1, CAPACITY_MAX + 1)}
+WAYS = {"dm": "By DM", "thread": "In a private thread here"}
 
 
-class OfferModal(ReportingModal, title="Offer mentoring"):
-    def __init__(
-        self,
-        service: MentoringService,
-        skill_names: dict[str, str],
-        guild_id: int,
-        current: MentorInfo | None,
-    ) -> None:
-        super().__init__()
-        self.service, self.guild_id = service, guild_id
-        topics = current.topics if current else ()
-        self.topics = choices("Topics you can teach", skill_names, topics)
-        places = {str(n): f"{n} at once" for n in range(1, CAPACITY_MAX + 1)}
-        self.capacity = choices(
-            "How many mentees", places, (str(current.capacity if current else 2),), many=False
-        )
-        self.availability = text_field(
-            "When you are available",
-            current.availability if current else "",
+class OfferForm(IdForm, title="Offer mentoring", template="mentor:offer-form"):
+    """Topics, places, availability and how requests reach the mentor: opened with the
+    member's current offer, if any. Its topics are the bot's skills, so ``opened`` builds it
+    for each opening."""
+
+    @classmethod
+    def opened(cls, skill_names: Mapping[str, str], current: MentorInfo | None) -> discord.ui.Modal:
+        """The form for a member whose offer is ``current`` (None: not a mentor yet)."""
+        availability = discord.ui.TextInput[Any](
+            custom_id="availability",
             max_length=AVAILABILITY_MAX,
             placeholder="Weekday evenings, UTC+1",
         )
-        self.availability.required = True
-        ways = {"dm": "By DM", "thread": "In a private thread here"}
-        self.delivery = choices(
-            "How requests reach you",
-            ways,
-            ("dm" if current is None or current.dm_requests else "thread",),
-            many=False,
-        )
-        for item in (self.topics, self.capacity, self.availability, self.delivery):
-            self.add_item(item)
+        inputs: Inputs = [
+            ("Topics you can teach", menu(skill_names, (), custom_id="topics")),
+            ("How many mentees", menu(PLACES, ("2",), many=False, custom_id="capacity")),
+            ("When you are available", availability),
+            ("How requests reach you", menu(WAYS, ("dm",), many=False, custom_id="delivery")),
+        ]
+        values: Prefill = {}
+        if current is not None:
+            values = {
+                "topics": current.topics,
+                "capacity": str(current.capacity),
+                "availability": current.availability,
+                "delivery": "dm" if current.dm_requests else "thread",
+            }
+        return cls.prefilled(values, inputs=inputs)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        mentor = await self.service.offer(
-            self.guild_id,
+    async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
+        places = next(iter(submitted.chosen("capacity")), "")
+        mentor = await producer_bot(interaction).services.mentoring.offer(
+            require_guild_id(interaction),
             interaction.user.id,
-            picked(self.topics),
-            int(next(iter(picked(self.capacity)), "0")),
-            self.availability.value,
-            picked(self.delivery) != ["thread"],
+            submitted.chosen("topics"),
+            parse_number(places, CAPACITY_MAX) or 0,
+            submitted.text("availability"),
+            submitted.chosen("delivery") != ["thread"],
         )
         await interaction.response.send_message(
             f"You're a mentor for {plural(len(mentor.topics), 'topic')} with "

@@ -1,6 +1,6 @@
 """``/profile edit``: a panel of sections, each a short form of selects and text fields."""
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 import discord
@@ -24,18 +24,33 @@ Save = Callable[[], Coroutine[Any, Any, ProfileInfo]]
 Chosen = tuple[str, ...] | frozenset[str]
 
 
-def choices(
-    text: str, labels: dict[str, str], chosen: Chosen, *, many: bool = True
-) -> discord.ui.Label["SectionModal"]:
-    """A labelled select of ``labels`` with the member's current ``chosen`` preselected."""
+def menu(
+    labels: Mapping[str, str],
+    chosen: Chosen,
+    *,
+    many: bool = True,
+    custom_id: str = discord.utils.MISSING,
+) -> discord.ui.Select[Any]:
+    """A select of ``labels`` (by value) with ``chosen`` preselected; choosing none is
+    allowed, and the service says what it needs."""
     options = [
         discord.SelectOption(label=label[:100], value=value, default=value in chosen)
         for value, label in list(labels.items())[:25]
     ]
-    select: discord.ui.Select[SectionModal] = discord.ui.Select(
-        options=options, min_values=0, max_values=len(options) if many else 1, required=False
+    return discord.ui.Select(
+        custom_id=custom_id,
+        options=options,
+        min_values=0,
+        max_values=len(options) if many else 1,
+        required=False,
     )
-    return discord.ui.Label(text=text, component=select)
+
+
+def choices(
+    text: str, labels: dict[str, str], chosen: Chosen, *, many: bool = True
+) -> discord.ui.Label["SectionModal"]:
+    """A labelled select of ``labels`` with the member's current ``chosen`` preselected."""
+    return discord.ui.Label(text=text, component=menu(labels, chosen, many=many))
 
 
 def picked(label: discord.ui.Label["SectionModal"]) -> list[str]:

@@ -1,7 +1,8 @@
 """Forms named by their custom id (a challenge entry, feedback on one, a suggestion, a
-server's quiz question or tip): discord.py keeps nothing per opening, a form opened before a
-restart is answered after it, a moderator's form is checked when it is sent, and a forged or
-unknown form custom id gets a sentence, not silence."""
+server's quiz question or tip, a mentor's offer, a moderator's new, edited or moved queued
+challenge): discord.py keeps nothing per opening, a form opened before a restart is answered
+after it, a form opens with the member's current choices, a moderator's form is checked when
+it is sent, and a forged or unknown form custom id gets a sentence, not silence."""
 
 from bot.client import ProducerBot
 from bot.clock import ManualClock
@@ -9,6 +10,7 @@ from bot.content import Content
 from bot.db.engine import Database
 from bot.ui.expired import EXPIRED
 from bot.ui.forms import UNUSABLE
+from loopback.interactions import Reply
 from loopback.server import LoopbackDiscord
 from tests.audio_signals import encode, progression
 from tests.e2e.helpers import Server, post_today, running_bot, set_up_challenges, thread_of
@@ -158,3 +160,143 @@ async def test_forged_tip_and_question_forms_are_answered(
     reply = await discord.submit(question, QUESTION, member=mona)
     assert reply.ephemeral and "not a quiz topic" in reply.text, reply.text
     assert await bot.services.career.guild_tips(server.guild.id) == []
+
+
+OFFER = {
+    "Topics you can teach": ["mixing-basics", "mastering"],
+    "How many mentees": ["3"],
+    "When you are available": "Weekday evenings",
+    "How requests reach you": ["thread"],
+}
+HOOK = {
+    "Title": "Eight-bar hook",
+    "Brief": "Write an eight-bar vocal hook over four chords.",
+    "Skill it trains": ["music-theory"],
+    "Difficulty": ["easy"],
+    "Hours to submit (1 to 168)": "36",
+}
+
+
+def shown(form: Reply, label: str) -> str | list[str]:
+    """What the form's input ``label`` shows at its opening: its text, or a select's
+    preselected option values."""
+    [field] = [c["component"] for c in form.modal["components"] if c.get("label") == label]
+    if field["type"] == 4:
+        return str(field.get("value", ""))
+    return [option["value"] for option in field["options"] if option.get("default")]
+
+
+async def test_offer_and_challenge_forms_opened_before_a_restart_are_answered_after_it(
+    discord: LoopbackDiscord,
+    server: Server,
+    database: Database,
+    clock: ManualClock,
+    content: Content,
+) -> None:
+    mona = server.moderator
+    async with running_bot(discord, database, clock, content) as bot:
+        await set_up_challenges(discord, server, bot, queued=0)
+        schedule = bot.services.challenges.schedule
+        card = schedule.card("Day 3", "Make a beat.", "sound-design", "easy", 24)
+        item = await schedule.add(server.guild.id, mona.id, card, "2026-11-26")
+        offer = await discord.slash("mentor offer", member=server.alice)
+        add = await discord.slash("challenge add", member=mona, date="2026-12-24")
+        queue = await discord.slash("challenge queue", member=mona)
+        await discord.select(queue.message, [str(item.id)], member=mona)
+        edit = await discord.click(queue.message, "Edit", member=mona)
+        await discord.select(queue.message, [str(item.id)], member=mona)
+        move = await discord.click(queue.message, "Move", member=mona)
+        assert not bot._connection._view_store._modals, "discord.py keeps no form per opening"
+
+    async with running_bot(discord, database, clock, content) as bot:
+        offered = await discord.submit(offer, OFFER, member=server.alice)
+        assert offered.ephemeral and "2 topics with 3 places" in offered.text, offered.text
+        mentor = await bot.services.mentoring.offer_of(server.guild.id, server.alice.id)
+        assert mentor is not None and not mentor.dm_requests
+        assert set(mentor.topics) == {"mixing-basics", "mastering"}
+
+        added = await discord.submit(add, HOOK, member=mona)
+        assert "Scheduled **Eight-bar hook** for Thu 24 Dec 2026" in added.text, added.text
+        await discord.submit(edit, {"Title": "Nine-bar hook"}, member=mona)
+        assert "`Thu 26 Nov` **Nine-bar hook**" in queue.message.text, queue.message.text
+        await discord.submit(move, {"New date (YYYY-MM-DD), or next / end": "end"}, member=mona)
+        titles = [
+            i.card.title for i in await bot.services.challenges.schedule.queue(server.guild.id)
+        ]
+        assert titles == ["Eight-bar hook", "Nine-bar hook"]  # dated first, then the queue's end
+
+
+async def test_the_offer_form_shows_a_mentors_current_choices(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
+) -> None:
+    new = await discord.slash("mentor offer", member=server.bob)
+    assert shown(new, "Topics you can teach") == []
+    assert shown(new, "How many mentees") == ["2"]
+    assert shown(new, "How requests reach you") == ["dm"]
+    await discord.submit(new, OFFER, member=server.bob)
+
+    again = await discord.slash("mentor offer", member=server.bob)
+    assert sorted(shown(again, "Topics you can teach")) == ["mastering", "mixing-basics"]
+    assert shown(again, "How many mentees") == ["3"]
+    assert shown(again, "When you are available") == "Weekday evenings"
+    assert shown(again, "How requests reach you") == ["thread"]
+    kept = await discord.submit(again, {}, member=server.bob)  # sent as it opened
+    assert "2 topics with 3 places" in kept.text, kept.text
+    mentor = await bot.services.mentoring.offer_of(server.guild.id, server.bob.id)
+    assert mentor is not None and not mentor.dm_requests and mentor.capacity == 3
+
+
+async def test_a_challenge_form_is_refused_once_the_moderator_role_is_gone(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
+) -> None:
+    mona = server.moderator
+    await set_up_challenges(discord, server, bot, queued=0)
+    add = await discord.slash("challenge add", member=mona)
+    roles = list(mona.role_ids)
+    mona.role_ids.clear()
+    refused = await discord.submit(add, HOOK, member=mona)
+    assert refused.ephemeral and "Only moderators" in refused.text, refused.text
+    assert await bot.services.challenges.schedule.queue(server.guild.id) == []
+    mona.role_ids.extend(roles)
+    kept = await discord.submit(add, HOOK, member=mona)
+    assert "Scheduled **Eight-bar hook** at the end of the queue" in kept.text, kept.text
+
+
+async def test_forged_challenge_and_offer_forms_are_answered(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
+) -> None:
+    mona = server.moderator
+    await set_up_challenges(discord, server, bot, queued=0)
+    other = discord.add_guild("Other Lab")
+    schedule = bot.services.challenges.schedule
+    await bot.services.challenges.settings.setup(
+        other.id, discord.default_channel(other).id, "09:00", "UTC"
+    )
+    card = schedule.card("Theirs", "Make a beat.", "sound-design", "easy", 24)
+    theirs = await schedule.add(other.id, other.owner_id, card, None)
+
+    add = await discord.slash("challenge add", member=mona)
+    for custom_id, expected in (
+        ("challenge:add-form:2026/12/24", UNUSABLE),
+        ("challenge:add-form:someday", "Give the date as YYYY-MM-DD"),
+        ("challenge:edit-form:0", UNUSABLE),
+        ("challenge:edit-form:x1", UNUSABLE),
+        ("challenge:edit-form:99999", "no longer in this server's queue"),
+        (f"challenge:edit-form:{theirs.id}", "no longer in this server's queue"),
+        (f"challenge:move-form:{theirs.id}", "no longer in this server's queue"),
+        ("challenge:move-form:99999999999999999999", UNUSABLE),
+        ("mentor:offer-form:1", EXPIRED),
+    ):
+        add.record.callback_data["custom_id"] = custom_id
+        reply = await discord.submit(add, HOOK, member=mona)
+        assert reply.ephemeral and expected in reply.text, (custom_id, reply.text)
+    assert await schedule.queue(server.guild.id) == []
+    assert await schedule.queue(other.id) == [theirs]
+    undated = await discord.slash("challenge add", member=mona, date="24/12/2026")
+    assert undated.ephemeral and "Give the date as YYYY-MM-DD" in undated.text  # before typing
+
+    offer = await discord.slash("mentor offer", member=server.alice)
+    forged = {**OFFER, "How many mentees": ["99"]}  # a value the form does not offer
+    reply = await discord.submit(offer, forged, member=server.alice)
+    assert reply.ephemeral and "Take between 1 and 5 mentees" in reply.text, reply.text
+    assert await bot.services.mentoring.offer_of(server.guild.id, server.alice.id) is None
