@@ -1,6 +1,7 @@
 """``python -m bot sandbox`` as a person uses it: typed into a pseudo-terminal, or run
 with the shipped tour script, and read off the screen."""
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -199,6 +200,9 @@ def test_ctrl_c_ends_the_session_and_gives_the_terminal_back(tmp_path: Path) -> 
         env=sandbox_env(tmp_path),
         encoding="utf-8",
         timeout=30,
+        # A terminal's shell takes Ctrl-C, even when the tests run where it is ignored (a
+        # job started in the background of a shell without job control).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     terminal.expect_exact(ALICE)
     terminal.send("/hel")
