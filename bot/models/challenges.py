@@ -41,6 +41,7 @@ class QueuedChallenge(Base):
     __table_args__ = (
         UniqueConstraint("guild_id", "local_date"),
         Index("ix_challenge_queue_guild_position", "guild_id", "position"),
+        {"sqlite_autoincrement": True},  # forms name an item by id: never reuse one
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

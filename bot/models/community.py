@@ -133,7 +133,10 @@ class Block(Base):
 
 class Report(Base):
     __tablename__ = "member_reports"
-    __table_args__ = (Index("ix_member_reports_guild_reporter", "guild_id", "reporter_id"),)
+    __table_args__ = (
+        Index("ix_member_reports_guild_reporter", "guild_id", "reporter_id"),
+        {"sqlite_autoincrement": True},  # buttons name a report by id: never reuse one
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     guild_id: Mapped[int] = mapped_column(Snowflake)
@@ -250,7 +253,10 @@ class Suggestion(Base):
     """An idea a member sent to the moderators with ``/suggest``."""
 
     __tablename__ = "suggestions"
-    __table_args__ = (Index("ix_suggestions_guild_status", "guild_id", "status"),)
+    __table_args__ = (
+        Index("ix_suggestions_guild_status", "guild_id", "status"),
+        {"sqlite_autoincrement": True},  # buttons name a suggestion by id: never reuse one
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     guild_id: Mapped[int] = mapped_column(Snowflake)

@@ -94,7 +94,7 @@ def _prefill(component: discord.ui.Item[Any], values: Prefill) -> None:
         text = values[component.custom_id]
         if not isinstance(text, str):
             raise TypeError(f"a text input starts at a text, not at {text!r}")
-        component.default = text
+        component.default = text or None
     elif isinstance(component, discord.ui.Select) and component.custom_id in values:
         value = values[component.custom_id]
         chosen = {value} if isinstance(value, str) else set(value)
@@ -131,18 +131,28 @@ class IdForm:
 
     @classmethod
     def prefilled(
-        cls, values: Prefill, *, inputs: Inputs | None = None, **fields: object
+        cls,
+        values: Prefill,
+        *,
+        inputs: Inputs | None = None,
+        title: str | None = None,
+        **fields: object,
     ) -> discord.ui.Modal:
         """``shown``, with inputs starting at ``values`` (see ``Prefill``): built for this
         opening, as what it shows is the member's own. ``inputs`` stands for the class's
-        own when they depend on the bot (a select of its skills)."""
-        return cls._build(cls.template.fill(**fields), values, inputs)
+        own when they depend on the bot (a select of its skills), ``title`` for its title
+        when one class serves several forms."""
+        return cls._build(cls.template.fill(**fields), values, inputs, title)
 
     @classmethod
     def _build(
-        cls, custom_id: str, values: Prefill | None = None, inputs: Inputs | None = None
+        cls,
+        custom_id: str,
+        values: Prefill | None = None,
+        inputs: Inputs | None = None,
+        title: str | None = None,
     ) -> discord.ui.Modal:
-        modal = discord.ui.Modal(title=cls.title, custom_id=custom_id, timeout=None)
+        modal = discord.ui.Modal(title=title or cls.title, custom_id=custom_id, timeout=None)
         for text, component in cls.inputs() if inputs is None else inputs:
             if not component._provided_custom_id:
                 raise TypeError(f"{cls.__name__}: the input {text!r} has no custom id of its own")

@@ -41,6 +41,9 @@ def numbered(pages: list[discord.Embed], index: int) -> discord.Embed:
     return page.set_footer(text=f"{footer} · {counter}" if footer else counter)
 
 
+NOT_YOURS = "These buttons belong to someone else. Run the command yourself to get your own."
+
+
 class OwnedView(discord.ui.View):
     """A view that answers only the member it was made for, and routes errors to the one
     error handler. On timeout its buttons are disabled (when it knows its message)."""
@@ -53,10 +56,7 @@ class OwnedView(discord.ui.View):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:
             return True
-        await interaction.response.send_message(
-            "These buttons belong to someone else. Run the command yourself to get your own.",
-            ephemeral=True,
-        )
+        await interaction.response.send_message(NOT_YOURS, ephemeral=True)
         return False
 
     async def on_error(

@@ -20,7 +20,7 @@ from bot.ui import delivery
 from bot.ui.pages import PageSource, key_of, optional_key, send_pages
 from bot.ui.roles import choice_problems
 from cogs.mentoring import render, rooms
-from cogs.mentoring.views import EndedView, OfferForm, request_view
+from cogs.mentoring.views import OfferForm, ended_view, request_view
 from cogs.profiles.render import profile_embed
 
 log = logging.getLogger(__name__)
@@ -199,7 +199,7 @@ class MentoringCog(
         await interaction.response.send_message(
             f"Your mentorship with {member.mention} has ended. How did it go? Only the "
             "moderators see your feedback.",
-            view=EndedView(self.safety, guild_id, interaction.user.id, ended.id),
+            view=ended_view(guild_id, ended.id, interaction.user.id),
             ephemeral=True,
         )
         # The other side hears it from the bot, not by finding out later.
@@ -210,7 +210,7 @@ class MentoringCog(
             member.id,
             interaction.channel_id,
             render.ended_notice(interaction.user.id, ended, interaction.guild),
-            view=EndedView(self.safety, guild_id, member.id, ended.id),
+            view=ended_view(guild_id, ended.id, member.id),
         )
         await rooms.recognise(self.bot, guild_id, ended.mentor_id)
 

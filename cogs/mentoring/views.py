@@ -1,5 +1,5 @@
-"""The mentor's offer form (answered from its custom id), the persistent Accept / Decline
-buttons of a request, and feedback."""
+"""The mentor's offer form, the Accept / Decline buttons of a request, and feedback on an
+ended mentorship: all answered from their custom id, after a restart too."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -9,15 +9,15 @@ import discord
 from bot.checks import button_of_this_guild, producer_bot, require_guild_id
 from bot.numbers import parse_number
 from bot.services.community.mentoring import AVAILABILITY_MAX, CAPACITY_MAX, MentorInfo
-from bot.services.community.safety import COMMENT_MAX, SafetyService
+from bot.services.community.safety import COMMENT_MAX
 from bot.ui import delivery
 from bot.ui.buttons import IdButton
 from bot.ui.errors import reports_errors
 from bot.ui.forms import IdForm, Inputs, Prefill, Submitted
 from bot.ui.text import plural
-from bot.ui.views import OwnedView, PersistentButtons, ReportingModal
+from bot.ui.views import NOT_YOURS, PersistentButtons
 from cogs.mentoring import rooms
-from cogs.profiles.views import choices, menu, picked, text_field
+from cogs.profiles.views import menu, text_field
 
 PLACES = {str(n): f"{n} at once" for n in range(1, CAPACITY_MAX + 1)}
 WAYS = {"dm": "By DM", "thread": "In a private thread here"}
@@ -37,12 +37,12 @@ class OfferForm(IdForm, title="Offer mentoring", template="mentor:offer-form"):
             placeholder="Weekday evenings, UTC+1",
         )
         inputs: Inputs = [
-            ("Topics you can teach", menu(skill_names, (), custom_id="topics")),
-            ("How many mentees", menu(PLACES, ("2",), many=False, custom_id="capacity")),
+            ("Topics you can teach", menu(skill_names, custom_id="topics")),
+            ("How many mentees", menu(PLACES, many=False, custom_id="capacity")),
             ("When you are available", availability),
-            ("How requests reach you", menu(WAYS, ("dm",), many=False, custom_id="delivery")),
+            ("How requests reach you", menu(WAYS, many=False, custom_id="delivery")),
         ]
-        values: Prefill = {}
+        values: Prefill = {"capacity": "2", "delivery": "dm"}
         if current is not None:
             values = {
                 "topics": current.topics,
@@ -129,35 +129,72 @@ def request_view(guild_id: int, request_id: int) -> discord.ui.View:
     )
 
 
-class FeedbackModal(ReportingModal, title="How did the mentorship go?"):
-    def __init__(self, safety: SafetyService, guild_id: int, mentorship_id: int) -> None:
-        super().__init__()
-        self.safety, self.guild_id, self.mentorship_id = safety, guild_id, mentorship_id
-        stars = {str(n): "★" * n for n in range(5, 0, -1)}
-        self.rating = choices("Rating", stars, ("5",), many=False)
-        self.comment = text_field(
-            "Anything the moderators should know?", "", max_length=COMMENT_MAX, paragraph=True
-        )
-        self.add_item(self.rating).add_item(self.comment)
+STARS = {str(n): "★" * n for n in range(5, 0, -1)}
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.safety.feedback(
-            self.guild_id,
-            self.mentorship_id,
-            interaction.user.id,
-            int(next(iter(picked(self.rating)), "0")),
-            self.comment.value,
+
+class FeedbackForm(
+    IdForm,
+    title="How did the mentorship go?",
+    template="mentorship:feedback-form:{guild_id:id}:{mentorship_id:id}",
+):
+    """A rating and a comment for the moderators, from either member of the mentorship
+    (the service checks that the sender is one of them)."""
+
+    def __init__(self, guild_id: int, mentorship_id: int) -> None:
+        self.guild_id, self.mentorship_id = guild_id, mentorship_id
+
+    @classmethod
+    def inputs(cls) -> Inputs:
+        comment = text_field("comment", max_length=COMMENT_MAX, paragraph=True)
+        return [
+            ("Rating", menu(STARS, many=False, custom_id="rating")),
+            ("Anything the moderators should know?", comment),
+        ]
+
+    async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
+        button_of_this_guild(interaction, self.guild_id)
+        rating = parse_number(next(iter(submitted.chosen("rating")), ""), len(STARS)) or 0
+        safety = producer_bot(interaction).services.safety
+        comment = submitted.text("comment")
+        await safety.feedback(
+            self.guild_id, self.mentorship_id, interaction.user.id, rating, comment
         )
         await interaction.response.send_message(
             "Thank you: only the moderators see your feedback.", ephemeral=True
         )
 
 
-class EndedView(OwnedView):
-    def __init__(self, safety: SafetyService, guild_id: int, owner_id: int, mentorship_id: int):
-        super().__init__(owner_id)
-        self.modal_args = (safety, guild_id, mentorship_id)
+class FeedbackButton(
+    IdButton, template="mentorship:feedback:{guild_id:id}:{mentorship_id:id}:{owner_id:id}"
+):
+    """Leave feedback on an ended mentorship: only for the member it was sent to. Works
+    after a restart, in the server or in a DM."""
 
-    @discord.ui.button(label="Leave feedback", emoji="📝", style=discord.ButtonStyle.primary)
-    async def leave(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        await interaction.response.send_modal(FeedbackModal(*self.modal_args))
+    def __init__(self, guild_id: int, mentorship_id: int, owner_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Leave feedback",
+                emoji="📝",
+                style=discord.ButtonStyle.primary,
+                custom_id=self.custom_id_for(
+                    guild_id=guild_id, mentorship_id=mentorship_id, owner_id=owner_id
+                ),
+            )
+        )
+        self.guild_id, self.mentorship_id, self.owner_id = guild_id, mentorship_id, owner_id
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        button_of_this_guild(interaction, self.guild_id)
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return
+        form = FeedbackForm.prefilled(
+            {"rating": "5"}, guild_id=self.guild_id, mentorship_id=self.mentorship_id
+        )
+        await interaction.response.send_modal(form)
+
+
+def ended_view(guild_id: int, mentorship_id: int, owner_id: int) -> discord.ui.View:
+    """The "Leave feedback" button for ``owner_id``, one of the two members."""
+    return PersistentButtons(FeedbackButton(guild_id, mentorship_id, owner_id))

@@ -5,7 +5,7 @@ from discord.ext import commands
 from bot.checks import require_guild_id
 from bot.services.community.profiles import ProfileService
 from cogs.profiles import render
-from cogs.profiles.views import ProfileEditor
+from cogs.profiles.views import editor_card, panel
 
 
 @app_commands.guild_only()
@@ -21,17 +21,13 @@ class ProfilesCog(
 
     @app_commands.command(name="edit", description="Edit your profile, section by section.")
     async def edit(self, interaction: discord.Interaction) -> None:
-        guild_id = require_guild_id(interaction)
-        editor = ProfileEditor(guild_id, interaction.user.id, self.service)
-        editor.profile = await self.service.get(guild_id, interaction.user.id)
-        sent = await interaction.response.send_message(
+        profile = await self.service.get(require_guild_id(interaction), interaction.user.id)
+        await interaction.response.send_message(
             "Pick a section to edit. 🔒 marks what only you can see.",
-            embed=editor.embed(),
-            view=editor,
+            embed=editor_card(self.service, profile),
+            view=panel(interaction.user.id),
             ephemeral=True,
         )
-        if isinstance(sent.resource, discord.InteractionMessage):
-            editor.message = sent.resource
 
     @app_commands.command(name="view", description="See a member's profile, or your own.")
     @app_commands.describe(member="Whose profile (you, if left empty)")

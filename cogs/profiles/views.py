@@ -1,10 +1,15 @@
-"""``/profile edit``: a panel of sections, each a short form of selects and text fields."""
+"""``/profile edit``: the member's card with a button per section, each opening a short
+form of selects and text fields that starts at what the profile says now. Buttons and forms
+are named by their custom id, so a panel shown before a restart still edits."""
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import discord
 
+from bot.checks import producer_bot, require_guild_id
+from bot.errors import NotFound
 from bot.services.community.profiles import (
     BIO_MAX,
     DAWS,
@@ -17,24 +22,22 @@ from bot.services.community.profiles import (
     ProfileInfo,
     ProfileService,
 )
-from bot.ui.views import OwnedView, ReportingModal
+from bot.ui.buttons import IdButton
+from bot.ui.errors import reports_errors
+from bot.ui.forms import UNUSABLE, IdForm, Inputs, Prefill, Submitted
+from bot.ui.views import NOT_YOURS, PersistentButtons
 from cogs.profiles import render
 
-Save = Callable[[], Coroutine[Any, Any, ProfileInfo]]
-Chosen = tuple[str, ...] | frozenset[str]
+LINKS = 3
+"""Portfolio links a profile shows."""
+VISIBILITY = {"visible": "Every member", "hidden": "Only me (hidden)"}
 
 
-def menu(
-    labels: Mapping[str, str],
-    chosen: Chosen,
-    *,
-    many: bool = True,
-    custom_id: str = discord.utils.MISSING,
-) -> discord.ui.Select[Any]:
-    """A select of ``labels`` (by value) with ``chosen`` preselected; choosing none is
-    allowed, and the service says what it needs."""
+def menu(labels: Mapping[str, str], *, many: bool = True, custom_id: str) -> discord.ui.Select[Any]:
+    """A select of ``labels`` (by value); choosing none is allowed, and the service says
+    what it needs."""
     options = [
-        discord.SelectOption(label=label[:100], value=value, default=value in chosen)
+        discord.SelectOption(label=label[:100], value=value)
         for value, label in list(labels.items())[:25]
     ]
     return discord.ui.Select(
@@ -46,24 +49,12 @@ def menu(
     )
 
 
-def choices(
-    text: str, labels: dict[str, str], chosen: Chosen, *, many: bool = True
-) -> discord.ui.Label["SectionModal"]:
-    """A labelled select of ``labels`` with the member's current ``chosen`` preselected."""
-    return discord.ui.Label(text=text, component=menu(labels, chosen, many=many))
-
-
-def picked(label: discord.ui.Label["SectionModal"]) -> list[str]:
-    assert isinstance(label.component, discord.ui.Select)
-    return list(label.component.values)
-
-
 def text_field(
-    label: str, value: str, *, max_length: int, paragraph: bool = False, placeholder: str = ""
-) -> discord.ui.TextInput["SectionModal"]:
+    custom_id: str, *, max_length: int, paragraph: bool = False, placeholder: str = ""
+) -> discord.ui.TextInput[Any]:
+    """An optional text input."""
     return discord.ui.TextInput(
-        label=label,
-        default=value or None,
+        custom_id=custom_id,
         required=False,
         max_length=max_length,
         placeholder=placeholder or None,
@@ -71,112 +62,195 @@ def text_field(
     )
 
 
-class SectionModal(ReportingModal):
-    """One section of the profile; ``save`` stores it, then the panel shows the new card."""
-
-    def __init__(self, title: str, editor: "ProfileEditor", save: Save) -> None:
-        super().__init__(title=title)
-        self.editor, self.save = editor, save
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.editor.show(interaction, await self.save())
+def one(submitted: Submitted, custom_id: str) -> str | None:
+    """The one value chosen in a single-choice select, if any."""
+    return next(iter(submitted.chosen(custom_id)), None)
 
 
-class ProfileEditor(OwnedView):
-    """The member's card with a button per section."""
+Save = Callable[[ProfileService, int, int, Submitted], Awaitable[ProfileInfo]]
 
-    def __init__(self, guild_id: int, owner_id: int, service: ProfileService) -> None:
-        super().__init__(owner_id)
-        self.guild_id, self.service = guild_id, service
-        self.profile = ProfileInfo(guild_id, owner_id)
 
-    def embed(self) -> discord.Embed:
-        return render.profile_embed(
-            self.profile, self.service.skill_names, private=self.profile.private_fields
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A part of the profile: its button, its form (inputs and what they start at, from
+    the profile) and how a submission is saved."""
+
+    label: str
+    emoji: str
+    title: str
+    form: Callable[[ProfileService, ProfileInfo], tuple[Inputs, Prefill]]
+    save: Save
+
+
+def _about(_: ProfileService, profile: ProfileInfo) -> tuple[Inputs, Prefill]:
+    zone = text_field("zone", max_length=64, placeholder="Europe/Berlin or UTC+2")
+    inputs: Inputs = [
+        ("What you do", menu(ROLES, custom_id="roles")),
+        ("Experience", menu(EXPERIENCE, many=False, custom_id="experience")),
+        ("Time zone", zone),
+        ("Short bio", text_field("bio", max_length=BIO_MAX, paragraph=True)),
+    ]
+    values: Prefill = {
+        "roles": profile.roles,
+        "experience": (profile.experience,) if profile.experience else (),
+        "zone": profile.timezone or "",
+        "bio": profile.bio,
+    }
+    return inputs, values
+
+
+async def _save_about(
+    service: ProfileService, guild_id: int, user_id: int, submitted: Submitted
+) -> ProfileInfo:
+    return await service.save_about(
+        guild_id,
+        user_id,
+        submitted.chosen("roles"),
+        one(submitted, "experience"),
+        submitted.text("zone"),
+        submitted.text("bio"),
+    )
+
+
+def _skills(service: ProfileService, profile: ProfileInfo) -> tuple[Inputs, Prefill]:
+    names = service.skill_names
+    inputs: Inputs = [
+        ("Skills you have", menu(names, custom_id="have")),
+        ("Skills you want to learn", menu(names, custom_id="want")),
+        ("You are looking for", menu(LOOKING_FOR, custom_id="looking")),
+    ]
+    return inputs, {"have": profile.skills, "want": profile.goals, "looking": profile.looking_for}
+
+
+async def _save_skills(
+    service: ProfileService, guild_id: int, user_id: int, submitted: Submitted
+) -> ProfileInfo:
+    return await service.save_skills(
+        guild_id,
+        user_id,
+        submitted.chosen("have"),
+        submitted.chosen("want"),
+        submitted.chosen("looking"),
+    )
+
+
+def _scene(_: ProfileService, profile: ProfileInfo) -> tuple[Inputs, Prefill]:
+    inputs: Inputs = [
+        ("Genres", menu(GENRES, custom_id="genres")),
+        ("DAWs", menu(DAWS, custom_id="daws")),
+    ]
+    return inputs, {"genres": profile.genres, "daws": profile.daws}
+
+
+async def _save_scene(
+    service: ProfileService, guild_id: int, user_id: int, submitted: Submitted
+) -> ProfileInfo:
+    return await service.save_scene(
+        guild_id, user_id, submitted.chosen("genres"), submitted.chosen("daws")
+    )
+
+
+def _links(_: ProfileService, profile: ProfileInfo) -> tuple[Inputs, Prefill]:
+    inputs: Inputs = [
+        (f"Portfolio link {n + 1}", text_field(f"link{n}", max_length=LINK_MAX))
+        for n in range(LINKS)
+    ]
+    return inputs, {f"link{n}": link for n, link in enumerate(profile.links[:LINKS])}
+
+
+async def _save_links(
+    service: ProfileService, guild_id: int, user_id: int, submitted: Submitted
+) -> ProfileInfo:
+    links = [submitted.text(f"link{n}") for n in range(LINKS)]
+    return await service.save_links(guild_id, user_id, links)
+
+
+def _privacy(_: ProfileService, profile: ProfileInfo) -> tuple[Inputs, Prefill]:
+    inputs: Inputs = [
+        ("Who sees your profile", menu(VISIBILITY, many=False, custom_id="visibility")),
+        ("Keep these private", menu(PRIVATE_FIELDS, custom_id="private")),
+    ]
+    shown = "hidden" if profile.hidden else "visible"
+    return inputs, {"visibility": shown, "private": profile.private_fields}
+
+
+async def _save_privacy(
+    service: ProfileService, guild_id: int, user_id: int, submitted: Submitted
+) -> ProfileInfo:
+    hidden = one(submitted, "visibility") == "hidden"
+    return await service.save_privacy(guild_id, user_id, hidden, submitted.chosen("private"))
+
+
+SECTIONS = {
+    "about": Section("About you", "🎛️", "About you", _about, _save_about),
+    "skills": Section("Skills & goals", "🎯", "Skills and goals", _skills, _save_skills),
+    "scene": Section("Genres & DAWs", "🎚️", "Genres and DAWs", _scene, _save_scene),
+    "links": Section("Links", "🔗", "Portfolio links", _links, _save_links),
+    "privacy": Section("Privacy", "🔒", "Privacy", _privacy, _save_privacy),
+}
+
+
+def _section(key: str) -> Section:
+    section = SECTIONS.get(key)
+    if section is None:
+        raise NotFound(UNUSABLE)
+    return section
+
+
+def _profiles(interaction: discord.Interaction) -> ProfileService:
+    return producer_bot(interaction).services.profiles
+
+
+class SectionButton(IdButton, template="profile:edit:{owner_id:id}:{section:word}"):
+    """Opens a section's form, starting at what the owner's profile says now."""
+
+    def __init__(self, owner_id: int, section: str) -> None:
+        shown = SECTIONS[section]
+        primary = section == "about"
+        super().__init__(
+            discord.ui.Button(
+                label=shown.label,
+                emoji=shown.emoji,
+                style=discord.ButtonStyle.primary if primary else discord.ButtonStyle.secondary,
+                custom_id=self.custom_id_for(owner_id=owner_id, section=section),
+            )
         )
+        self.owner_id, self.section = owner_id, section
 
-    async def show(self, interaction: discord.Interaction, profile: ProfileInfo) -> None:
-        self.profile = profile
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return
+        service = _profiles(interaction)
+        profile = await service.get(require_guild_id(interaction), interaction.user.id)
+        section = SECTIONS[self.section]
+        inputs, values = section.form(service, profile)
+        form = SectionForm.prefilled(values, inputs=inputs, title=section.title, key=self.section)
+        await interaction.response.send_modal(form)
+
+
+class SectionForm(IdForm, title="Your profile", template="profile:form:{key:word}"):
+    """A section's form: saved for whoever sends it, then the panel shows the new card."""
+
+    def __init__(self, key: str) -> None:
+        self.section = _section(key)
+
+    async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
+        service = _profiles(interaction)
+        guild_id, user_id = require_guild_id(interaction), interaction.user.id
+        profile = await self.section.save(service, guild_id, user_id, submitted)
+        card = editor_card(service, profile)
         await interaction.response.edit_message(
-            content="Saved. Anything else?", embed=self.embed(), view=self
+            content="Saved. Anything else?", embed=card, view=panel(user_id)
         )
 
-    async def _open(
-        self, interaction: discord.Interaction, title: str, save: Save, *items: Any
-    ) -> None:
-        modal = SectionModal(title, self, save)
-        for item in items:
-            modal.add_item(item)
-        await interaction.response.send_modal(modal)
 
-    @discord.ui.button(label="About you", emoji="🎛️", style=discord.ButtonStyle.primary)
-    async def about(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        p = self.profile
-        roles = choices("What you do", ROLES, p.roles)
-        level = choices("Experience", EXPERIENCE, (p.experience or "",), many=False)
-        zone = text_field(
-            "Time zone", p.timezone or "", max_length=64, placeholder="Europe/Berlin or UTC+2"
-        )
-        bio = text_field("Short bio", p.bio, max_length=BIO_MAX, paragraph=True)
+def editor_card(service: ProfileService, profile: ProfileInfo) -> discord.Embed:
+    """The member's own card, private fields marked."""
+    return render.profile_embed(profile, service.skill_names, private=profile.private_fields)
 
-        async def save() -> ProfileInfo:
-            experience = next(iter(picked(level)), None)
-            return await self.service.save_about(
-                self.guild_id, self.owner_id, picked(roles), experience, zone.value, bio.value
-            )
 
-        await self._open(interaction, "About you", save, roles, level, zone, bio)
-
-    @discord.ui.button(label="Skills & goals", emoji="🎯")
-    async def skills(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        names = self.service.skill_names
-        have = choices("Skills you have", names, self.profile.skills)
-        want = choices("Skills you want to learn", names, self.profile.goals)
-        looking = choices("You are looking for", LOOKING_FOR, self.profile.looking_for)
-
-        async def save() -> ProfileInfo:
-            return await self.service.save_skills(
-                self.guild_id, self.owner_id, picked(have), picked(want), picked(looking)
-            )
-
-        await self._open(interaction, "Skills and goals", save, have, want, looking)
-
-    @discord.ui.button(label="Genres & DAWs", emoji="🎚️")
-    async def scene(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        genres = choices("Genres", GENRES, self.profile.genres)
-        daws = choices("DAWs", DAWS, self.profile.daws)
-
-        async def save() -> ProfileInfo:
-            return await self.service.save_scene(
-                self.guild_id, self.owner_id, picked(genres), picked(daws)
-            )
-
-        await self._open(interaction, "Genres and DAWs", save, genres, daws)
-
-    @discord.ui.button(label="Links", emoji="🔗")
-    async def links(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        current = [*self.profile.links, "", "", ""]
-        fields = [
-            text_field(f"Portfolio link {n + 1}", current[n], max_length=LINK_MAX) for n in range(3)
-        ]
-
-        async def save() -> ProfileInfo:
-            links = [field.value for field in fields]
-            return await self.service.save_links(self.guild_id, self.owner_id, links)
-
-        await self._open(interaction, "Portfolio links", save, *fields)
-
-    @discord.ui.button(label="Privacy", emoji="🔒")
-    async def privacy(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        who = {"visible": "Every member", "hidden": "Only me (hidden)"}
-        shown = "hidden" if self.profile.hidden else "visible"
-        visibility = choices("Who sees your profile", who, (shown,), many=False)
-        private = choices("Keep these private", PRIVATE_FIELDS, self.profile.private_fields)
-
-        async def save() -> ProfileInfo:
-            hidden = picked(visibility) == ["hidden"]
-            return await self.service.save_privacy(
-                self.guild_id, self.owner_id, hidden, picked(private)
-            )
-
-        await self._open(interaction, "Privacy", save, visibility, private)
+def panel(owner_id: int) -> discord.ui.View:
+    """A button per section, for the member ``owner_id``."""
+    return PersistentButtons(*(SectionButton(owner_id, key) for key in SECTIONS))

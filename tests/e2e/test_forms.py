@@ -1,8 +1,9 @@
 """Forms named by their custom id (a challenge entry, feedback on one, a suggestion, a
 server's quiz question or tip, a mentor's offer, a moderator's new, edited or moved queued
-challenge): discord.py keeps nothing per opening, a form opened before a restart is answered
-after it, a form opens with the member's current choices, a moderator's form is checked when
-it is sent, and a forged or unknown form custom id gets a sentence, not silence."""
+challenge, a profile section, feedback on a mentorship): discord.py keeps nothing per
+opening, a form opened before a restart is answered after it, a form opens with the member's
+current choices, a moderator's form is checked when it is sent, and a forged or unknown form
+custom id gets a sentence, not silence."""
 
 from bot.client import ProducerBot
 from bot.clock import ManualClock
@@ -300,3 +301,79 @@ async def test_forged_challenge_and_offer_forms_are_answered(
     reply = await discord.submit(offer, forged, member=server.alice)
     assert reply.ephemeral and "Take between 1 and 5 mentees" in reply.text, reply.text
     assert await bot.services.mentoring.offer_of(server.guild.id, server.alice.id) is None
+
+
+async def ended_mentorship(server: Server, bot: ProducerBot) -> None:
+    """Bob mentors Alice (ended by the caller with ``/mentor end``)."""
+    guild_id, alice, bob = server.guild.id, server.alice, server.bob
+    mentoring = bot.services.mentoring
+    await mentoring.offer(guild_id, bob.id, ["mastering"], 2, "Evenings", True)
+    sent = await mentoring.request(guild_id, alice.id, bob.id, "Hi!", None)
+    await mentoring.accept(guild_id, sent.request.id, bob.id)
+
+
+async def test_the_profile_panel_and_mentorship_feedback_outlive_a_restart(
+    discord: LoopbackDiscord,
+    server: Server,
+    database: Database,
+    clock: ManualClock,
+    content: Content,
+) -> None:
+    alice, bob = server.alice, server.bob
+    async with running_bot(discord, database, clock, content) as bot:
+        panel = await discord.slash("profile edit", member=alice)
+        about = await discord.click(panel.message, "About you", member=alice)
+        await ended_mentorship(server, bot)
+        ended = await discord.slash("mentor end", member=alice, options={"member": bob})
+        assert not bot._connection._view_store._modals, "discord.py keeps no form per opening"
+
+    async with running_bot(discord, database, clock, content) as bot:
+        saved = await discord.submit(
+            about, {"What you do": ["beatmaker"], "Time zone": "Europe/Berlin"}, member=alice
+        )
+        assert "Saved." in saved.text and "Europe/Berlin" in saved.text, saved.text
+        assert "Europe/Berlin" in panel.message.text  # the panel shows the new card
+        again = await discord.click(panel.message, "About you", member=alice)
+        assert shown(again, "What you do") == ["beatmaker"]
+        assert shown(again, "Time zone") == "Europe/Berlin"
+        skills = await discord.click(panel.message, "Skills & goals", member=alice)
+        await discord.submit(skills, {"Skills you want to learn": ["mastering"]}, member=alice)
+        profile = await bot.services.profiles.get(server.guild.id, alice.id)
+        assert profile.roles == ("beatmaker",) and profile.goals == ("mastering",)
+        not_hers = await discord.click(panel.message, "Links", member=bob)
+        assert not_hers.ephemeral and "belong to someone else" in not_hers.text
+
+        form = await discord.click(ended.message, "Leave feedback", member=alice)
+        assert shown(form, "Rating") == ["5"]
+        thanks = await discord.submit(
+            form, {"Anything the moderators should know?": "Kind and clear"}, member=alice
+        )
+        assert "only the moderators" in thanks.text, thanks.text
+        [feedback] = await bot.services.safety.all_feedback(server.guild.id)
+        assert feedback.rating == 5 and feedback.comment == "Kind and clear"
+        refused = await discord.click(ended.message, "Leave feedback", member=bob)
+        assert "belong to someone else" in refused.text
+
+
+async def test_forged_profile_and_feedback_forms_are_answered(
+    discord: LoopbackDiscord, server: Server, bot: ProducerBot
+) -> None:
+    alice = server.alice
+    panel = await discord.slash("profile edit", member=alice)
+    form = await discord.click(panel.message, "Links", member=alice)
+    form.record.callback_data["custom_id"] = "profile:form:nothing"
+    reply = await discord.submit(form, {}, member=alice)
+    assert reply.ephemeral and UNUSABLE in reply.text, reply.text
+    assert not (await bot.services.profiles.get(server.guild.id, alice.id)).exists
+
+    await ended_mentorship(server, bot)
+    ended = await discord.slash("mentor end", member=alice, options={"member": server.bob})
+    opened = await discord.click(ended.message, "Leave feedback", member=alice)
+    for custom_id, expected in (
+        ("mentorship:feedback-form:1:x", UNUSABLE),
+        (f"mentorship:feedback-form:{server.guild.id}:4242", "only give feedback on your own"),
+    ):
+        opened.record.callback_data["custom_id"] = custom_id
+        reply = await discord.submit(opened, {"Rating": ["3"]}, member=alice)
+        assert reply.ephemeral and expected in reply.text, (custom_id, reply.text)
+    assert await bot.services.safety.all_feedback(server.guild.id) == []

@@ -9,7 +9,7 @@ from loopback.server import LoopbackDiscord
 from loopback.world import Message
 from tests.e2e.helpers import Server, start_bot, stop_bot
 
-MENUS = ["career paths", "privacy delete", "profile edit"]
+MENUS = ["career paths", "privacy delete"]
 """Menus whose buttons live in memory: after a restart they say so."""
 
 

@@ -151,6 +151,36 @@ async def test_the_standings_migration_totals_the_existing_ledger(tmp_path: Path
     ]
 
 
+async def test_ids_that_forms_name_are_never_reused_after_the_upgrade(tmp_path: Path) -> None:
+    """A suggestion written before migration 0022 keeps its id and text; once the newest
+    one is deleted, the next gets a new id rather than the deleted one's (on SQLite a
+    plain integer key hands out the largest id plus one)."""
+    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
+    insert = text(
+        "INSERT INTO suggestions (guild_id, author_id, title, body, status, created_at)"
+        " VALUES (1, 2, :title, 'b', 'open', :at)"
+    )
+    at = datetime(2026, 3, 2, tzinfo=UTC)
+    await upgrade_to_head(database, "0021")
+    async with database.engine.begin() as connection:
+        await connection.execute(insert, {"title": "kept", "at": at})
+    await upgrade_to_head(database)
+    async with database.engine.begin() as connection:
+        await connection.execute(insert, {"title": "removed", "at": at})
+        await connection.execute(text("DELETE FROM suggestions WHERE title = 'removed'"))
+        await connection.execute(insert, {"title": "new", "at": at})
+        rows = (await connection.execute(text("SELECT id, title FROM suggestions"))).all()
+        tables = (
+            await connection.execute(
+                text("SELECT name FROM sqlite_master WHERE sql LIKE '%AUTOINCREMENT%'")
+            )
+        ).scalars()
+        rebuilt = set(tables)
+    await database.close()
+    assert sorted(tuple(row) for row in rows) == [(1, "kept"), (3, "new")]
+    assert {"challenge_queue", "member_reports", "suggestions"} <= rebuilt
+
+
 async def test_writes_that_queue_up_commit_together_and_each_keeps_its_outcome(
     database: Database,
 ) -> None:
