@@ -9,8 +9,10 @@ from bot.ui.buttons import ID_MAX, INDEX_MAX, BadField, IdButton, parse_id, pars
 from bot.ui.pages import NO_KEY, PageButton
 from cogs.career.views import AnotherTipButton, SaveTipButton
 from cogs.challenges.views import FeedbackButton, HelpfulButton, SubmitButton, VoteButton
+from cogs.mentoring.views import FeedbackButton as MentorshipFeedbackButton
 from cogs.mentoring.views import RequestButton
 from cogs.networking.views import CheckInButton
+from cogs.profiles.views import SectionButton
 from cogs.quiz.views import (
     LiveAnswerButton,
     SoloAnswerButton,
@@ -35,6 +37,9 @@ BUILT: list[IdButton] = [
     HandledButton(7),
     RequestButton("accept", SNOWFLAKE, 7),
     RequestButton("decline", SNOWFLAKE, 7),
+    MentorshipFeedbackButton(SNOWFLAKE, 7, SNOWFLAKE),
+    SectionButton(SNOWFLAKE, "about"),
+    SectionButton(SNOWFLAKE, "privacy"),
     CheckInButton(SNOWFLAKE, 7, "not-yet"),
     SaveTipButton("getting-started-01"),
     SaveTipButton("g12"),
