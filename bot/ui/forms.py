@@ -70,6 +70,10 @@ class Submitted:
         """The values of the options chosen in a select (none when the member chose none)."""
         return self._chosen.get(custom_id, [])
 
+    def one(self, custom_id: str) -> str:
+        """The value chosen in a single-choice select ("" when none was)."""
+        return next(iter(self.chosen(custom_id)), "")
+
     def files(self, custom_id: str) -> list[discord.Attachment]:
         """The files attached to a file upload."""
         return self._files.get(custom_id, [])

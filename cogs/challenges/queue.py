@@ -60,8 +60,7 @@ def challenge_inputs(career: CareerContent) -> Inputs:
 
 def submitted_card(interaction: discord.Interaction, submitted: Submitted) -> ChallengeCard:
     """The challenge a moderator wrote in a challenge form, checked."""
-    skill = next(iter(submitted.chosen("skill")), "")
-    level = next(iter(submitted.chosen("difficulty")), "")
+    skill, level = submitted.one("skill"), submitted.one("difficulty")
     return challenge_services(interaction).schedule.card(
         submitted.text("title"), submitted.text("brief"), skill, level, submitted.text("hours")
     )

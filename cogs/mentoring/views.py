@@ -53,7 +53,7 @@ class OfferForm(IdForm, title="Offer mentoring", template="mentor:offer-form"):
         return cls.prefilled(values, inputs=inputs)
 
     async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
-        places = next(iter(submitted.chosen("capacity")), "")
+        places = submitted.one("capacity")
         mentor = await producer_bot(interaction).services.mentoring.offer(
             require_guild_id(interaction),
             interaction.user.id,
@@ -153,7 +153,7 @@ class FeedbackForm(
 
     async def answer(self, interaction: discord.Interaction, submitted: Submitted) -> None:
         button_of_this_guild(interaction, self.guild_id)
-        rating = parse_number(next(iter(submitted.chosen("rating")), ""), len(STARS)) or 0
+        rating = parse_number(submitted.one("rating"), len(STARS)) or 0
         safety = producer_bot(interaction).services.safety
         comment = submitted.text("comment")
         await safety.feedback(

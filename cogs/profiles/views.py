@@ -62,11 +62,6 @@ def text_field(
     )
 
 
-def one(submitted: Submitted, custom_id: str) -> str | None:
-    """The one value chosen in a single-choice select, if any."""
-    return next(iter(submitted.chosen(custom_id)), None)
-
-
 Save = Callable[[ProfileService, int, int, Submitted], Awaitable[ProfileInfo]]
 
 
@@ -106,7 +101,7 @@ async def _save_about(
         guild_id,
         user_id,
         submitted.chosen("roles"),
-        one(submitted, "experience"),
+        submitted.one("experience") or None,
         submitted.text("zone"),
         submitted.text("bio"),
     )
@@ -177,7 +172,7 @@ def _privacy(_: ProfileService, profile: ProfileInfo) -> tuple[Inputs, Prefill]:
 async def _save_privacy(
     service: ProfileService, guild_id: int, user_id: int, submitted: Submitted
 ) -> ProfileInfo:
-    hidden = one(submitted, "visibility") == "hidden"
+    hidden = submitted.one("visibility") == "hidden"
     return await service.save_privacy(guild_id, user_id, hidden, submitted.chosen("private"))
 
 
