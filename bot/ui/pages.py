@@ -11,7 +11,7 @@ moderators is checked again on every press.
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import discord
 
@@ -60,6 +60,12 @@ class PageSource:
     """Only moderators may turn its pages (checked on every press)."""
     slow: bool = False
     """Building may take long: a press is deferred first (Discord's 3 seconds)."""
+    above: Callable[[], discord.ui.Item[Any]] | None = None
+    """A persistent item shown above the page turns on every page (a menu that opens one)."""
+
+    def turns(self, name: str, key: str, index: int, count: int) -> PersistentButtons:
+        """The items under page ``index`` of ``count`` of this source, named ``name``."""
+        return page_turns(name, key, index, count, *([self.above()] if self.above else []))
 
 
 class PageButton(IdButton, template="pages:{source:word}:{key:word}:{index:index}"):
@@ -89,19 +95,32 @@ class PageButton(IdButton, template="pages:{source:word}:{key:word}:{index:index
         if source.slow:
             await interaction.response.defer()
         pages = await source.build(interaction, self.key)
-        index = min(self.index, len(pages) - 1)  # fewer pages than when it was shown
-        page, turns = numbered(pages, index), page_turns(self.source, self.key, index, len(pages))
-        if source.slow:
-            await interaction.edit_original_response(embed=page, view=turns)
-        else:
-            await interaction.response.edit_message(embed=page, view=turns)
+        await show_page(interaction, self.source, self.key, self.index, pages)
 
 
-def page_turns(source: str, key: str, index: int, count: int) -> PersistentButtons:
-    """Previous and Next for page ``index`` of ``count`` (none for a single page)."""
+async def show_page(
+    interaction: discord.Interaction, name: str, key: str, index: int, pages: list[discord.Embed]
+) -> None:
+    """Replace the message a persistent item of source ``name`` is on with page ``index``
+    of ``pages`` (a follow-up edit if the press was deferred)."""
+    source = producer_bot(interaction).page_sources[name]
+    index = min(index, len(pages) - 1)  # fewer pages than when it was shown
+    page, turns = numbered(pages, index), source.turns(name, key, index, len(pages))
+    if interaction.response.is_done():
+        await interaction.edit_original_response(embed=page, view=turns)
+    else:
+        await interaction.response.edit_message(embed=page, view=turns)
+
+
+def page_turns(
+    source: str, key: str, index: int, count: int, *above: discord.ui.Item[Any]
+) -> PersistentButtons:
+    """Previous and Next for page ``index`` of ``count`` (none for a single page), under
+    the items ``above``."""
     if count == 1:
-        return PersistentButtons()
+        return PersistentButtons(*above)
     return PersistentButtons(
+        *above,
         PageButton(source, key, max(index - 1, 0), back=True, disabled=index == 0),
         PageButton(source, key, min(index + 1, count - 1), disabled=index == count - 1),
     )
@@ -110,10 +129,11 @@ def page_turns(source: str, key: str, index: int, count: int) -> PersistentButto
 async def send_pages(interaction: discord.Interaction, source: str, key: str = NO_KEY) -> None:
     """Answer ``interaction`` privately with the first page ``source`` builds for ``key``, as
     a follow-up if it was deferred (the command has checked who may see it)."""
-    pages = await producer_bot(interaction).page_sources[source].build(interaction, key)
+    pages_of = producer_bot(interaction).page_sources[source]
+    pages = await pages_of.build(interaction, key)
     if not pages:
         raise ValueError("an answer needs at least one page")
-    page, turns = numbered(pages, 0), page_turns(source, key, 0, len(pages))
+    page, turns = numbered(pages, 0), pages_of.turns(source, key, 0, len(pages))
     if interaction.response.is_done():
         await interaction.followup.send(embed=page, view=turns, ephemeral=True)
     else:

@@ -16,7 +16,15 @@ from bot.services.careers.progress import SkillState
 from bot.services.core.exactly_once import in_batches
 from bot.ui.pages import PageSource, send_pages
 from cogs.career import render
-from cogs.career.views import GuildTipEditForm, GuildTipForm, PathBrowser, daily_view, tip_view
+from cogs.career.views import (
+    PATHS,
+    GuildTipEditForm,
+    GuildTipForm,
+    PathMenu,
+    daily_view,
+    path_pages,
+    tip_view,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +59,7 @@ class CareerCog(
         bot.page_sources[SAVED] = PageSource(self._saved)
         bot.page_sources[PORTFOLIO] = PageSource(self._portfolio)
         bot.page_sources[GUILD_TIPS] = PageSource(self._guild_tips)
+        bot.page_sources[PATHS] = PageSource(self._paths, above=lambda: PathMenu(self.career))
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -63,12 +72,7 @@ class CareerCog(
 
     @app_commands.command(name="paths", description="The routes into music production, one by one.")
     async def paths(self, interaction: discord.Interaction) -> None:
-        browser = PathBrowser(interaction.user.id, self.career)
-        sent = await interaction.response.send_message(
-            embed=browser.page(), view=browser, ephemeral=True
-        )
-        if isinstance(sent.resource, discord.InteractionMessage):
-            browser.message = sent.resource
+        await send_pages(interaction, PATHS)
 
     @app_commands.command(name="tip", description="A practical tip you have not seen yet.")
     @app_commands.describe(
@@ -203,6 +207,9 @@ class CareerCog(
     )
     async def portfolio(self, interaction: discord.Interaction) -> None:
         await send_pages(interaction, PORTFOLIO)
+
+    async def _paths(self, _interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
+        return path_pages(self.career)
 
     async def _portfolio(self, _interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
         return render.portfolio(self.career)

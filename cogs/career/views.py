@@ -1,72 +1,65 @@
-"""Career views: the path browser, the tip buttons (persistent) and the guild-tip form."""
+"""Career views: the path menu and tip buttons (persistent), and the guild-tip forms."""
 
+import re
 from typing import Any
 
 import discord
 
 from bot.checks import producer_bot, require_guild_id
 from bot.content.career import CareerContent, Level
+from bot.errors import NotFound
 from bot.services.careers.guidance import TIP_TEXT_MAX, TIP_TEXT_MIN, CareerService
 from bot.services.careers.tip_pick import GUILD_TIP_PREFIX, TipCard
-from bot.ui.buttons import IdButton, parse_id
+from bot.ui.buttons import UNUSABLE, IdButton, parse_id
 from bot.ui.errors import reports_errors
 from bot.ui.forms import IdForm, Submitted
-from bot.ui.views import OwnedView, PersistentButtons
+from bot.ui.pages import NO_KEY, show_page
+from bot.ui.views import PersistentButtons
 from cogs.career import render
 
 ANY = "-"
 
 
-class PathBrowser(OwnedView):
-    """The overview of paths, a menu to open one, and buttons to step through them."""
+PATHS = "career-paths"
+"""The page source of ``/career paths``: the overview, then one page per path."""
 
-    def __init__(self, owner_id: int, career: CareerContent) -> None:
-        super().__init__(owner_id)
-        self.career = career
-        self.index = -1  # the overview
-        self.menu: discord.ui.Select[PathBrowser] = discord.ui.Select(
-            placeholder="Open a path…",
-            row=0,
-            options=[
-                discord.SelectOption(
-                    label=path.name, value=path.id, emoji=path.emoji, description=path.summary
-                )
-                for path in career.paths
-            ],
+
+def path_pages(career: CareerContent) -> list[discord.Embed]:
+    """The overview of the routes, then each path in the order of the menu."""
+    return [render.paths_overview(career), *(render.path_detail(career, p) for p in career.paths)]
+
+
+class PathMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"career:paths-menu"):
+    """The menu that opens a path, above the page turns on every page of ``/career paths``.
+    Persistent: it answers after a restart too."""
+
+    def __init__(self, career: CareerContent) -> None:
+        options = [
+            discord.SelectOption(
+                label=path.name, value=path.id, emoji=path.emoji, description=path.summary
+            )
+            for path in career.paths
+        ]
+        menu = discord.ui.Select[Any](
+            custom_id="career:paths-menu", placeholder="Open a path…", options=options
         )
-        self.menu.callback = self._open  # type: ignore[method-assign]
-        self.add_item(self.menu)
-        self._sync()
+        super().__init__(menu)
+        self.career = career
 
-    def page(self) -> discord.Embed:
-        if self.index < 0:
-            return render.paths_overview(self.career)
-        return render.path_detail(self.career, self.career.paths[self.index])
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> "PathMenu":
+        return cls(producer_bot(interaction).content.career)
 
-    def _sync(self) -> None:
-        self.previous.disabled = self.index <= 0
-        self.next.disabled = self.index >= len(self.career.paths) - 1
-
-    async def _show(self, interaction: discord.Interaction, index: int) -> None:
-        self.index = index
-        self._sync()
-        await interaction.response.edit_message(embed=self.page(), view=self)
-
-    async def _open(self, interaction: discord.Interaction) -> None:
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
         ids = [path.id for path in self.career.paths]
-        await self._show(interaction, ids.index(self.menu.values[0]))
-
-    @discord.ui.button(label="Previous", emoji="◀️", row=1)
-    async def previous(
-        self, interaction: discord.Interaction, _: discord.ui.Button["PathBrowser"]
-    ) -> None:
-        await self._show(interaction, self.index - 1)
-
-    @discord.ui.button(label="Next", emoji="▶️", row=1)
-    async def next(
-        self, interaction: discord.Interaction, _: discord.ui.Button["PathBrowser"]
-    ) -> None:
-        await self._show(interaction, self.index + 1)
+        chosen = next(iter(self.item.values), "")
+        if chosen not in ids:
+            raise NotFound(UNUSABLE)
+        pages = path_pages(self.career)
+        await show_page(interaction, PATHS, NO_KEY, ids.index(chosen) + 1, pages)
 
 
 def _service(interaction: discord.Interaction) -> CareerService:

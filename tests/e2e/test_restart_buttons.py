@@ -9,7 +9,7 @@ from loopback.server import LoopbackDiscord
 from loopback.world import Message
 from tests.e2e.helpers import Server, start_bot, stop_bot
 
-MENUS = ["career paths", "privacy delete"]
+MENUS = ["privacy delete"]
 """Menus whose buttons live in memory: after a restart they say so."""
 
 
@@ -29,7 +29,7 @@ async def test_every_menu_answers_after_a_restart(
         shown = {menu: (await discord.slash(menu, member=server.alice)).message for menu in MENUS}
         paged = {
             command: (await discord.slash(command, member=server.alice)).message
-            for command in ("help", "career portfolio")
+            for command in ("help", "career portfolio", "career paths")
         }
     finally:
         await stop_bot(bot, task)
@@ -42,6 +42,9 @@ async def test_every_menu_answers_after_a_restart(
         for command, message in paged.items():
             turned = await discord.click(message, "Next", member=server.alice)
             assert turned.message.embeds[0]["footer"]["text"].startswith("Page 2 of "), command
+        last = content.career.paths[-1]
+        opened = await discord.select(paged["career paths"], [last.id], member=server.alice)
+        assert last.name in opened.text
         unknown = await discord._component(
             paged["help"], {"custom_id": "old:feature:1", "component_type": 2}, server.alice, 5
         )
