@@ -56,6 +56,7 @@ class CareerCog(
         self.career = bot.content.career
         self.service = service
         self.daily = daily
+        self.path_pages = path_pages(self.career)
         bot.page_sources[SAVED] = PageSource(self._saved)
         bot.page_sources[PORTFOLIO] = PageSource(self._portfolio)
         bot.page_sources[GUILD_TIPS] = PageSource(self._guild_tips)
@@ -209,7 +210,7 @@ class CareerCog(
         await send_pages(interaction, PORTFOLIO)
 
     async def _paths(self, _interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
-        return path_pages(self.career)
+        return self.path_pages  # the same for everyone: built once, shown as numbered copies
 
     async def _portfolio(self, _interaction: discord.Interaction, _key: str) -> list[discord.Embed]:
         return render.portfolio(self.career)
