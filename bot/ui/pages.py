@@ -94,16 +94,21 @@ class PageButton(IdButton, template="pages:{source:word}:{key:word}:{index:index
             await ensure_moderator(interaction)
         if source.slow:
             await interaction.response.defer()
-        pages = await source.build(interaction, self.key)
-        await show_page(interaction, self.source, self.key, self.index, pages)
+        await show_page(interaction, self.source, self.key, self.index, source)
 
 
 async def show_page(
-    interaction: discord.Interaction, name: str, key: str, index: int, pages: list[discord.Embed]
+    interaction: discord.Interaction,
+    name: str,
+    key: str,
+    index: int,
+    source: PageSource | None = None,
 ) -> None:
-    """Replace the message a persistent item of source ``name`` is on with page ``index``
-    of ``pages`` (a follow-up edit if the press was deferred)."""
-    source = producer_bot(interaction).page_sources[name]
+    """Replace the message a persistent item of source ``name`` (``source``, if the caller
+    has it) is on with page ``index`` for ``key`` (a follow-up edit if the press was
+    deferred)."""
+    source = source or producer_bot(interaction).page_sources[name]
+    pages = await source.build(interaction, key)
     index = min(index, len(pages) - 1)  # fewer pages than when it was shown
     page, turns = numbered(pages, index), source.turns(name, key, index, len(pages))
     if interaction.response.is_done():

@@ -58,8 +58,7 @@ class PathMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"career
         chosen = next(iter(self.item.values), "")
         if chosen not in ids:
             raise NotFound(UNUSABLE)
-        pages = await producer_bot(interaction).page_sources[PATHS].build(interaction, NO_KEY)
-        await show_page(interaction, PATHS, NO_KEY, ids.index(chosen) + 1, pages)
+        await show_page(interaction, PATHS, NO_KEY, ids.index(chosen) + 1)
 
 
 def _service(interaction: discord.Interaction) -> CareerService:
