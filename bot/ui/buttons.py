@@ -68,6 +68,10 @@ KINDS: dict[str, Parser] = {"id": parse_id, "index": parse_index, "word": parse_
 """The kinds of field a template names, and how each is read."""
 
 
+def _braces_escaped(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 class Template:
     """A custom id with fields, e.g. ``quiz:next:{round_id:id}:{position:index}`` (kinds:
     see ``KINDS``): how it is written, matched and read back."""
@@ -75,17 +79,21 @@ class Template:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pattern, self.parsers, end = "", dict[str, Parser](), 0
+        self._format = ""
         # A field matches anything up to the next colon, so a forged value gets an answer.
         for field in _FIELD.finditer(text):
-            self.pattern += re.escape(text[end : field.start()]) + f"(?P<{field['name']}>[^:]*)"
+            between = text[end : field.start()]
+            self.pattern += re.escape(between) + f"(?P<{field['name']}>[^:]*)"
+            self._format += _braces_escaped(between) + "{" + field["name"] + "}"
             self.parsers[field["name"]] = KINDS[field["kind"]]
             end = field.end()
         self.pattern += re.escape(text[end:])
+        self._format += _braces_escaped(text[end:])
         self.compiled = re.compile(self.pattern)
 
     def fill(self, **fields: object) -> str:
         """The custom id naming ``fields``."""
-        return _FIELD.sub(lambda field: str(fields[field["name"]]), self.text)
+        return self._format.format(**fields)
 
     def read(self, match: re.Match[str]) -> dict[str, int | str]:
         """The fields of a matched custom id; ``BadField`` if one is not what ``fill`` writes."""

@@ -10,7 +10,18 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Row, bindparam, func, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    select,
+    update,
+)
 
 from bot.clock import Clock
 from bot.content.quiz import DIFFICULTIES, KNOWLEDGE_CHOICES, KnowledgeQuestion, QuizContent
@@ -124,12 +135,19 @@ _QUESTION = select(
     GuildQuestion.explanation,
 ).where(GuildQuestion.guild_id == bindparam("guild"))
 _ONE = _QUESTION.where(GuildQuestion.id == bindparam("row"))
-_ASKED = (
-    select(GuildQuestion.id)
-    .where(GuildQuestion.guild_id == bindparam("guild"), GuildQuestion.removed_at.is_(None))
-    .order_by(GuildQuestion.id)
-)
-_ASKED_ON = _ASKED.where(GuildQuestion.topic == bindparam("on_topic"))
+
+
+def asked_keys(on_topic: bool) -> Select[str]:
+    """The keys of the guild's (``guild``) own questions still asked, unordered; of one
+    topic (``on_topic``) or of all."""
+    key = literal(GUILD_PREFIX, String) + cast(GuildQuestion.id, String)
+    asked = select(key).where(
+        GuildQuestion.guild_id == bindparam("guild"), GuildQuestion.removed_at.is_(None)
+    )
+    return asked.where(GuildQuestion.topic == bindparam("on_topic")) if on_topic else asked
+
+
+_ASKED = {on_topic: asked_keys(on_topic).order_by(GuildQuestion.id) for on_topic in (False, True)}
 
 
 class QuestionBank:
@@ -180,13 +198,19 @@ class QuestionBank:
         """The keys of every question of ``topic`` (or of all written topics) this guild can
         be asked; for ear training, a fresh batch of generated ones at ``ear_levels`` (a
         member's level per kind; the first level without)."""
+        own: list[str] = []
+        if topic != ear.EAR_TOPIC:
+            keys = {"guild": guild_id, "on_topic": topic}
+            own = list(connection.execute(_ASKED[topic is not None], keys).scalars())
+        return self.pool(topic, own, ear_levels)
+
+    def pool(
+        self, topic: str | None, own: list[str], ear_levels: Mapping[str, int] | None = None
+    ) -> list[str]:
+        """``pool_keys`` from the keys of the guild's ``own`` questions (``asked_keys``)."""
         if topic == ear.EAR_TOPIC:
             return ear.random_keys(self._rng, EAR_ROUND_POOL, ear_levels or {})
-        if topic is None:
-            ids = connection.execute(_ASKED, {"guild": guild_id}).scalars().all()
-            return [*self._every, *map(guild_key, ids)]
-        ids = connection.execute(_ASKED_ON, {"guild": guild_id, "on_topic": topic}).scalars().all()
-        return [*self._by_topic.get(topic, ()), *map(guild_key, ids)]
+        return [*(self._every if topic is None else self._by_topic.get(topic, ())), *own]
 
     def still_asked(self, key: str, pool: set[str]) -> bool:
         """Whether a review of ``key`` can still be asked, given the round's ``pool``."""

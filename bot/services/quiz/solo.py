@@ -6,7 +6,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import (
+    Connection,
+    Executable,
+    Integer,
+    Label,
+    bindparam,
+    cast,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
@@ -14,7 +25,7 @@ from bot.db.engine import Database
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.models.quiz import QuizAnswer, QuizReview, QuizRound
 from bot.services.quiz import ear
-from bot.services.quiz.bank import Question
+from bot.services.quiz.bank import Question, asked_keys
 from bot.services.quiz.ear import staircase
 from bot.services.quiz.rounds import RoundQuestion, RoundRow, Rounds
 from bot.services.quiz.rules import elapsed_since, is_late
@@ -62,23 +73,51 @@ class UnfinishedRound:
 
 
 _OF_MEMBER = (QuizReview.guild_id == bindparam("guild")) & (QuizReview.user_id == bindparam("user"))
-_DUE = (
-    select(QuizReview.question_key)
-    .where(_OF_MEMBER, QuizReview.due_at <= bindparam("now"))
-    .order_by(QuizReview.due_at, QuizReview.question_key)
-)
-_DUE_ON = _DUE.where(QuizReview.topic == bindparam("on_topic"))
-_SEEN = (
-    select(QuizAnswer.question_key)
-    .where(QuizAnswer.guild_id == bindparam("guild"), QuizAnswer.user_id == bindparam("user"))
-    .distinct()
-)
+_DUE, _SEEN, _OWN = 0, 1, 2
+"""What a row of ``_PICK`` is: a review due, a question the member has answered, a question
+of the guild's own."""
+
+
+def _what(part: int) -> Label[int]:
+    return literal_column(str(part), Integer).label("what")
+
+
+def _pick_needs(on_topic: bool) -> Executable:
+    """Everything a round's pick reads, in one statement, as (key, due, what) rows: the
+    member's due reviews (longest due first), the questions they have answered, and the
+    guild's own questions; of one topic (``on_topic``) or of all."""
+    no_due = cast(null(), QuizReview.due_at.type)  # typed, as PostgreSQL's UNION needs
+    due = select(
+        QuizReview.question_key.label("key"),
+        QuizReview.due_at.label("due"),
+        _what(_DUE),
+    ).where(_OF_MEMBER, QuizReview.due_at <= bindparam("now"))
+    if on_topic:
+        due = due.where(QuizReview.topic == bindparam("on_topic"))
+    seen = (
+        select(QuizAnswer.question_key, no_due, _what(_SEEN))
+        .where(QuizAnswer.guild_id == bindparam("guild"), QuizAnswer.user_id == bindparam("user"))
+        .distinct()
+    )
+    own = asked_keys(on_topic).add_columns(no_due, _what(_OWN))
+    return union_all(due, seen, own).order_by("what", "due", "key")
+
+
+_PICK = {on_topic: _pick_needs(on_topic) for on_topic in (False, True)}
 _IN_REVIEW = select(QuizReview.box).where(_OF_MEMBER, QuizReview.question_key == bindparam("key"))
 _STALE = select(QuizRound.guild_id, QuizRound.id).where(
     QuizRound.kind == "solo",
     QuizRound.status == "open",
     QuizRound.question_started_at < bindparam("before"),
 )
+
+
+def _summary(answers: list[tuple[bool, int]], total: int) -> RoundSummary:
+    """The summary of a finished round of ``total`` questions from its answers, each
+    (correct, points)."""
+    correct = sum(1 for right, _ in answers if right)
+    points = sum(points for _, points in answers)
+    return RoundSummary(correct, total, points, len(answers) - correct)
 
 
 class SoloRounds:
@@ -103,23 +142,30 @@ class SoloRounds:
         levels = None
         if topic == ear.EAR_TOPIC:
             levels = staircase.levels(connection, guild_id, user_id)
-        keys = self._rounds.bank.pool_keys(connection, guild_id, topic, levels)
-        if not keys:
+        keys = {"guild": guild_id, "user": user_id, "now": self._clock.now(), "on_topic": topic}
+        due: list[str] = []
+        seen: set[str] = set()
+        own: list[str] = []
+        for key, _, what in connection.execute(_PICK[topic is not None], keys):
+            if what == _DUE:
+                due.append(key)
+            elif what == _SEEN:
+                seen.add(key)
+            else:
+                own.append(key)
+        pool = self._rounds.bank.pool(topic, own, levels)
+        if not pool:
             raise NotFound("There are no questions for that topic yet.")
-        member = {"guild": guild_id, "user": user_id}
-        due_now = member | {"now": self._clock.now()}
-        if topic is None:
-            due = connection.execute(_DUE, due_now).scalars().all()
-        else:
-            due = connection.execute(_DUE_ON, due_now | {"on_topic": topic}).scalars().all()
-        asked = set(keys)
-        chosen = [key for key in due if self._rounds.bank.still_asked(key, asked)][:length]
-        seen = set(connection.execute(_SEEN, member).scalars().all())
-        for group in (
-            [key for key in keys if key not in seen and key not in chosen],
-            [key for key in keys if key in seen and key not in chosen],
-        ):
-            chosen += self._rng.sample(group, min(length - len(chosen), len(group)))
+        chosen = []
+        if due:
+            asked = set(pool)
+            chosen = [key for key in due if self._rounds.bank.still_asked(key, asked)][:length]
+        taken = seen.union(chosen)
+        unseen = [key for key in pool if key not in taken] if taken else pool
+        chosen += self._rng.sample(unseen, min(length - len(chosen), len(unseen)))
+        if len(chosen) < length:
+            again = [key for key in pool if key in seen and key not in chosen]
+            chosen += self._rng.sample(again, min(length - len(chosen), len(again)))
         return chosen
 
     def _abandon(self, connection: Connection, row: RoundRow, now: datetime) -> None:
@@ -253,11 +299,18 @@ class SoloRounds:
             made = (
                 None if is_late(elapsed_since(row.question_started_at, now), row.window) else choice
             )
+            last = position + 1 == row.total
+            # The answers before this one, read before it is written (none to read in a
+            # round of one question).
+            earlier = self._rounds.answers(connection, row) if last and position else []
             points = self._rounds.record(connection, row, user_id, question, made, now)
             summary, following = None, None
-            if position + 1 == row.total:
+            if last:
                 self._rounds.finish(connection, row, "done", now)
-                summary = self._summary(connection, row)
+                correct = made == question.answer
+                summary = _summary(
+                    [*((a.correct, a.points) for a in earlier), (correct, points)], row.total
+                )
             else:
                 following = self._keep_level(connection, row, position + 1)
             return SoloFeedback(
@@ -268,12 +321,6 @@ class SoloRounds:
             return await self._database.run(work, write=True)
         except IntegrityError:
             raise InvalidInput("You already answered this question.") from None
-
-    def _summary(self, connection: Connection, row: RoundRow) -> RoundSummary:
-        answers = self._rounds.answers(connection, row)
-        correct = sum(1 for answer in answers if answer.correct)
-        points = sum(answer.points for answer in answers)
-        return RoundSummary(correct, row.total, points, len(answers) - correct)
 
     async def next(
         self, guild_id: int, round_id: int, position: int, user_id: int
