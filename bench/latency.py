@@ -7,7 +7,8 @@ bot (the floor), both driven through the loopback Discord.
 Prints a table and writes bench/results/latency-<time>.json. Latency is measured from the
 moment the loopback dispatches an interaction to the moment the bot's first response
 reaches it. "per s" counts scenarios; "inter./s" counts every interaction they fire (a
-button scenario first runs the command whose reply carries the button).
+button scenario first runs the command whose reply carries the button). Each row alternates
+between the bot and the floor in chunks of ``CHUNK`` scenarios.
 """
 
 import argparse
@@ -222,25 +223,28 @@ its reply has gone out, so a submission sent the instant the form arrives (as no
 can) may overtake it. Timed runs open the forms beforehand instead."""
 
 
+CHUNK = 500
+"""Scenarios one bot runs before the other takes its turn: a row alternates between the
+two bots in chunks, so a drift in this shared machine's speed (other work starting or
+stopping) weighs on both alike instead of on whichever ran second."""
+
+
 async def measure(
-    discord: LoopbackDiscord,
-    name: str,
+    measured: Measured,
     scenario: Scenario,
     members: list[Member],
-    rounds: int,
     concurrency: int,
-    bot: str,
     pid: int | None = None,
-) -> Measured:
+) -> None:
+    """Run ``scenario`` once per member, ``concurrency`` at once, into ``measured``."""
     gate = asyncio.Semaphore(concurrency)
-    latencies: list[float] = []
 
-    async def one(index: int) -> None:
+    async def one(member: Member) -> None:
         async with gate:
-            reply = await scenario(members[index % len(members)])
+            reply = await scenario(member)
             record = reply.record
             assert record.answered_at is not None
-            latencies.append((record.answered_at - record.sent_at) * 1000)
+            measured.latencies_ms.append((record.answered_at - record.sent_at) * 1000)
 
     # The driver and the loopback share this process: its own garbage collection (it keeps
     # every message) would pause both bots at random for up to a few hundred milliseconds.
@@ -248,12 +252,11 @@ async def measure(
     gc.disable()
     try:
         cpu, started = cpu_seconds(pid), time.perf_counter()
-        await asyncio.gather(*(one(index) for index in range(rounds)))
-        seconds = time.perf_counter() - started
-        cpu = cpu_seconds(pid) - cpu
+        await asyncio.gather(*(one(member) for member in members))
+        measured.seconds += time.perf_counter() - started
+        measured.cpu_seconds += cpu_seconds(pid) - cpu
     finally:
         gc.enable()
-    return Measured(name, bot, concurrency, latencies, seconds, 1 + LEAD_INS.get(name, 0), cpu)
 
 
 def cpu_seconds(pid: int | None) -> float:
@@ -400,23 +403,27 @@ async def main(
             if only and name not in only:
                 continue
             print(name, file=sys.stderr)
+            entries = name in (ENTRY, ENTRY_POSTING)
+            each = 1 + LEAD_INS.get(name, 0)
             for row, level in enumerate((1, concurrency)):
-                for stage, mix in zip(stages, mixes, strict=True):
-                    members = stage.members[row * rounds : (row + 1) * rounds]
-                    entries = name in (ENTRY, ENTRY_POSTING)
-                    if entries:  # forms are opened first, untimed, as people do
+                rounds_of = {stage.bot: stage.members[row * rounds :][:rounds] for stage in stages}
+                if entries:  # forms are opened first, untimed, as people do
+                    for stage in stages:
                         ends = stage.cooldown_ends.get(row, 0.0)
                         await asyncio.sleep(max(0.0, ends - time.monotonic()))
-                        for member in members:
+                        for member in rounds_of[stage.bot]:
                             stage.ready_forms[member.id] = await stage.open_form(member, name)
-                        await asyncio.sleep(FILL_SECONDS)
-                    pid = processes[stages.index(stage)].pid
-                    rows.append(
-                        await measure(
-                            discord, name, mix[name], members, rounds, level, stage.bot, pid
-                        )
-                    )
-                    if entries:
+                    await asyncio.sleep(FILL_SECONDS)
+                pair = [Measured(name, stage.bot, level, [], 0.0, each) for stage in stages]
+                for start in range(0, rounds, CHUNK):
+                    for stage, mix, measured, process in zip(
+                        stages, mixes, pair, processes, strict=True
+                    ):
+                        members = rounds_of[stage.bot][start : start + CHUNK]
+                        await measure(measured, mix[name], members, level, process.pid)
+                rows += pair
+                if entries:
+                    for stage in stages:
                         stage.cooldown_ends[row] = time.monotonic() + ENTRY_COOLDOWN_SECONDS
     finally:
         for process in processes:
