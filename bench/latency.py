@@ -406,12 +406,14 @@ async def main(
             entries = name in (ENTRY, ENTRY_POSTING)
             each = 1 + LEAD_INS.get(name, 0)
             for row, level in enumerate((1, concurrency)):
-                rounds_of = {stage.bot: stage.members[row * rounds :][:rounds] for stage in stages}
+                row_members = {
+                    stage.bot: stage.members[row * rounds :][:rounds] for stage in stages
+                }
                 if entries:  # forms are opened first, untimed, as people do
                     for stage in stages:
                         ends = stage.cooldown_ends.get(row, 0.0)
                         await asyncio.sleep(max(0.0, ends - time.monotonic()))
-                        for member in rounds_of[stage.bot]:
+                        for member in row_members[stage.bot]:
                             stage.ready_forms[member.id] = await stage.open_form(member, name)
                     await asyncio.sleep(FILL_SECONDS)
                 pair = [Measured(name, stage.bot, level, [], 0.0, each) for stage in stages]
@@ -419,7 +421,7 @@ async def main(
                     for stage, mix, measured, process in zip(
                         stages, mixes, pair, processes, strict=True
                     ):
-                        members = rounds_of[stage.bot][start : start + CHUNK]
+                        members = row_members[stage.bot][start : start + CHUNK]
                         await measure(measured, mix[name], members, level, process.pid)
                 rows += pair
                 if entries:

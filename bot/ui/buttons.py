@@ -77,7 +77,6 @@ class Template:
     see ``KINDS``): how it is written, matched and read back."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
         self.pattern, self.parsers, end = "", dict[str, Parser](), 0
         self._format = ""
         # A field matches anything up to the next colon, so a forged value gets an answer.

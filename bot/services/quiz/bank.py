@@ -138,8 +138,8 @@ _ONE = _QUESTION.where(GuildQuestion.id == bindparam("row"))
 
 
 def asked_keys(on_topic: bool) -> Select[str]:
-    """The keys of the guild's (``guild``) own questions still asked, unordered; of one
-    topic (``on_topic``) or of all."""
+    """The keys (as ``guild_key`` writes them, built in SQL) of the guild's (``guild``) own
+    questions still asked, unordered; of one topic (``on_topic``) or of all."""
     key = literal(GUILD_PREFIX, String) + cast(GuildQuestion.id, String)
     asked = select(key).where(
         GuildQuestion.guild_id == bindparam("guild"), GuildQuestion.removed_at.is_(None)
